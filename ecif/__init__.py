@@ -1,0 +1,1 @@
+"""ECIF: the enterprise customer information facility."""

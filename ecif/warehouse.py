@@ -1,0 +1,155 @@
+"""Where the warehouse lives and how to open it: an embedded DuckDB file or PostgreSQL.
+
+Every command takes `--warehouse URL` (or `ECIF_WAREHOUSE`):
+`duckdb:///path/file.duckdb` or `postgresql://user@host:port/db`.
+Callers write SQL with `?` placeholders; the PostgreSQL wrapper translates them,
+so one statement text serves both engines.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import unquote, urlparse
+
+DEFAULT_URL = "duckdb:///ecif.duckdb"
+ENV_VAR = "ECIF_WAREHOUSE"
+
+
+class WarehouseError(ValueError):
+    """A warehouse URL that cannot be understood."""
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    url: str
+
+    @property
+    def kind(self) -> Literal["duckdb", "postgres"]:
+        scheme = urlparse(self.url).scheme
+        if scheme == "duckdb":
+            return "duckdb"
+        if scheme in ("postgresql", "postgres"):
+            return "postgres"
+        raise WarehouseError(
+            f"unsupported warehouse URL {self.url!r}: use duckdb:///path/file.duckdb "
+            "or postgresql://user@host:port/db"
+        )
+
+    @property
+    def duckdb_path(self) -> Path:
+        """`duckdb:///ecif.duckdb` is relative to the working directory,
+        `duckdb:////abs/path.duckdb` absolute."""
+        path = self.url.removeprefix("duckdb:///")
+        return Path(unquote(path)).resolve()
+
+    @property
+    def pg_params(self) -> dict[str, Any]:
+        parts = urlparse(self.url)
+        return {
+            "host": parts.hostname or "127.0.0.1",
+            "port": parts.port or 5432,
+            "user": unquote(parts.username or "postgres"),
+            "password": unquote(parts.password or ""),
+            "dbname": parts.path.lstrip("/") or "postgres",
+        }
+
+    def connect(self) -> Connection:
+        if self.kind == "duckdb":
+            import duckdb
+
+            self.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+            return Connection(self, duckdb.connect(str(self.duckdb_path)))
+        import psycopg
+
+        params = {k: v for k, v in self.pg_params.items() if v != ""}
+        return Connection(self, psycopg.connect(**params, autocommit=True))
+
+
+def resolve(url: str | None = None) -> Warehouse:
+    """The warehouse named on the command line, else in the environment, else the default."""
+    warehouse = Warehouse(url or os.environ.get(ENV_VAR) or DEFAULT_URL)
+    warehouse.kind  # noqa: B018 - validate early, one clear error
+    return warehouse
+
+
+_PLACEHOLDER = re.compile(r"\?")
+
+
+class Connection:
+    """A thin, engine-neutral connection: `execute`, `transaction`, `close`.
+
+    `raw` is the driver's own connection for engine-specific bulk paths
+    (DuckDB's Arrow scans, PostgreSQL's COPY).
+    """
+
+    def __init__(self, warehouse: Warehouse, raw: Any) -> None:
+        self.warehouse = warehouse
+        self.raw = raw
+        self._in_transaction = False
+
+    @property
+    def kind(self) -> str:
+        return self.warehouse.kind
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        if self.kind == "postgres":
+            sql = _PLACEHOLDER.sub("%s", sql.replace("%", "%%")) if params else sql
+            return self.raw.execute(sql, params)
+        return self.raw.execute(sql, params) if params else self.raw.execute(sql)
+
+    def fetchall(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
+        return self.execute(sql, params).fetchall()
+
+    def fetchone(self, sql: str, params: Sequence[Any] | None = None) -> tuple | None:
+        return self.execute(sql, params).fetchone()
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        row = self.fetchone(sql, params)
+        return row[0] if row else None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """All or nothing: commit on success, roll back on any exception."""
+        if self.kind == "postgres":
+            with self.raw.transaction():
+                yield self
+            return
+        self.raw.execute("BEGIN TRANSACTION")
+        try:
+            yield self
+        except BaseException:
+            self.raw.execute("ROLLBACK")
+            raise
+        self.raw.execute("COMMIT")
+
+    def table_exists(self, schema: str, table: str) -> bool:
+        return bool(
+            self.scalar(
+                "select count(*) from information_schema.tables "
+                "where table_schema = ? and table_name = ?",
+                [schema, table],
+            )
+        )
+
+    def columns(self, schema: str, table: str) -> list[str]:
+        rows = self.fetchall(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            [schema, table],
+        )
+        return [r[0] for r in rows]
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

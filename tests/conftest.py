@@ -1,0 +1,45 @@
+"""Shared fixtures: a fresh DuckDB file or a fresh PostgreSQL database per test.
+
+PostgreSQL tests never skip: if the server is down they fail, so CI cannot go
+green without having run them. The server URL comes from ECIF_TEST_PG_URL
+(default: the local trust-auth server).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from ecif.warehouse import Warehouse
+
+PG_ADMIN_URL = os.environ.get("ECIF_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture
+def duckdb_warehouse(tmp_path) -> Warehouse:
+    return Warehouse(f"duckdb:///{tmp_path / 'warehouse.duckdb'}")
+
+
+@pytest.fixture
+def pg_warehouse() -> Iterator[Warehouse]:
+    admin = Warehouse(PG_ADMIN_URL)
+    name = f"ecif_test_{uuid.uuid4().hex[:12]}"
+    params = {k: v for k, v in admin.pg_params.items() if v != ""}
+    with psycopg.connect(**params, autocommit=True) as conn:
+        conn.execute(f'create database "{name}"')
+    p = admin.pg_params
+    yield Warehouse(f"postgresql://{p['user']}@{p['host']}:{p['port']}/{name}")
+    with psycopg.connect(**params, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def warehouse(request) -> Warehouse:
+    """Runs a test once per engine."""
+    if request.param == "duckdb":
+        return request.getfixturevalue("duckdb_warehouse")
+    return request.getfixturevalue("pg_warehouse")
