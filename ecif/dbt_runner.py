@@ -1,0 +1,78 @@
+"""Runs the dbt project in-process against the chosen warehouse.
+
+dbt reads its connection from environment variables (dbt_project/profiles.yml);
+this module sets them from the warehouse URL. Each warehouse gets its own target
+folder, so parallel runs (tests, two warehouses) never share dbt's artifacts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from dbt.cli.main import dbtRunner
+
+from ecif.warehouse import Warehouse
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+
+
+class DbtError(RuntimeError):
+    """A dbt command that failed: names the failing nodes."""
+
+
+def dbt_environment(warehouse: Warehouse) -> dict[str, str]:
+    if warehouse.kind == "duckdb":
+        return {"ECIF_DBT_TARGET": "duckdb", "ECIF_DUCKDB_PATH": str(warehouse.duckdb_path)}
+    p = warehouse.pg_params
+    return {
+        "ECIF_DBT_TARGET": "postgres",
+        "ECIF_PG_HOST": str(p["host"]),
+        "ECIF_PG_PORT": str(p["port"]),
+        "ECIF_PG_USER": str(p["user"]),
+        "ECIF_PG_PASSWORD": str(p["password"]),
+        "ECIF_PG_DBNAME": str(p["dbname"]),
+    }
+
+
+def artifacts_dir(warehouse: Warehouse) -> Path:
+    digest = hashlib.sha1(warehouse.url.encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / "ecif-dbt" / digest
+
+
+def run_dbt(
+    warehouse: Warehouse,
+    args: list[str],
+    on_node: Callable[[str, str], None] | None = None,
+) -> int:
+    """Run `dbt <args>`; on_node(node_name, status) after each model, seed or test.
+
+    Returns the number of nodes run; raises DbtError naming what failed.
+    """
+    os.environ.update(dbt_environment(warehouse))
+    finished: list[tuple[str, str]] = []
+
+    def callback(event) -> None:
+        if event.info.name == "NodeFinished":
+            node = event.data.node_info
+            finished.append((node.unique_id, node.node_status))
+            if on_node:
+                on_node(node.node_name, node.node_status)
+
+    target = artifacts_dir(warehouse)
+    result = dbtRunner(callbacks=[callback]).invoke([
+        *args,
+        "--project-dir", str(DBT_PROJECT_DIR),
+        "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(target / "target"),
+        "--log-path", str(target / "logs"),
+        "--quiet",
+    ])
+    failed = [name for name, status in finished if status in ("error", "fail", "runtime error")]
+    if not result.success:
+        detail = ", ".join(failed) if failed else str(result.exception or "see dbt log")
+        raise DbtError(f"dbt {args[0]} failed: {detail} (log: {target / 'logs' / 'dbt.log'})")
+    return len(finished)
