@@ -1,0 +1,110 @@
+"""One nightly run: land → dbt staging/intermediate → matching → dbt marts.
+
+`ecif run` calls `run_nightly`; the Airflow DAG calls the step functions one by
+one. Each step is idempotent: run again on the same input, it gives the same result.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ecif.dbt_runner import run_dbt
+from ecif.landing.loader import LandingReport, land
+from ecif.warehouse import Warehouse
+from matching.run import MatchReport, run_matching
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def _quiet(label: str, done: int, total: int | None) -> None:
+    """No display: library callers that don't want progress."""
+
+
+def land_step(warehouse: Warehouse, extracts_dir: Path, through: str | None = None,
+              rerun_dates: Collection[tuple[str, str]] = (),
+              on_progress: Progress = _quiet) -> LandingReport:
+    return land(warehouse, extracts_dir, through=through, rerun_dates=rerun_dates,
+                on_progress=on_progress)
+
+
+def _dbt_step(warehouse: Warehouse, label: str, args: list[str], on_progress: Progress) -> int:
+    done = 0
+
+    def on_node(name: str, status: str) -> None:
+        nonlocal done
+        done += 1
+        on_progress(label, done, None)
+
+    return run_dbt(warehouse, args, on_node=on_node)
+
+
+def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet) -> int:
+    """Seeds, staging and intermediate models with their tests."""
+    return _dbt_step(warehouse, "dbt staging", ["build", "--exclude", "marts"], on_progress)
+
+
+def match_step(warehouse: Warehouse, on_progress: Progress = _quiet) -> MatchReport:
+    with warehouse.connect() as conn:
+        runs = (conn.scalar("select count(*) from matching.match_run")
+                if conn.table_exists("matching", "match_run") else 0)
+        on_progress("matching", 0, 1)
+        report = run_matching(conn, run_id=f"R{runs + 1:06d}")
+        on_progress("matching", 1, 1)
+        return report
+
+
+def build_marts(warehouse: Warehouse, on_progress: Progress = _quiet) -> int:
+    return _dbt_step(warehouse, "dbt marts", ["build", "--select", "marts"], on_progress)
+
+
+@dataclass
+class RunSummary:
+    landing: LandingReport | None = None
+    matching: MatchReport | None = None
+    customers: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        out: list[str] = []
+        if self.landing:
+            out += self.landing.summary_lines()
+        if self.matching:
+            m = self.matching
+            out.append(f"matching {m.run_id}: {m.mentions:,} mentions → {m.parties:,} parties "
+                       f"({m.merges} merges, {m.splits} splits since the last run)")
+        if self.customers:
+            out.append("customers: " + ", ".join(
+                f"{n:,} {'persons' if t == 'P' else 'organizations' if t == 'O' else t}"
+                for t, n in sorted(self.customers.items())))
+        out.append("time: " + ", ".join(f"{step} {s:.1f}s" for step, s in self.seconds.items())
+                   + f" (total {sum(self.seconds.values()):.1f}s)")
+        return out
+
+
+def run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None = None,
+                rerun_dates: Collection[tuple[str, str]] = (),
+                on_progress: Progress = _quiet) -> RunSummary:
+    summary = RunSummary()
+
+    @contextmanager
+    def timed(step: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        summary.seconds[step] = time.perf_counter() - start
+
+    with timed("land"):
+        summary.landing = land_step(warehouse, extracts_dir, through, rerun_dates, on_progress)
+    with timed("staging"):
+        build_staging(warehouse, on_progress)
+    with timed("matching"):
+        summary.matching = match_step(warehouse, on_progress)
+    with timed("marts"):
+        build_marts(warehouse, on_progress)
+    with warehouse.connect() as conn:
+        summary.customers = dict(conn.fetchall(
+            "select party_type, count(*) from marts.customer group by party_type"))
+    return summary
