@@ -1,0 +1,84 @@
+"""The loader's own tables in schema `raw`.
+
+- `raw.landing_batch`: one row per applied batch (batch_id, system, entity,
+  business_date, extract_type, file, rows, bytes, md5, status `LOADED`,
+  loaded_at, seconds); a re-run replaces the row.
+- `raw.landing_rejection`: one row per refused file version (file, system,
+  entity, business_date, reason, row_number, field, md5, rejected_at); the same
+  file refused again for the same reason with the same md5 is not repeated.
+- `raw.landing_op_log`: row-level op anomalies the contract logs but accepts
+  (batch_id, row_number, key_value, anomaly); see `op_log.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ecif.warehouse import Connection
+
+BATCH = "raw.landing_batch"
+REJECTION = "raw.landing_rejection"
+OP_LOG = "raw.landing_op_log"
+
+_DDL = {
+    "landing_batch": "batch_id text, system text, entity text, business_date text, "
+                     "extract_type text, file text, rows bigint, bytes bigint, md5 text, "
+                     "status text, loaded_at timestamp, seconds double precision",
+    "landing_rejection": "file text, system text, entity text, business_date text, "
+                         "reason text, row_number bigint, field text, md5 text, "
+                         "rejected_at timestamp",
+    "landing_op_log": "batch_id text, row_number bigint, key_value text, anomaly text",
+}
+
+
+@dataclass(frozen=True)
+class AppliedBatch:
+    batch_id: str
+    system: str
+    entity: str
+    business_date: str
+    md5: str
+
+
+def ensure_bookkeeping(conn: Connection) -> None:
+    conn.execute("create schema if not exists raw")
+    for table, cols in _DDL.items():
+        if not conn.table_exists("raw", table):
+            conn.execute(f"create table raw.{table} ({cols})")
+
+
+def applied_batches(conn: Connection) -> dict[str, AppliedBatch]:
+    rows = conn.fetchall(f"select batch_id, system, entity, business_date, md5 from {BATCH} "
+                         "where status = 'LOADED'")
+    return {r[0]: AppliedBatch(*r) for r in rows}
+
+
+def record_batch(conn: Connection, *, batch_id: str, system: str, entity: str,
+                 business_date: str, extract_type: str, file: str, rows: int, size: int,
+                 md5: str, loaded_at: datetime, seconds: float) -> None:
+    conn.execute(f"delete from {BATCH} where batch_id = ?", [batch_id])
+    conn.execute(
+        f"insert into {BATCH} (batch_id, system, entity, business_date, extract_type, file, "
+        "rows, bytes, md5, status, loaded_at, seconds) values (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "'LOADED', ?, ?)",
+        [batch_id, system, entity, business_date, extract_type, file, rows, size, md5,
+         loaded_at, seconds])
+
+
+def delete_op_log(conn: Connection, batch_id: str) -> None:
+    conn.execute(f"delete from {OP_LOG} where batch_id = ?", [batch_id])
+
+
+def record_rejection(conn: Connection, *, file: str, system: str, entity: str,
+                     business_date: str, reason: str, row: int | None, field: str | None,
+                     md5: str | None, rejected_at: datetime) -> None:
+    seen = conn.scalar(
+        f"select count(*) from {REJECTION} where file = ? and reason = ? "
+        "and coalesce(md5, '') = ?", [file, reason, md5 or ""])
+    if seen:
+        return
+    conn.execute(
+        f"insert into {REJECTION} (file, system, entity, business_date, reason, row_number, "
+        "field, md5, rejected_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [file, system, entity, business_date, reason, row, field, md5, rejected_at])

@@ -1,0 +1,81 @@
+"""What one landing run did, for the CLI and the pipeline runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class LoadedBatch:
+    batch_id: str
+    system: str
+    entity: str
+    business_date: str
+    rows: int
+    seconds: float
+    replaced: bool = False   # an explicit re-run replaced earlier rows of this batch
+    anomalies: int = 0       # rows written to raw.landing_op_log
+
+
+@dataclass(frozen=True)
+class SkippedBatch:
+    batch_id: str
+    system: str
+    entity: str
+    business_date: str
+
+
+@dataclass(frozen=True)
+class WaitingBatch:
+    batch_id: str
+    system: str
+    entity: str
+    business_date: str
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RejectedFile:
+    file: str
+    system: str
+    entity: str
+    business_date: str
+    reason: str              # one line: file, row, field, why
+    row: int | None = None
+    field: str | None = None
+
+
+@dataclass
+class LandingReport:
+    loaded: list[LoadedBatch] = field(default_factory=list)
+    skipped: list[SkippedBatch] = field(default_factory=list)
+    waiting: list[WaitingBatch] = field(default_factory=list)
+    rejected: list[RejectedFile] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # files that are no entity of the contract
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was refused (waiting files are normal: not yet complete)."""
+        return not self.rejected
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(b.rows for b in self.loaded)
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"landing: {len(self.loaded)} batch(es) loaded ({self.rows_loaded:,} rows), "
+                 f"{len(self.skipped)} already loaded, {len(self.waiting)} waiting, "
+                 f"{len(self.rejected)} rejected"]
+        for b in self.loaded:
+            extra = " (re-run, replaced)" if b.replaced else ""
+            if b.anomalies:
+                extra += f", {b.anomalies} op anomalies logged"
+            lines.append(f"  loaded   {b.batch_id}: {b.rows:,} rows in {b.seconds:.2f}s{extra}")
+        for w in self.waiting:
+            lines.append(f"  waiting  {w.file}: {w.reason}")
+        for r in self.rejected:
+            lines.append(f"  REJECTED {r.reason}")
+        for path in self.ignored:
+            lines.append(f"  ignored  {path}: not a file of the extract contract")
+        return lines
