@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -26,6 +27,13 @@ def duckdb_warehouse(tmp_path) -> Warehouse:
 
 @pytest.fixture
 def pg_warehouse() -> Iterator[Warehouse]:
+    with temporary_pg_database() as warehouse:
+        yield warehouse
+
+
+@contextmanager
+def temporary_pg_database() -> Iterator[Warehouse]:
+    """A fresh, empty PostgreSQL database, dropped afterwards."""
     admin = Warehouse(PG_ADMIN_URL)
     name = f"ecif_test_{uuid.uuid4().hex[:12]}"
     params = {k: v for k, v in admin.pg_params.items() if v != ""}
@@ -43,3 +51,13 @@ def warehouse(request) -> Warehouse:
     if request.param == "duckdb":
         return request.getfixturevalue("duckdb_warehouse")
     return request.getfixturevalue("pg_warehouse")
+
+
+@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def module_warehouse(request, tmp_path_factory) -> Iterator[Warehouse]:
+    """One warehouse per engine shared by a module's tests (for expensive dbt builds)."""
+    if request.param == "duckdb":
+        yield Warehouse(f"duckdb:///{tmp_path_factory.mktemp('wh') / 'warehouse.duckdb'}")
+        return
+    with temporary_pg_database() as warehouse:
+        yield warehouse
