@@ -113,7 +113,8 @@ def _run_and_report(target: wh.Warehouse, extracts: Path, through: str | None = 
 @app.command()
 @one_line_errors
 def demo(
-    out: Annotated[Path, typer.Option(help="where the sample extracts go")] = Path("source_extracts"),
+    out: Annotated[Path, typer.Option(help="where the sample extracts go")] = Path(
+        "source_extracts"),
     warehouse: WarehouseOption = None,
     persons: Annotated[int, typer.Option(min=1)] = 2000,
     orgs: Annotated[int, typer.Option(min=0)] = 200,

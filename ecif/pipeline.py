@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecif.dbt_runner import run_dbt
+from ecif.extract_spec import ENTITIES
 from ecif.landing.loader import LandingReport, land
+from ecif.landing.raw_tables import ensure_raw_table
 from ecif.warehouse import Warehouse
 from matching.run import MatchReport, run_matching
 
@@ -27,8 +29,13 @@ def _quiet(label: str, done: int, total: int | None) -> None:
 def land_step(warehouse: Warehouse, extracts_dir: Path, through: str | None = None,
               rerun_dates: Collection[tuple[str, str]] = (),
               on_progress: Progress = _quiet) -> LandingReport:
-    return land(warehouse, extracts_dir, through=through, rerun_dates=rerun_dates,
-                on_progress=on_progress)
+    report = land(warehouse, extracts_dir, through=through, rerun_dates=rerun_dates,
+                  on_progress=on_progress)
+    # a system that has never delivered still needs its (empty) raw tables for dbt
+    with warehouse.connect() as conn:
+        for spec in ENTITIES:
+            ensure_raw_table(conn, spec)
+    return report
 
 
 def _dbt_step(warehouse: Warehouse, label: str, args: list[str], on_progress: Progress) -> int:

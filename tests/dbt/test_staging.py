@@ -94,7 +94,8 @@ def test_values_are_typed_and_bad_ones_become_null(built):
     (report_time, amount) = rows(built, "select report_time, claim_amount "
                                         "from staging.stg_claims__claim")[0]
     assert report_time == dt.datetime(2026, 10, 1, 10, 0) and amount is None
-    assert rows(built, "select amount from staging.stg_finance__receipt")[0][0] == Decimal("1234.56")
+    (amount_yuan,) = rows(built, "select amount from staging.stg_finance__receipt")[0]
+    assert amount_yuan == Decimal("1234.56")
 
 
 def test_mentions_carry_standardized_ids_and_validity(built):

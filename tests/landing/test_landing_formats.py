@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from landing_files import customer, deliver, render
+from tests.landing.landing_files import customer, deliver, render
 
 from ecif.landing.loader import land
 from ecif.warehouse import Warehouse

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from landing_files import customer, deliver, render
+from tests.landing.landing_files import customer, deliver, render
 
 from ecif.extract_spec import BY_NAME
 from ecif.landing.loader import land

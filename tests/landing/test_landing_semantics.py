@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from landing_files import customer, deliver
+from tests.landing.landing_files import customer, deliver
 
 from ecif.landing import bookkeeping
 from ecif.landing.control_file import file_digest
