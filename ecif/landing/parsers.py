@@ -60,7 +60,7 @@ def parse_file(data: bytes, spec: EntitySpec) -> pa.Table:
     if not data.endswith(b"\n"):
         raise FileRefused("last line does not end in a line break (truncated file)",
                           row=_last_row(utf8, fmt.file_format))
-    if fmt.file_format == "pipe":
+    if fmt.file_format == "pipe" and data.count(b"\n") != data.count(b"\r\n"):
         lf = _LF_ONLY.search(data)
         if lf:
             raise FileRefused("line ends in LF only; core lines must end in CRLF",
@@ -159,7 +159,7 @@ def _csv_records(utf8: bytes) -> list[list[str]]:
 def _read_delimited(utf8: bytes, spec: EntitySpec) -> pa.Table:
     fmt = spec.fmt.file_format
     quoted = fmt == "csv"
-    if not quoted:
+    if not quoted and (b"\n\n" in utf8 or b"\n\r\n" in utf8):
         blank = _BLANK_LINE.search(utf8)
         if blank:
             raise FileRefused("empty line", row=utf8.count(b"\n", 0, blank.start()))

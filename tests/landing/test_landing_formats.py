@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.landing.landing_files import customer, deliver, render
-
 from ecif.landing.loader import land
 from ecif.warehouse import Warehouse
+from tests.landing.landing_files import customer, deliver, render
 
 D1 = "20240301"
 

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.landing.landing_files import customer, deliver, render
 
 from ecif.extract_spec import BY_NAME
 from ecif.landing.loader import land
 from ecif.warehouse import Warehouse
+from tests.landing.landing_files import customer, deliver, render
 
 D1, D2, D3 = "20240301", "20240302", "20240303"
 BASE = [customer("C1"), customer("C2")]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.landing.landing_files import customer, deliver
 
 from ecif.landing import bookkeeping
 from ecif.landing.control_file import file_digest
 from ecif.landing.loader import land
 from ecif.warehouse import Warehouse
+from tests.landing.landing_files import customer, deliver
 
 D1, D2, D3 = "20240301", "20240302", "20240303"
 
