@@ -29,6 +29,7 @@ import json
 import re
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -212,16 +213,32 @@ def _locate_field_count(utf8: bytes, spec: EntitySpec) -> FileRefused | None:
 
 
 def _read_jsonl(utf8: bytes, spec: EntitySpec) -> pa.Table:
-    """pyarrow's JSON reader when it infers only string/int/bool/null, else the Python pass."""
+    """pyarrow's JSON reader when values are strings, integers, booleans or null.
+
+    Columns pyarrow infers as timestamps are read again declared as strings (the
+    text is kept, offsets and all); doubles, nested values, mixed types, unknown
+    keys or any parse error go to the exact Python pass.
+    """
+    if not _is_utf8(utf8):  # pyarrow's JSON reader does not check UTF-8
+        return _jsonl_python(utf8, spec)
     lines = utf8.count(b"\n")
-    try:
-        table = pajson.read_json(
-            io.BytesIO(utf8), read_options=pajson.ReadOptions(block_size=READ_BLOCK),
-            parse_options=pajson.ParseOptions(unexpected_field_behavior="infer"))
-    except pa.ArrowInvalid:
+    table = _arrow_json(utf8, None)
+    if table is None or table.num_rows != lines or not set(table.column_names) <= set(
+            spec.columns):
         return _jsonl_python(utf8, spec)
-    if table.num_rows != lines or not set(table.column_names) <= set(spec.columns):
-        return _jsonl_python(utf8, spec)
+    declared = []
+    for name in spec.columns:
+        typ = table.schema.field(name).type if name in table.column_names else pa.null()
+        if pa.types.is_timestamp(typ) or pa.types.is_null(typ) or pa.types.is_string(typ):
+            declared.append(pa.field(name, pa.string()))
+        elif pa.types.is_boolean(typ) or pa.types.is_integer(typ):
+            declared.append(pa.field(name, typ))
+        else:  # doubles, nested values: keep their exact JSON text
+            return _jsonl_python(utf8, spec)
+    if any(pa.types.is_timestamp(f.type) for f in table.schema):
+        table = _arrow_json(utf8, pa.schema(declared))
+        if table is None or table.num_rows != lines:
+            return _jsonl_python(utf8, spec)
     columns = []
     for name in spec.columns:
         if name not in table.column_names:
@@ -230,14 +247,31 @@ def _read_jsonl(utf8: bytes, spec: EntitySpec) -> pa.Table:
         col = table[name]
         if pa.types.is_null(col.type):
             columns.append(pa.nulls(table.num_rows, pa.string()))
-        elif pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-            col = col.cast(pa.string())
+        elif pa.types.is_string(col.type):
             columns.append(pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col))
-        elif pa.types.is_boolean(col.type) or pa.types.is_integer(col.type):
+        else:
             columns.append(col.cast(pa.string()))
-        else:  # doubles, nested values, timestamps: keep their exact JSON text
-            return _jsonl_python(utf8, spec)
     return pa.table(columns, names=list(spec.columns))
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Arrow's UTF-8 validation over the whole buffer (zero-copy, no Python str)."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _arrow_json(utf8: bytes, schema: pa.Schema | None) -> pa.Table | None:
+    options = (pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
+               if schema is not None else pajson.ParseOptions(unexpected_field_behavior="infer"))
+    try:
+        return pajson.read_json(io.BytesIO(utf8), read_options=pajson.ReadOptions(
+            block_size=READ_BLOCK), parse_options=options)
+    except pa.ArrowInvalid:
+        return None
 
 
 def _json_text(value: Any) -> str | None:

@@ -43,7 +43,7 @@ def verify_content(ok: ControlFile, data: bytes) -> str:
         raise FileRefused(f"size is {len(data)} bytes, control file says {ok.bytes}",
                           field="bytes")
     md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
-    if md5 != ok.md5.lower():
+    if md5 != str(ok.md5).lower():
         raise FileRefused(f"md5 is {md5}, control file says {ok.md5}", field="md5")
     return md5
 

@@ -104,3 +104,23 @@ def test_ground_truth_and_unknown_files_ignored(warehouse: Warehouse, tmp_path: 
     (tmp_path / "core" / D1 / "notes.txt").write_text("hello\n")
     report = land(warehouse, tmp_path)
     assert len(report.loaded) == 1 and report.ignored == [f"core/{D1}/notes.txt"]
+
+
+def test_jsonl_timestamps_keep_their_text(warehouse: Warehouse, tmp_path: Path) -> None:
+    rows = [{"lead_id": "L1", "created_at": "2024-03-01T09:30:00+08:00",
+             "updated_at": "2024-03-01T09:30:00+08:00", "birth_year": 1990, "op": "I"},
+            {"lead_id": "L2", "created_at": "2024-03-01T10:00:00+08:00", "op": "I"}]
+    deliver(tmp_path, "telesales", "lead", D1, rows, extract_type="FULL")
+    assert land(warehouse, tmp_path).ok
+    assert rows_of(warehouse, "telesales__lead", "lead_id, created_at, updated_at, birth_year") \
+        == [("L1", "2024-03-01T09:30:00+08:00", "2024-03-01T09:30:00+08:00", "1990"),
+            ("L2", "2024-03-01T10:00:00+08:00", None, None)]
+
+
+def test_jsonl_gbk_declared_utf8_refused(warehouse: Warehouse, tmp_path: Path) -> None:
+    data = '{"lead_id": "L1", "op": "I"}\n{"lead_id": "L2", "name": "张三", "op": "I"}\n'
+    deliver(tmp_path, "telesales", "lead", D1, [{}, {}], data=data.encode("gbk"),
+            extract_type="FULL")
+    report = land(warehouse, tmp_path)
+    assert report.rejected[0].reason.startswith(
+        f"telesales/{D1}/lead.jsonl: row 2: not valid UTF-8 at byte offset")
