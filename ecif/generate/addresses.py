@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ecif.generate.identifiers import zpad
+
 # code province city district plate-prefix postcode-prefix area-code weight
 _AREAS = """
 110101 北京市 北京市 东城区 京A 1000 010 3
@@ -144,8 +146,7 @@ def office_addresses(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def postcodes(rng: np.random.Generator, area: np.ndarray) -> np.ndarray:
-    return POSTCODE_PREFIX[area] + np.char.zfill(rng.integers(0, 99, len(area)).astype(str),
-                                                 2).astype(object)
+    return POSTCODE_PREFIX[area] + zpad(rng.integers(0, 99, len(area)), 2)
 
 
 _PLATE_CHARS = np.array(list("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"), dtype=object)

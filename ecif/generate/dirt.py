@@ -25,6 +25,10 @@ TRAP_LABELS = (
 DIRT = {name: np.int64(1 << i) for i, name in enumerate(DIRT_LABELS)}
 TRAP = {name: np.int64(1 << i) for i, name in enumerate(TRAP_LABELS)}
 
+# Labels that describe the mobile value (cleared when a changed mobile replaces it).
+MOBILE_DIRT = DIRT["phone_prefix"] | DIRT["missing_mobile"]
+MOBILE_TRAPS = TRAP["placeholder_mobile"] | TRAP["agent_mobile"]
+
 _FULLWIDTH = {c: chr(ord(c) + 0xFEE0) for c in
               "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz()-"}
 _FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)

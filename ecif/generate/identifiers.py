@@ -107,7 +107,7 @@ def usccs(rng: np.random.Generator, area: np.ndarray) -> tuple[np.ndarray, np.nd
 def business_reg_numbers(rng: np.random.Generator, area: np.ndarray) -> np.ndarray:
     """15-digit 营业执照注册号 (pre-2015 business registration numbers)."""
     body = area.astype(np.int64) * 10**9 + rng.integers(0, 10**9, len(area))
-    return np.char.zfill(body.astype(str), 15).astype(object)
+    return zpad(body, 15)
 
 
 def mobiles(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -122,7 +122,7 @@ def bank_accounts(rng: np.random.Generator, n: int) -> np.ndarray:
     body16 = 6_200_000_000_000_000 + rng.integers(0, 10**13, n) * 10 + rng.integers(0, 10, n)
     s = body16.astype(str).astype(object)
     longer = rng.random(n) < 0.6
-    extra = np.char.zfill(rng.integers(0, 1000, n).astype(str), 3).astype(object)
+    extra = zpad(rng.integers(0, 1000, n), 3)
     return np.where(longer, s + extra, s)
 
 
@@ -134,4 +134,12 @@ _KEY_MUL = 387_420_489  # 3**18, coprime to 10**9
 def opaque_keys(prefix: str, ordinal: np.ndarray, salt: int, width: int = 9) -> np.ndarray:
     x = (ordinal.astype(np.int64) + salt) % _KEY_MOD
     y = (x * _KEY_MUL + salt * 7919) % _KEY_MOD
-    return prefix + np.char.zfill(y.astype(str), width).astype(object)
+    return prefix + zpad(y, width)
+
+
+def zpad(values: np.ndarray, width: int) -> np.ndarray:
+    """Integers → zero-padded decimal strings (object array); safe for empty input."""
+    values = np.asarray(values)
+    if values.size == 0:
+        return np.zeros(0, dtype=object)
+    return np.char.zfill(values.astype(str), width).astype(object)

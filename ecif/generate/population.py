@@ -32,7 +32,7 @@ def ymd_int(d: np.ndarray) -> np.ndarray:
 
 
 def agent_codes(agent: np.ndarray) -> np.ndarray:
-    return "AG" + np.char.zfill(agent.astype(str), 6).astype(object)
+    return "AG" + ids.zpad(agent, 6)
 
 
 def agent_mobiles(agent: np.ndarray) -> np.ndarray:
@@ -93,7 +93,8 @@ def make_persons(seed: int, lo: int, hi: int, start: date) -> Persons:
     twin[tw], twin[tw + 1] = tw + 1, tw
     gender[sp] = "M"
     gender[sp + 1] = "F"
-    birth[sp + 1] = birth[sp] + rng.integers(-5 * 365, 3 * 365, len(sp)).astype("m8[D]")
+    birth[sp + 1] = np.minimum(birth[sp] + rng.integers(-5 * 365, 3 * 365, len(sp)).astype("m8[D]"),
+                               today - np.timedelta64(18 * 365 + 5, "D"))
     birth[tw + 1] = birth[tw]
     area[sp + 1] = area[sp]
     area[tw + 1] = area[tw]
@@ -118,7 +119,7 @@ def make_persons(seed: int, lo: int, hi: int, start: date) -> Persons:
     traps[spouse != NO] |= TRAP["spouse"]
     traps[twin != NO] |= TRAP["twin"]
     traps[names.common] |= TRAP["common_name"]
-    eid = "P" + np.char.zfill(gid.astype(str), 7).astype(object)
+    eid = "P" + ids.zpad(gid, 7)
     return Persons(gid, eid, gender, birth, area, names, id_no, mobile, address, postcode,
                    agent, spouse, twin, traps)
 
@@ -192,7 +193,7 @@ def make_orgs(seed: int, m: int, persons: int) -> Orgs:
     traps[subs] |= TRAP["sister_company"]
     traps[br] |= TRAP["branch"]
     traps[parent[br]] |= TRAP["branch"]
-    eid = "O" + np.char.zfill(gid.astype(str), 7).astype(object)
+    eid = "O" + ids.zpad(gid, 7)
     orgs = Orgs(gid, eid, name, uscc, org_code, brn, area, addr.office_addresses(rng, m),
                 addr.landlines(rng, area), ids.mobiles(rng, m), nm.random_person_names(rng, m),
                 parent, kind, industry, traps,

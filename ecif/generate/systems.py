@@ -47,6 +47,8 @@ class Context:
 def d_ymd(d: np.ndarray) -> np.ndarray:
     ok = ~np.isnat(d)
     out = np.full(len(d), "", dtype=object)
+    if not ok.any():
+        return out
     out[ok] = ymd_int(d[ok]).astype(str).astype(object)
     return out
 
@@ -54,6 +56,8 @@ def d_ymd(d: np.ndarray) -> np.ndarray:
 def d_iso(d: np.ndarray, sep: str = "-") -> np.ndarray:
     ok = ~np.isnat(d)
     out = np.full(len(d), "", dtype=object)
+    if not ok.any():
+        return out
     s = np.datetime_as_string(d[ok], unit="D")
     out[ok] = (np.char.replace(s, "-", sep) if sep != "-" else s).astype(object)
     return out
@@ -62,6 +66,8 @@ def d_iso(d: np.ndarray, sep: str = "-") -> np.ndarray:
 def ts_claims(t: np.ndarray) -> np.ndarray:
     ok = ~np.isnat(t)
     out = np.full(len(t), "", dtype=object)
+    if not ok.any():
+        return out
     s = np.datetime_as_string(t[ok], unit="s")
     out[ok] = np.char.replace(np.char.replace(s, "-", "/"), "T", " ").astype(object)
     return out
@@ -70,6 +76,8 @@ def ts_claims(t: np.ndarray) -> np.ndarray:
 def ts_iso(t: np.ndarray) -> np.ndarray:
     ok = ~np.isnat(t)
     out = np.full(len(t), "", dtype=object)
+    if not ok.any():
+        return out
     out[ok] = np.datetime_as_string(t[ok], unit="s").astype(object) + "+08:00"
     return out
 
@@ -77,7 +85,7 @@ def ts_iso(t: np.ndarray) -> np.ndarray:
 def money(fen: np.ndarray) -> np.ndarray:
     """Yuan with two decimals from integer fen."""
     y, f = np.divmod(fen.astype(np.int64), 100)
-    return y.astype(str).astype(object) + "." + np.char.zfill(f.astype(str), 2).astype(object)
+    return y.astype(str).astype(object) + "." + ids.zpad(f, 2)
 
 
 def pick(rng: np.random.Generator, options: list[str] | tuple[str, ...], n: int,
@@ -178,7 +186,12 @@ def _customer_mutator(ctx: Context, p: Persons | None):
         u["mobile"] = u["mobile"].copy()
         u["mobile"][change] = ids.mobiles(rng, int(change.sum()))
         u["_dirt:customer"] = u["_dirt:customer"].copy()
+        u["_dirt:customer"][change] &= ~dirt.MOBILE_DIRT
+        still_fw = np.array([any(ord(c) >= 0xFF01 for c in v) for v in u.get("id_no", u["name"])])
+        u["_dirt:customer"][change & ~still_fw] &= ~dirt.DIRT["fullwidth"]
         u["_dirt:customer"][change] |= dirt.DIRT["changed_mobile"]
+        u["_traps:customer"] = u["_traps:customer"].copy()
+        u["_traps:customer"][change] &= ~dirt.MOBILE_TRAPS
         moved = ~change & (rng.random(n) < 0.5)
         u["address"] = u["address"].copy()
         u["address"][moved & persons] = addr.street_addresses(rng, int((moved & persons).sum()))
@@ -215,7 +228,7 @@ def _policy_rows(rng: np.random.Generator, ctx: Context, *, ordinal: np.ndarray,
     code = code_map(line, LINES)
     year = (eff.astype("M8[Y]").astype(np.int64) + 1970).astype(str).astype(object)
     t["policy_no"] = "P" + code + year + ids.opaque_keys("", ordinal, salt=202)
-    t["product_code"] = code + np.char.zfill(rng.integers(1, 20, n).astype(str), 2).astype(object)
+    t["product_code"] = code + ids.zpad(rng.integers(1, 20, n), 2)
     t["product_line"] = line
     t["holder_cust_no"] = holder_cust
     t["insured_cust_no"] = insured_cust
@@ -286,7 +299,7 @@ def uw_cases(rng: np.random.Generator, ctx: Context, ordinal: np.ndarray, policy
     t["risk_class"] = pick(rng, "ABCDE", n, [0.4, 0.3, 0.15, 0.1, 0.05])
     t["decision"] = pick(rng, DECISIONS, n, [0.78, 0.12, 0.06, 0.04])
     t["decision_date"] = d_iso(eff - rng.integers(0, 10, n).astype("m8[D]"))
-    uwr = np.char.zfill(rng.integers(1, 400, n).astype(str), 4).astype(object)
+    uwr = ids.zpad(rng.integers(1, 400, n), 4)
     t["underwriter_id"] = "UW" + uwr
     put_mention(t, "applicant", app)
     put_mention(t, "insured", ins)
@@ -506,7 +519,7 @@ def leads(rng: np.random.Generator, ctx: Context, p: Persons, idx: np.ndarray,
     t["campaign"] = pick(rng, CAMPAIGNS, n)
     t["consent_marketing"] = np.where(rng.random(n) < 0.6, "true", "false").astype(object)
     t["do_not_call"] = np.where(rng.random(n) < 0.05, "true", "false").astype(object)
-    t["assigned_seat"] = "S" + np.char.zfill(rng.integers(1, 300, n).astype(str), 3).astype(object)
+    t["assigned_seat"] = "S" + ids.zpad(rng.integers(1, 300, n), 3)
     first = ctx.day_date(1).astype("M8[s]")
     created = np.where(day > 1, (ctx.day_date(1) + (day - 2).astype("m8[D]")).astype("M8[s]"),
                        first - rng.integers(1, 700, n).astype("m8[D]")) + seconds_in_day(rng, n)
@@ -527,7 +540,12 @@ def _lead_mutator(ctx: Context):
         u["mobile"] = u["mobile"].copy()
         u["mobile"][change] = ids.mobiles(rng, int(change.sum()))
         u["_dirt:lead"] = u["_dirt:lead"].copy()
+        u["_dirt:lead"][change] &= ~dirt.MOBILE_DIRT
+        still_fw = np.array([any(ord(c) >= 0xFF01 for c in v) for v in u.get("id_no", u["name"])])
+        u["_dirt:lead"][change & ~still_fw] &= ~dirt.DIRT["fullwidth"]
         u["_dirt:lead"][change] |= dirt.DIRT["changed_mobile"]
+        u["_traps:lead"] = u["_traps:lead"].copy()
+        u["_traps:lead"][change] &= ~dirt.MOBILE_TRAPS
         u["do_not_call"] = np.where(~change, "true", u["do_not_call"]).astype(object)
         return u
     return mutate
@@ -562,7 +580,7 @@ def contact_events(rng: np.random.Generator, ctx: Context, lead_tab: Table,
         day == 1, rng.integers(1, 400, n), 1).astype("m8[D]") + seconds_in_day(rng, n)
     t["occurred_at"] = ts_iso(when)
     t["outcome"] = pick(rng, OUTCOMES, n)
-    t["seat_id"] = "S" + np.char.zfill(rng.integers(1, 300, n).astype(str), 3).astype(object)
+    t["seat_id"] = "S" + ids.zpad(rng.integers(1, 300, n), 3)
     t["note"] = pick(rng, NOTES, n)
     return t
 

@@ -32,9 +32,10 @@ def take(t: Table, idx: np.ndarray) -> Table:
 
 
 def concat(tables: list[Table]) -> Table:
-    tables = [t for t in tables if t and n_rows(t)]
-    if not tables:
-        return {}
+    nonempty = [t for t in tables if t and n_rows(t)]
+    if not nonempty:
+        return next((t for t in tables if t), {})
+    tables = nonempty
     keys = tables[0].keys()
     return {k: np.concatenate([t[k] for t in tables]) for k in keys}
 
