@@ -7,6 +7,7 @@ except for the rare values that need quoting or JSON escaping.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -19,6 +20,7 @@ from ecif.landing.control_file import SHANGHAI, ControlFile
 JSON_INT = frozenset({"birth_year"})
 JSON_BOOL = frozenset({"consent_marketing", "do_not_call"})
 BOM = b"\xef\xbb\xbf"
+_NEEDS_JSON_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
 
 
 def _joined(values: np.ndarray) -> str:
@@ -85,7 +87,7 @@ def encode_rows(spec: EntitySpec, table: dict[str, np.ndarray], omit: np.ndarray
 def _json_values(col: str, values: np.ndarray) -> np.ndarray:
     if col in JSON_INT or col in JSON_BOOL:
         out = values.copy()
-    elif any(c in _joined(values) for c in '"\\') or any(ord(c) < 32 for c in _joined(values)):
+    elif _NEEDS_JSON_ESCAPE.search(_joined(values)):
         out = np.array([json.dumps(v, ensure_ascii=False) for v in values], dtype=object)
     else:
         out = '"' + values + '"'
