@@ -16,7 +16,7 @@ from ecif.warehouse import Connection
 
 MENTIONS_SQL = """
 select mention_id, party_type,
-       case when id_valid then party_type || ':' || id_type || ':' || id_no end as strong_key
+       case when id_informative then party_type || ':' || id_type || ':' || id_no end as strong_key
 from intermediate.int_party_mention
 order by mention_id
 """

@@ -3,7 +3,9 @@
 {#- Full-width ASCII (U+FF01..U+FF5E) and the ideographic space to their half-width
     forms: sources mix `１３８` with `138` and `（` with `(`. -#}
 {% macro halfwidth(expr) -%}
-    translate({{ expr }}, '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　', '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ')
+    {#- translate() with a 95-character map is costly; most values have no full-width
+        character at all, and the regular expression finds that cheaply -#}
+    case when {{ expr }} ~ '[！-～　]' then translate({{ expr }}, '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　', '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ') else {{ expr }} end
 {%- endmacro %}
 
 {#- Trimmed, half-width, empty → null: the form every text column is compared in. -#}

@@ -1,29 +1,50 @@
-{#- The current state of a source entity from its append-only raw history
-    (source-extracts.md §1, §3):
-    - only batches from the latest FULL batch on count: a FULL replaces the whole state;
-    - per key, the last row wins, by business date then row number (a repeated key in
-      one file: the later row; a U for an unknown key simply becomes the state);
-    - a key whose last row is a D is gone (a D for an unknown key changes nothing).
-    Keys are trimmed and half-width so `C001 ` and `C001` are one key. -#}
-{% macro current_state(source_relation, key) -%}
+{#- What became of every raw row (source-extracts.md §1, §3). Raw tables are
+    append-only history; per key the last row wins, by business date then row number.
+      CURRENT        the row is the key's current state
+      SUPERSEDED     a later row of the same key replaced it (a U, or a repeat in one file)
+      DELETED        the key's last row is a D: this earlier row no longer counts
+      DELETE_MARKER  the D row itself (a D for an unknown key changes nothing)
+      BEFORE_FULL    delivered before the latest FULL batch, which replaced the whole state
+    Keys are compared trimmed and half-width, so `C001 ` and `C001` are one key. -#}
+{% macro row_disposition(source_relation, key) -%}
 with history as (
-    select * from {{ source_relation }}
+    select *, {{ clean_text(key) }} as _key from {{ source_relation }}
 ),
 last_full as (
-    select max(_business_date) as business_date
+    select coalesce(max(_business_date), '00000000') as business_date
     from history
     where _extract_type = 'FULL'
 ),
+flagged as (
+    select history.*, history._business_date < last_full.business_date as _before_full
+    from history
+    cross join last_full
+),
 ranked as (
     select
-        history.*,
-        row_number() over (
-            partition by {{ clean_text(key) }}
-            order by _business_date desc, _row_number desc
-        ) as _version_rank
-    from history
-    where _business_date >= coalesce((select business_date from last_full), '00000000')
-      and {{ clean_text(key) }} is not null
+        flagged.*,
+        row_number() over latest_first as _version_rank,
+        first_value(op) over latest_first as _last_op
+    from flagged
+    window latest_first as (
+        partition by _key, _before_full
+        order by _business_date desc, _row_number desc
+    )
 )
-select * from ranked where _version_rank = 1 and op <> 'D'
+select
+    ranked.*,
+    case
+        when _before_full then 'BEFORE_FULL'
+        when op = 'D' then 'DELETE_MARKER'
+        when _last_op = 'D' then 'DELETED'
+        when _version_rank = 1 then 'CURRENT'
+        else 'SUPERSEDED'
+    end as _disposition
+from ranked
+{%- endmacro %}
+
+{#- The current state of a source entity: one row per live key. -#}
+{% macro current_state(source_relation, key) -%}
+select * from ({{ row_disposition(source_relation, key) }}) as dispositions
+where _disposition = 'CURRENT'
 {%- endmacro %}

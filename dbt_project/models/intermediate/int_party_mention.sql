@@ -1,74 +1,18 @@
-{%- set no_text = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
-{%- set no_date = 'cast(null as date)' -%}
+{#- Every party mention in one shape for matching (outputs.md §2 roles): standardized
+    names, identifiers and contacts, each with a validity flag and a reason, and
+    whether the value is informative enough to link two records. -#}
 
-{#- Every party mention of every source (outputs.md §2 roles) in one shape for
-    matching, with standardized identifiers, validity flags and lineage. -#}
-
-with core_customer as (
-    select
-        'core' as source_system, 'customer' as source_entity, cust_no as source_key,
-        'customer' as source_role, party_type, name, id_type, id_no, gender, birth_date,
-        mobile, _batch_id, _business_date, _file, _row_number
-    from {{ ref('stg_core__customer') }}
+with mentions as (
+    select * from {{ ref('int_mention_union') }}
 ),
 
-uw_applicant as (
+parameters as (
     select
-        'uw', 'uw_case', case_id, 'applicant', {{ no_text }}, applicant_name, applicant_id_type,
-        applicant_id_no, applicant_gender, applicant_birth_date, applicant_mobile,
-        _batch_id, _business_date, _file, _row_number
-    from {{ ref('stg_uw__uw_case') }}
-),
-
-uw_insured as (
-    select
-        'uw', 'uw_case', case_id, 'insured', {{ no_text }}, insured_name, insured_id_type,
-        insured_id_no, insured_gender, insured_birth_date, {{ no_text }},
-        _batch_id, _business_date, _file, _row_number
-    from {{ ref('stg_uw__uw_case') }}
-    where insured_name is not null or insured_id_no is not null
-),
-
-claims_claimant as (
-    select
-        'claims', 'claim', claim_no, 'claimant', {{ no_text }}, claimant_name, claimant_id_type,
-        claimant_id_no, claimant_gender, {{ no_date }}, claimant_mobile,
-        _batch_id, _business_date, _file, _row_number
-    from {{ ref('stg_claims__claim') }}
-),
-
-telesales_lead as (
-    select
-        'telesales', 'lead', lead_id, 'lead', 'P', name, {{ no_text }}, {{ no_text }}, gender,
-        {{ no_date }}, mobile,
-        _batch_id, _business_date, _file, _row_number
-    from {{ ref('stg_telesales__lead') }}
-),
-
-finance_payer as (
-    select
-        'finance', 'receipt', receipt_no, 'payer', {{ no_text }}, payer_name, payer_id_type,
-        payer_id_no, {{ no_text }}, {{ no_date }}, {{ no_text }},
-        _batch_id, _business_date, _file, _row_number
-    from {{ ref('stg_finance__receipt') }}
-),
-
-finance_payee as (
-    select
-        'finance', 'payout', payout_no, 'payee', {{ no_text }}, payee_name, payee_id_type,
-        payee_id_no, {{ no_text }}, {{ no_date }}, {{ no_text }},
-        _batch_id, _business_date, _file, _row_number
-    from {{ ref('stg_finance__payout') }}
-),
-
-mentions as (
-    select * from core_customer
-    union all select * from uw_applicant
-    union all select * from uw_insured
-    union all select * from claims_claimant
-    union all select * from telesales_lead
-    union all select * from finance_payer
-    union all select * from finance_payee
+        max(case when parameter = 'mobile_max_distinct_names' then cast(value as integer) end)
+            as mobile_max_names,
+        max(case when parameter = 'id_max_distinct_names' then cast(value as integer) end)
+            as id_max_names
+    from {{ ref('dq_rule_parameter') }}
 ),
 
 standardized as (
@@ -87,10 +31,20 @@ standardized as (
         ) as party_type,
         name,
         id_type,
-        case when id_type = 'RID' then {{ normalize_rid('id_no') }} else id_no end as id_no,
+        {{ normalize_id('id_type', 'id_no') }} as id_no,
         coalesce(gender, 'U') as gender,
         birth_date,
+        coalesce(birth_year, cast(extract(year from birth_date) as integer)) as birth_year,
         mobile,
+        {{ normalize_landline('phone') }} as phone,
+        {{ normalize_email('email') }} as email,
+        province,
+        city,
+        district,
+        address,
+        {{ standardize_person_name('legal_rep') }} as legal_rep,
+        parent_cust_no,
+        agent_code,
         _batch_id,
         _business_date,
         _file,
@@ -98,25 +52,84 @@ standardized as (
     from mentions
 ),
 
-flagged as (
+named as (
     select
         standardized.*,
         case
-            when id_no is null then false
-            when {{ is_repeated_character('id_no') }} then false
-            when id_no in (select value from {{ ref('placeholder_value') }} where value_type = 'id_no')
-                then false
-            when id_type = 'RID' then {{ rid_is_valid('id_no') }}
-            when id_type = 'USCC' then {{ uscc_is_valid('id_no') }}
-            else length(id_no) >= 5
-        end as id_valid,
-        case
-            when mobile is null then false
-            when mobile in (select value from {{ ref('placeholder_value') }} where value_type = 'mobile')
-                then false
-            else {{ mobile_is_valid('mobile') }}
-        end as mobile_valid
+            when party_type = 'O' then {{ standardize_org_name('name') }}
+            else {{ standardize_person_name('name') }}
+        end as name_std
     from standardized
+),
+
+checked as (
+    select
+        named.*,
+        case when party_type <> 'O' then {{ is_pinyin_name('named.name_std') }} else false end
+            as name_is_pinyin,
+        case when party_type <> 'O' then pinyin.pinyin_key end as pinyin_key,
+        case when party_type = 'O' then {{ org_head_name('named.name_std') }} end as org_head_name,
+        case when party_type = 'O' then {{ org_branch_marker('named.name_std') }} end
+            as org_branch_marker,
+        case
+            when id_no is null then 'EMPTY'
+            else {{ id_problem('id_type', 'id_no') }}
+        end as id_problem,
+        case when id_type = 'RID' then {{ rid_birth_date('id_no') }} end as id_birth_date,
+        case when id_type = 'RID' then {{ rid_gender('id_no') }} end as id_gender,
+        case when mobile is null then 'EMPTY' else {{ mobile_problem('mobile') }} end
+            as mobile_problem,
+        {{ landline_problem('phone') }} as phone_problem,
+        {{ email_problem('email') }} as email_problem
+    from named
+    left join {{ ref('int_name_pinyin') }} as pinyin on pinyin.name_std = named.name_std
+),
+
+-- how many different people (told apart by pinyin key, so 张伟 and ZHANG WEI count
+-- once) carry each value: an agent's own mobile is on dozens of customers
+id_spread as (
+    select id_type, id_no, count(distinct coalesce(pinyin_key, name_std)) as names
+    from checked
+    where id_problem is null
+    group by id_type, id_no
+),
+
+mobile_spread as (
+    select mobile, count(distinct coalesce(pinyin_key, name_std)) as names
+    from checked
+    where mobile_problem is null
+    group by mobile
+),
+
+final as (
+    select
+        checked.*,
+        checked.id_problem is null as id_valid,
+        checked.id_problem is null and id_spread.names <= parameters.id_max_names
+            as id_informative,
+        case
+            when checked.id_type = 'RID' and checked.id_problem is null then
+                (checked.birth_date is null or checked.birth_date = checked.id_birth_date)
+                and (checked.gender = 'U' or checked.gender = checked.id_gender)
+        end as id_consistent,
+        checked.mobile_problem is null as mobile_valid,
+        checked.mobile_problem is null and mobile_spread.names <= parameters.mobile_max_names
+            as mobile_informative
+    from checked
+    cross join parameters
+    left join id_spread
+        on id_spread.id_type = checked.id_type and id_spread.id_no = checked.id_no
+    left join mobile_spread on mobile_spread.mobile = checked.mobile
 )
 
-select * from flagged
+select
+    mention_id, source_system, source_entity, source_key, source_role, party_type,
+    name, name_std, name_is_pinyin, pinyin_key, org_head_name, org_branch_marker,
+    id_type, id_no, id_problem, id_valid, id_informative, id_birth_date, id_gender,
+    id_consistent,
+    gender, birth_date, birth_year,
+    mobile, mobile_problem, mobile_valid, mobile_informative,
+    phone, phone_problem, email, email_problem,
+    province, city, district, address, legal_rep, parent_cust_no, agent_code,
+    _batch_id, _business_date, _file, _row_number
+from final

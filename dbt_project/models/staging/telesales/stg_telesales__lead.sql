@@ -9,7 +9,7 @@ renamed as (
         {{ normalize_mobile('mobile') }} as mobile,
         {{ map_code('telesales', 'gender', 'lower(gender)') }} as gender,
         {{ try_to_integer(clean_text('birth_year')) }} as birth_year,
-        {{ clean_text('city') }} as city,
+        {{ canonical_region('city', 'city') }} as city,
         {{ clean_text('campaign') }} as campaign,
         {{ to_boolean(clean_text('consent_marketing')) }} as consent_marketing,
         {{ to_boolean(clean_text('do_not_call')) }} as do_not_call,

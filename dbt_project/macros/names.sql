@@ -1,0 +1,67 @@
+{#- Name standardization. Chinese names: every blank removed (Chinese names carry none,
+    `张 伟` is 张伟) and middle-dot variants unified to U+00B7 (买买提•艾力 → 买买提·艾力).
+    Latin (pinyin) names: upper case, single spaces. -#}
+
+{% macro has_cjk(expr) -%}
+    coalesce({{ expr }} ~ '[一-龥]', false)
+{%- endmacro %}
+
+{% macro is_pinyin_name(expr) -%}
+    coalesce({{ expr }} ~ '^[A-Za-z][A-Za-z '']*$', false)
+{%- endmacro %}
+
+{% macro standardize_person_name(expr) -%}
+    {%- set name = clean_text(expr) -%}
+    case
+        when {{ has_cjk(name) }} then
+            translate(regexp_replace({{ name }}, '\s', '', 'g'), '•・．.‧∙⋅･', '········')
+        else upper(regexp_replace({{ name }}, '\s+', ' ', 'g'))
+    end
+{%- endmacro %}
+
+{#- Organization names: brackets unified to (), blanks removed, the legal-form suffix
+    in its canonical form (有限责任公司 → 有限公司), so two spellings of one
+    registration compare equal. -#}
+{% macro standardize_org_name(expr) -%}
+    replace(
+        translate(regexp_replace({{ clean_text(expr) }}, '\s', '', 'g'), '【】[]〔〕', '()()()'),
+        '有限责任公司', '有限公司')
+{%- endmacro %}
+
+{#- The branch marker of an organization name: what follows the head company's name
+    (上海某某有限公司北京分公司 → 北京分公司), or null for a head office. -#}
+{% macro org_branch_marker(org_name_std) -%}
+    {{ regex_group(org_name_std, '^.+(?:公司|集团|银行)(.+?(?:分公司|分行|支公司|支行|营业部|办事处|分厂|分部))$') }}
+{%- endmacro %}
+
+{% macro org_head_name(org_name_std) -%}
+    coalesce(
+        {{ regex_group(org_name_std, '^(.+(?:公司|集团|银行)).+?(?:分公司|分行|支公司|支行|营业部|办事处|分厂|分部)$') }},
+        {{ org_name_std }})
+{%- endmacro %}
+
+{#- The first capture group of a regular expression, or null when it does not match. -#}
+{% macro regex_group(expr, pattern) -%}
+  {{ return(adapter.dispatch('regex_group')(expr, pattern)) }}
+{%- endmacro %}
+{% macro default__regex_group(expr, pattern) -%}
+    nullif(regexp_extract({{ expr }}, '{{ pattern }}', 1), '')
+{%- endmacro %}
+{% macro postgres__regex_group(expr, pattern) -%}
+    substring({{ expr }} from '{{ pattern }}')
+{%- endmacro %}
+
+{#- One row per character position 1..length(expr), as a set-returning select item. -#}
+{% macro character_positions(expr) -%}
+  {{ return(adapter.dispatch('character_positions')(expr)) }}
+{%- endmacro %}
+{% macro default__character_positions(expr) -%}
+    unnest(range(1, length({{ expr }}) + 1))
+{%- endmacro %}
+{% macro postgres__character_positions(expr) -%}
+    generate_series(1, length({{ expr }}))
+{%- endmacro %}
+
+{% macro string_agg_ordered(expr, order_by) -%}
+    string_agg({{ expr }}, '' order by {{ order_by }})
+{%- endmacro %}
