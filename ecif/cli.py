@@ -44,7 +44,8 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except (UsageError, wh.WarehouseError, DbtError, ControlFileError,
                 FileNotFoundError, NotADirectoryError, PermissionError) as exc:
-            Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
+            Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False,
+                                       soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper
@@ -107,7 +108,7 @@ def _run_and_report(target: wh.Warehouse, extracts: Path, through: str | None = 
     with ProgressDisplay() as display:
         summary = run_nightly(target, extracts, through, reruns or [], on_progress=display.update)
     for line in summary.lines():
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -67,11 +67,17 @@ class LandingReport:
         lines = [f"landing: {len(self.loaded)} batch(es) loaded ({self.rows_loaded:,} rows), "
                  f"{len(self.skipped)} already loaded, {len(self.waiting)} waiting, "
                  f"{len(self.rejected)} rejected"]
-        for b in self.loaded:
-            extra = " (re-run, replaced)" if b.replaced else ""
-            if b.anomalies:
-                extra += f", {b.anomalies} op anomalies logged"
-            lines.append(f"  loaded   {b.batch_id}: {b.rows:,} rows in {b.seconds:.2f}s{extra}")
+        for system in sorted({b.system for b in self.loaded}):
+            batches = [b for b in self.loaded if b.system == system]
+            dates = sorted(b.business_date for b in batches)
+            extra = "".join([
+                f", {sum(b.anomalies for b in batches):,} op anomalies logged (raw.landing_op_log)"
+                if any(b.anomalies for b in batches) else "",
+                f", re-run of {', '.join(b.batch_id for b in batches if b.replaced)}"
+                if any(b.replaced for b in batches) else ""])
+            lines.append(f"  loaded   {system}: {len(batches)} batch(es) {dates[0]}..{dates[-1]}, "
+                         f"{sum(b.rows for b in batches):,} rows in "
+                         f"{sum(b.seconds for b in batches):.1f}s{extra}")
         for w in self.waiting:
             lines.append(f"  waiting  {w.file}: {w.reason}")
         for r in self.rejected:
