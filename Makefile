@@ -22,7 +22,7 @@ test: install lint
 	$(BIN)/pytest -n 2 --dist loadgroup -q
 
 lint: install
-	$(BIN)/ruff check ecif matching expectations dags tests benchmarks
+	$(BIN)/ruff check .
 
 # Re-resolve the pinned versions after editing requirements.in.
 lock: install
