@@ -51,7 +51,7 @@ def _dbt_step(warehouse: Warehouse, label: str, args: list[str], on_progress: Pr
 
 def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet) -> int:
     """Seeds, staging and intermediate models with their tests."""
-    return _dbt_step(warehouse, "dbt staging", ["build", "--exclude", "marts"], on_progress)
+    return _dbt_step(warehouse, "dbt staging", ["build", "--exclude", "marts+"], on_progress)
 
 
 def match_step(warehouse: Warehouse, on_progress: Progress = _quiet) -> MatchReport:
@@ -65,7 +65,7 @@ def match_step(warehouse: Warehouse, on_progress: Progress = _quiet) -> MatchRep
 
 
 def build_marts(warehouse: Warehouse, on_progress: Progress = _quiet) -> int:
-    return _dbt_step(warehouse, "dbt marts", ["build", "--select", "marts"], on_progress)
+    return _dbt_step(warehouse, "dbt marts", ["build", "--select", "marts+"], on_progress)
 
 
 @dataclass

@@ -71,10 +71,18 @@ class Warehouse:
         return Connection(self, psycopg.connect(**params, autocommit=True))
 
 
+# DuckDB names a database after its file: a file called like one of our schemas
+# would make `staging.x` ambiguous.
+SCHEMAS = ("raw", "staging", "intermediate", "matching", "marts", "quality", "reference",
+           "snapshots", "stewardship", "audit", "main")
+
+
 def resolve(url: str | None = None) -> Warehouse:
     """The warehouse named on the command line, else in the environment, else the default."""
     warehouse = Warehouse(url or os.environ.get(ENV_VAR) or DEFAULT_URL)
-    warehouse.kind  # noqa: B018 - validate early, one clear error
+    if warehouse.kind == "duckdb" and warehouse.duckdb_path.stem in SCHEMAS:
+        raise WarehouseError(f"DuckDB file {warehouse.duckdb_path.name}: its name is also a "
+                             "schema of the warehouse; choose another file name")
     return warehouse
 
 

@@ -23,3 +23,4 @@
 {% macro clean_identifier(expr) -%}
     nullif(upper(regexp_replace({{ halfwidth(expr) }}, '[\s\-]', '', 'g')), '')
 {%- endmacro %}
+

@@ -1,69 +1,46 @@
-{#- One golden record per party. Each attribute survives from the best mention that
-    has it: source priority (reference_data/seeds/source_priority.csv), then a valid
-    value, then the most recent business date. -#}
+{#- One golden record per party (outputs.md §2), pivoted from the surviving
+    attributes of customer_attribute_lineage. `as_of` is the latest business date
+    the warehouse holds: history (snapshots) dates each change by it. -#}
 
-with assignment as (
-    select mention_id, party_id from {{ source('matching', 'party_mention') }}
+with lineage as (
+    select * from {{ ref('customer_attribute_lineage') }}
 ),
 
-mentions as (
-    select
-        assignment.party_id,
-        mention.*,
-        priority.priority as source_priority
-    from {{ ref('int_party_mention') }} as mention
-    inner join assignment on assignment.mention_id = mention.mention_id
-    inner join {{ ref('source_priority') }} as priority
-        on priority.source_system = mention.source_system
+parties as (
+    -- every mention of a party has the same type: clustering never mixes them
+    select party_id, max(party_type) as party_type
+    from {{ ref('int_mention_party') }}
+    group by party_id
 ),
 
-best_identity as (
-    select
-        *,
-        row_number() over (
-            partition by party_id
-            order by source_priority, id_valid desc, _business_date desc, mention_id
-        ) as identity_rank
-    from mentions
+as_of as (
+    select max(_business_date) as business_date from {{ ref('int_party_mention') }}
 ),
 
-best_mobile as (
+attributes as (
     select
         party_id,
-        mobile,
-        row_number() over (
-            partition by party_id
-            order by source_priority, _business_date desc, mention_id
-        ) as mobile_rank
-    from mentions
-    where mobile_valid
-),
-
-golden as (
-    select
-        identity.party_id,
-        identity.party_type,
-        identity.name,
-        identity.id_type,
-        identity.id_no,
-        case when identity.party_type = 'P' then identity.gender end as gender,
-        case when identity.party_type = 'P' then identity.birth_date end as birth_date,
-        best_mobile.mobile,
-        'ACTIVE' as status
-    from best_identity as identity
-    left join best_mobile
-        on best_mobile.party_id = identity.party_id and best_mobile.mobile_rank = 1
-    where identity.identity_rank = 1
+        max(case when attribute = 'name' then surviving_value end) as name,
+        max(case when attribute = 'id' then surviving_value end) as id,
+        max(case when attribute = 'gender' then surviving_value end) as gender,
+        max(case when attribute = 'birth_date' then surviving_value end) as birth_date,
+        max(case when attribute = 'mobile' then surviving_value end) as mobile
+    from lineage
+    group by party_id
 )
 
 select
-    cast(party_id as {{ dbt.type_string() }}) as party_id,
-    cast(party_type as {{ dbt.type_string() }}) as party_type,
-    cast(name as {{ dbt.type_string() }}) as name,
-    cast(id_type as {{ dbt.type_string() }}) as id_type,
-    cast(id_no as {{ dbt.type_string() }}) as id_no,
-    cast(gender as {{ dbt.type_string() }}) as gender,
-    cast(birth_date as date) as birth_date,
-    cast(mobile as {{ dbt.type_string() }}) as mobile,
-    cast(status as {{ dbt.type_string() }}) as status
-from golden
+    cast(parties.party_id as {{ dbt.type_string() }}) as party_id,
+    cast(parties.party_type as {{ dbt.type_string() }}) as party_type,
+    cast(attributes.name as {{ dbt.type_string() }}) as name,
+    cast({{ dbt.split_part('attributes.id', "':'", 1) }} as {{ dbt.type_string() }}) as id_type,
+    cast({{ dbt.split_part('attributes.id', "':'", 2) }} as {{ dbt.type_string() }}) as id_no,
+    cast(case when parties.party_type = 'P' then coalesce(attributes.gender, 'U') end
+        as {{ dbt.type_string() }}) as gender,
+    cast(case when parties.party_type = 'P' then attributes.birth_date end as date) as birth_date,
+    cast(attributes.mobile as {{ dbt.type_string() }}) as mobile,
+    cast('ACTIVE' as {{ dbt.type_string() }}) as status,
+    cast({{ try_to_date('as_of.business_date', '%Y%m%d') }} as timestamp) as as_of
+from parties
+cross join as_of
+left join attributes on attributes.party_id = parties.party_id

@@ -2,11 +2,9 @@
     was seen. -#}
 
 select
-    cast(mention.source_system as {{ dbt.type_string() }}) as source_system,
-    cast(mention.source_entity as {{ dbt.type_string() }}) as source_entity,
-    cast(mention.source_key as {{ dbt.type_string() }}) as source_key,
-    cast(mention.source_role as {{ dbt.type_string() }}) as source_role,
-    cast(assignment.party_id as {{ dbt.type_string() }}) as party_id
-from {{ ref('int_party_mention') }} as mention
-inner join {{ source('matching', 'party_mention') }} as assignment
-    on assignment.mention_id = mention.mention_id
+    cast(source_system as {{ dbt.type_string() }}) as source_system,
+    cast(source_entity as {{ dbt.type_string() }}) as source_entity,
+    cast(source_key as {{ dbt.type_string() }}) as source_key,
+    cast(source_role as {{ dbt.type_string() }}) as source_role,
+    cast(party_id as {{ dbt.type_string() }}) as party_id
+from {{ ref('int_mention_party') }}

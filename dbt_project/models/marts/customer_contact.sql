@@ -1,0 +1,30 @@
+{#- Contact points of each golden customer (mobile, landline, e-mail, address), the
+    part of a customer that keeps history besides the basic record. -#}
+
+with lineage as (
+    select * from {{ ref('customer_attribute_lineage') }}
+),
+
+attributes as (
+    select
+        party_id,
+        max(case when attribute = 'mobile' then surviving_value end) as mobile,
+        max(case when attribute = 'phone' then surviving_value end) as phone,
+        max(case when attribute = 'email' then surviving_value end) as email,
+        max(case when attribute = 'address' then surviving_value end) as address_parts
+    from lineage
+    group by party_id
+)
+
+select
+    customer.party_id,
+    attributes.mobile,
+    attributes.phone,
+    attributes.email,
+    nullif({{ dbt.split_part('attributes.address_parts', "'|'", 1) }}, '') as province,
+    nullif({{ dbt.split_part('attributes.address_parts', "'|'", 2) }}, '') as city,
+    nullif({{ dbt.split_part('attributes.address_parts', "'|'", 3) }}, '') as district,
+    nullif({{ dbt.split_part('attributes.address_parts', "'|'", 4) }}, '') as address,
+    customer.as_of
+from {{ ref('customer') }} as customer
+left join attributes on attributes.party_id = customer.party_id
