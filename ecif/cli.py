@@ -38,11 +38,12 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from ecif.dbt_runner import DbtError
+        from ecif.exports import ExportError
         from ecif.landing.control_file import ControlFileError
 
         try:
             return command(*args, **kwargs)
-        except (UsageError, wh.WarehouseError, DbtError, ControlFileError,
+        except (UsageError, wh.WarehouseError, DbtError, ControlFileError, ExportError,
                 FileNotFoundError, NotADirectoryError, PermissionError) as exc:
             Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False,
                                        soft_wrap=True)
@@ -128,6 +129,129 @@ def demo(
     location = target.duckdb_path if target.kind == "duckdb" else target.url
     console.print(f"\nDone. Golden customers are in marts.customer and marts.customer_xref of "
                   f"{location}; ground truth in {out / 'ground_truth'}.", highlight=False)
+
+
+export_app = typer.Typer(no_args_is_help=True, help="Marketing lists as CSV or XLSX.")
+app.add_typer(export_app, name="export")
+UnmaskedOption = Annotated[bool, typer.Option(
+    "--unmasked", help="show mobiles and ID numbers in full (needs --role that may see them)")]
+RoleOption = Annotated[str | None, typer.Option(
+    "--role", envvar="ECIF_ROLE", help="your role (reference_data/seeds/role_permission.csv)")]
+
+
+def _export(name: str, out: Path, warehouse: str | None, unmasked: bool, role: str | None,
+            within_days: int | None = None) -> None:
+    from ecif.exports import export_list
+
+    rows = export_list(wh.resolve(warehouse), name, out, within_days=within_days,
+                       unmasked=unmasked, role=role)
+    console.print(f"wrote {rows:,} rows to {out}"
+                  + ("" if unmasked else " (mobiles and ID numbers masked)"), highlight=False)
+
+
+@export_app.command("renewal-targets")
+@one_line_errors
+def export_renewal_targets(
+    out: Annotated[Path, typer.Option(help="FILE.csv or FILE.xlsx")],
+    within_days: Annotated[int, typer.Option(min=0, help="policies expiring within N days")] = 60,
+    warehouse: WarehouseOption = None,
+    unmasked: UnmaskedOption = False,
+    role: RoleOption = None,
+) -> None:
+    """续保名单: in-force policies due for renewal, holder reachable."""
+    _export("renewal-targets", out, warehouse, unmasked, role, within_days)
+
+
+@export_app.command("telesales-prospects")
+@one_line_errors
+def export_telesales_prospects(
+    out: Annotated[Path, typer.Option(help="FILE.csv or FILE.xlsx")],
+    warehouse: WarehouseOption = None,
+    unmasked: UnmaskedOption = False,
+    role: RoleOption = None,
+) -> None:
+    """电销名单: consented leads and cross-sell candidates."""
+    _export("telesales-prospects", out, warehouse, unmasked, role)
+
+
+@app.command()
+@one_line_errors
+def lookup(
+    phone: Annotated[str | None, typer.Option(help="a caller's number, any format")] = None,
+    id_no: Annotated[str | None, typer.Option(help="an ID number (15/18 digits, USCC...)")] = None,
+    party_id: Annotated[str | None, typer.Option(help="a golden customer's party id")] = None,
+    warehouse: WarehouseOption = None,
+    unmasked: UnmaskedOption = False,
+    role: RoleOption = None,
+) -> None:
+    """Who is calling? The customer-360 view of whoever the key resolves to."""
+    from ecif.audit import record_personal_data_access
+    from ecif.lookup import customer_view, find_parties
+    from ecif.lookup_display import render_view
+    from ecif.masking import check_unmasked
+
+    if sum(v is not None for v in (phone, id_no, party_id)) != 1:
+        raise UsageError("give exactly one of --phone, --id-no, --party-id")
+    if unmasked:
+        check_unmasked(role)
+    with wh.resolve(warehouse).connect() as conn:
+        parties = find_parties(conn, phone=phone, id_no=id_no, party_id=party_id)
+        if not parties:
+            raise UsageError("no customer found for that " + (
+                "phone number" if phone else "ID number" if id_no else "party id"))
+        if unmasked:
+            record_personal_data_access(conn, role, "lookup", ",".join(parties), len(parties))
+        for party in parties:
+            render_view(console, customer_view(conn, party), unmasked=unmasked)
+
+
+@app.command()
+@one_line_errors
+def evaluate(
+    truth: Annotated[Path, typer.Option(
+        help="ground_truth/mentions.csv, or the extracts folder holding ground_truth/")],
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Match quality against ground truth: pairwise precision, recall, F1; over-merges."""
+    from rich.table import Table
+
+    from matching.evaluation import evaluate as measure
+    from matching.evaluation import read_truth
+
+    if not truth.exists():
+        raise FileNotFoundError(f"truth file {truth} does not exist")
+    with wh.resolve(warehouse).connect() as conn:
+        if not conn.table_exists("matching", "party_mention"):
+            raise UsageError("the warehouse has no matching results yet: run `ecif run` first")
+        results = measure(conn, read_truth(truth))
+    table = Table("party type", "mentions", "true pairs", "precision", "recall", "F1",
+                  "found recall", "over-merged", "over-merges by trap")
+    for q in results:
+        table.add_row("persons" if q.party_type == "P" else "organizations", f"{q.mentions:,}",
+                      f"{q.true_pairs:,}", f"{q.precision:.5f}", f"{q.recall:.5f}",
+                      f"{q.f1:.5f}", f"{q.found_recall:.5f}", str(q.over_merged),
+                      ", ".join(f"{k} {v}" for k, v in sorted(q.over_merged_by_trap.items()))
+                      or "-")
+    console.print(table)
+
+
+@app.command("train-model")
+@one_line_errors
+def train_model(
+    warehouse: WarehouseOption = None,
+    out: Annotated[Path | None, typer.Option(
+        help="folder for person.json and organization.json (default matching/models)")] = None,
+    seed: Annotated[int, typer.Option(help="seed of the random pairs for u")] = 1,
+) -> None:
+    """Train the person and organization match models on the warehouse's mentions."""
+    from matching.training import MODELS_DIR, train_models
+
+    with wh.resolve(warehouse).connect() as conn:
+        if not conn.table_exists("intermediate", "int_party_mention"):
+            raise UsageError("the warehouse has no int_party_mention: run `ecif run` first")
+        written = train_models(conn, out or MODELS_DIR, seed=seed)
+    for path in written.values():
+        console.print(f"wrote {path}", highlight=False)
 
 
 if __name__ == "__main__":
