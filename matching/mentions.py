@@ -1,0 +1,115 @@
+"""Party mentions pulled from the warehouse into the run's in-memory DuckDB, shaped for comparison.
+
+One query per run reads `intermediate.int_party_mention` on either engine (DuckDB
+through Arrow, PostgreSQL through COPY … TO STDOUT as CSV into pyarrow); the
+shaping below then runs in the in-memory DuckDB that Splink also uses, so the
+models and the rules see the same columns whatever the warehouse is.
+
+Values that must never link two records are nulled here rather than in every rule:
+placeholder and high-frequency IDs, invalid mobiles and landlines, unknown gender.
+"""
+
+from __future__ import annotations
+
+import io
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from ecif.warehouse import Connection
+
+COLUMNS = (
+    "mention_id", "party_type", "name_std", "pinyin_key", "org_head_name", "org_branch_marker",
+    "id_type", "id_no", "id_problem", "id_valid", "id_informative", "id_birth_date",
+    "gender", "birth_date", "birth_year", "mobile", "mobile_valid", "mobile_informative",
+    "phone", "phone_problem", "city", "district", "address", "legal_rep",
+)
+
+_SELECT = f"select {', '.join(COLUMNS)} from intermediate.int_party_mention"
+
+# Every party-type-specific column the models compare, with the rule that makes it.
+_SHAPE = """
+select
+    row_number() over (order by mention_id) - 1 as uid,
+    mention_id,
+    party_type,
+    name_std,
+    pinyin_key,
+    org_head_name,
+    coalesce(org_branch_marker, '') as branch_marker,
+    id_type,
+    case when id_valid then id_type end as valid_id_type,
+    case when id_valid then id_no end as valid_id_no,
+    case when id_informative then party_type || ':' || id_type || ':' || id_no end as strong_key,
+    -- an invalid ID (typo, bad check digit) still compares by edit distance; a
+    -- placeholder or one carried by many names says nothing
+    case when id_problem in ('EMPTY', 'PLACEHOLDER') or (id_valid and not id_informative)
+         then null else id_no end as id_cmp,
+    -- USCC characters 9–17 are the organization code: one key for both ID types
+    case when party_type = 'O' and id_informative and id_type = 'USCC' then substr(id_no, 9, 9)
+         when party_type = 'O' and id_informative and id_type = 'ORG' then id_no end as org_code,
+    nullif(gender, 'U') as gender,
+    coalesce(birth_date, case when id_valid then id_birth_date end) as birth_date,
+    coalesce(birth_year, year(coalesce(birth_date, case when id_valid then id_birth_date end)))
+        as birth_year,
+    case when mobile_valid then mobile end as mobile,
+    coalesce(mobile_valid and not mobile_informative, false) as mobile_shared,
+    case when phone_problem is null then phone end as phone,
+    city,
+    district,
+    address,
+    legal_rep
+from raw_mentions
+"""
+
+
+def local_duckdb() -> duckdb.DuckDBPyConnection:
+    """The run's in-memory DuckDB: rules, Splink and clustering all work in it."""
+    local = duckdb.connect()
+    local.execute("set enable_progress_bar = false")
+    return local
+
+
+def load_mentions(conn: Connection, local: duckdb.DuckDBPyConnection) -> int:
+    """Table `mentions` in `local`: every mention, shaped; uid = rank of mention_id."""
+    local.register("raw_mentions", _fetch_arrow(conn, _SELECT))
+    try:
+        local.execute(f"create or replace table mentions as {_SHAPE} order by uid")
+    finally:
+        local.unregister("raw_mentions")
+    return int(local.execute("select count(*) from mentions").fetchall()[0][0])
+
+
+def _fetch_arrow(conn: Connection, sql: str) -> pa.Table:
+    if conn.kind == "duckdb":
+        return conn.raw.sql(sql).to_arrow_table()
+    buffer = io.BytesIO()
+    with conn.raw.cursor() as cur, cur.copy(f"copy ({sql}) to stdout with (format csv, header)"
+                                            ) as copy:
+        for chunk in copy:
+            buffer.write(chunk)
+    buffer.seek(0)
+    # every column as text first: the shaping SQL casts what it compares
+    options = pacsv.ConvertOptions(column_types={c: pa.string() for c in COLUMNS},
+                                   strings_can_be_null=True)
+    table = pacsv.read_csv(buffer, convert_options=options)
+    return _cast_pg_text(table)
+
+
+def _cast_pg_text(table: pa.Table) -> pa.Table:
+    """COPY's CSV gives text: restore the booleans, dates and years DuckDB compares."""
+    local = duckdb.connect()
+    try:
+        local.register("t", table)
+        return local.sql("""
+            select * replace (
+                id_valid = 't' as id_valid, id_informative = 't' as id_informative,
+                mobile_valid = 't' as mobile_valid,
+                mobile_informative = 't' as mobile_informative,
+                cast(id_birth_date as date) as id_birth_date,
+                cast(birth_date as date) as birth_date,
+                cast(birth_year as integer) as birth_year)
+            from t""").to_arrow_table()
+    finally:
+        local.close()

@@ -1,0 +1,74 @@
+"""Persons: strong rules, then Splink scores above the merge threshold, under constraints.
+
+Edges rank: steward must-links, then the strong rule (equal informative ID of the
+same type), then model scores at or above the merge weight. Two different valid
+IDs of the same type never meet in one party; pairs between the suspect and the
+merge weight that did not end up together are returned as suspects.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from matching.constrained_clustering import MUST, cluster
+
+STRONG = 1e9
+
+
+def key_edges(uids: np.ndarray, keys: pd.Series, weight: float) -> pd.DataFrame:
+    """Each keyed node linked to the first node with its key (a star per key)."""
+    keyed = pd.DataFrame({"uid": uids, "key": keys.to_numpy()}).dropna()
+    first = keyed.groupby("key")["uid"].transform("min")
+    star = keyed[keyed["uid"] != first]
+    return pd.DataFrame({"a": first[star.index].to_numpy(), "b": star["uid"].to_numpy(),
+                         "weight": weight})
+
+
+def valid_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    has = frame["valid_id_no"].notna()
+    return pd.DataFrame({"node": frame.loc[has, "uid"].to_numpy(),
+                         "id_key": (frame.loc[has, "valid_id_type"] + ":"
+                                    + frame.loc[has, "valid_id_no"]).to_numpy()})
+
+
+def constraint_edges(constraints: pd.DataFrame, uid_of: pd.Series, kind: str) -> pd.DataFrame:
+    chosen = constraints[constraints["kind"] == kind]
+    a = chosen["mention_id_a"].map(uid_of)
+    b = chosen["mention_id_b"].map(uid_of)
+    both = a.notna() & b.notna()
+    return pd.DataFrame({"a": a[both].astype("int64").to_numpy(),
+                         "b": b[both].astype("int64").to_numpy(), "weight": MUST})
+
+
+def cluster_persons(frame: pd.DataFrame, pairs: pd.DataFrame, constraints: pd.DataFrame,
+                    merge_weight: float, n: int) -> tuple[pd.Series, pd.DataFrame]:
+    """frame: the persons' uid, mention_id, strong_key, valid_id_type, valid_id_no.
+
+    Returns a label per uid (index uid) and the suspect pairs (uid_l, uid_r,
+    match_weight, match_probability) left in different clusters.
+    """
+    uid_of = pd.Series(frame["uid"].to_numpy(), index=frame["mention_id"].to_numpy())
+    scored = pairs[pairs["match_weight"] >= merge_weight]
+    edges = pd.concat([
+        constraint_edges(constraints, uid_of, "MUST"),
+        key_edges(frame["uid"].to_numpy(), frame["strong_key"], STRONG),
+        pd.DataFrame({"a": scored["uid_l"].to_numpy(), "b": scored["uid_r"].to_numpy(),
+                      "weight": scored["match_weight"].to_numpy()}),
+    ], ignore_index=True)
+    cannot = constraint_edges(constraints, uid_of, "CANNOT")[["a", "b"]]
+    labels = cluster(n, edges, valid_ids(frame), cannot)
+    node_labels = pd.Series(labels[frame["uid"].to_numpy()], index=frame["uid"].to_numpy())
+    apart = labels[pairs["uid_l"].to_numpy()] != labels[pairs["uid_r"].to_numpy()]
+    candidates = pairs[apart]
+    return node_labels, candidates[~_id_conflict(candidates, frame)]
+
+
+def _id_conflict(pairs: pd.DataFrame, frame: pd.DataFrame) -> np.ndarray:
+    """Pairs whose two mentions carry different valid IDs of one type: not suspects."""
+    ids = frame.set_index("uid")[["valid_id_type", "valid_id_no"]]
+    left = ids.reindex(pairs["uid_l"].to_numpy())
+    right = ids.reindex(pairs["uid_r"].to_numpy())
+    return ((left["valid_id_type"].to_numpy() == right["valid_id_type"].to_numpy())
+            & (left["valid_id_no"].to_numpy() != right["valid_id_no"].to_numpy())
+            & left["valid_id_no"].notna().to_numpy() & right["valid_id_no"].notna().to_numpy())

@@ -1,0 +1,27 @@
+"""Match thresholds from reference_data/match_thresholds.csv: business rules, not code."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+THRESHOLDS_FILE = Path(__file__).resolve().parents[1] / "reference_data" / "match_thresholds.csv"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    person_merge: float
+    person_suspect: float
+    org_suspect: float
+
+
+def load_thresholds(path: Path = THRESHOLDS_FILE) -> Thresholds:
+    with path.open(encoding="utf-8") as fh:
+        values = {(r["party_type"], r["parameter"]): float(r["value"]) for r in csv.DictReader(fh)}
+    try:
+        return Thresholds(person_merge=values["P", "merge_min_weight"],
+                          person_suspect=values["P", "suspect_min_weight"],
+                          org_suspect=values["O", "suspect_min_weight"])
+    except KeyError as missing:
+        raise ValueError(f"{path}: no threshold {missing.args[0]}") from None
