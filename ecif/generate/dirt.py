@@ -88,8 +88,9 @@ def dirty_names(rng: np.random.Generator, names: np.ndarray, bits: np.ndarray,
 
 
 def dirty_person_ids(rng: np.random.Generator, ids: np.ndarray, birth_year: np.ndarray,
-                     bits: np.ndarray, traps: np.ndarray) -> np.ndarray:
-    """Resident IDs as sent: placeholders, missing, 15-digit legacy, bad check, x, full-width."""
+                     bits: np.ndarray, traps: np.ndarray, resident: np.ndarray) -> np.ndarray:
+    """Person documents as sent: placeholders, missing, full-width; resident ID numbers
+    (`resident`) also 15-digit legacy, bad check, x."""
     out = ids.copy()
     n = len(out)
     everyone = np.ones(n, bool)
@@ -101,15 +102,15 @@ def dirty_person_ids(rng: np.random.Generator, ids: np.ndarray, birth_year: np.n
     out[miss] = ""
     bits[miss] |= DIRT["missing_id"]
     free &= ~miss
-    leg = _pick(rng, free & (birth_year < 1984), rates.LEGACY15_RATE)
+    leg = _pick(rng, free & resident & (birth_year < 1984), rates.LEGACY15_RATE)
     out[leg] = np.array([s[:6] + s[8:17] for s in out[leg]], dtype=object)
     bits[leg] |= DIRT["legacy15"]
     free &= ~leg
-    bad = _pick(rng, free, rates.BAD_CHECK_RATE)
+    bad = _pick(rng, free & resident, rates.BAD_CHECK_RATE)
     out[bad] = np.array([s[:17] + s[17].translate(_CHECK_SWAP) for s in out[bad]], dtype=object)
     bits[bad] |= DIRT["bad_check"]
     ends_x = np.array([s.endswith("X") for s in out], dtype=bool) if n else np.zeros(0, bool)
-    low = _pick(rng, free & ~bad & ends_x, rates.LOWER_X_RATE)
+    low = _pick(rng, free & resident & ~bad & ends_x, rates.LOWER_X_RATE)
     out[low] = np.array([s[:17] + "x" for s in out[low]], dtype=object)
     bits[low] |= DIRT["lower_x"]
     fw = _pick(rng, free & ~bad, rates.FULLWIDTH_RATE)

@@ -64,6 +64,32 @@ def legacy15(ids18: np.ndarray) -> np.ndarray:
     return np.array([s[:6] + s[8:17] for s in ids18], dtype=object)
 
 
+def person_documents(rng: np.random.Generator, rid: np.ndarray, rates: dict[str, float]
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """(standard id type, number) per person: most keep their resident ID, a share carry
+    another document (drawn with `rates`, type → probability)."""
+    n = len(rid)
+    kinds = ["RID", *rates]
+    p = np.array([1 - sum(rates.values()), *rates.values()])
+    id_type = np.array(kinds, dtype=object)[rng.choice(len(kinds), size=n, p=p)]
+    id_no = rid.copy()
+    digits8 = zpad(rng.integers(0, 10**8, n), 8)
+    letter = np.where(rng.random(n) < 0.8, "E", "G").astype(object)
+    numbers = {
+        "PASSPORT": letter + digits8,                                   # E12345678
+        "HKMO": np.where(rng.random(n) < 0.7, "H", "M").astype(object) + digits8,
+        "TW": digits8,                                                  # 台胞证 8 digits
+        "MIL": "军字第" + zpad(rng.integers(0, 10**7, n), 7) + "号",
+        # 2017 format: 3-letter nationality + 12 digits.
+        "FPR": np.array(["USA", "KOR", "JPN", "CAN", "DEU", "GBR"], dtype=object)[
+            rng.integers(0, 6, n)] + zpad(rng.integers(0, 10**12, n), 12),
+    }
+    for kind, values in numbers.items():
+        m = id_type == kind
+        id_no[m] = values[m]
+    return id_type, id_no
+
+
 def person_sequence(rng: np.random.Generator, male: np.ndarray) -> np.ndarray:
     """3-digit sequence: odd for men, even for women."""
     base = rng.integers(0, 500, len(male)) * 2

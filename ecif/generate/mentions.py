@@ -13,13 +13,16 @@ import numpy as np
 from ecif.generate import dirt, rates
 from ecif.generate.population import Orgs, Persons, agent_mobiles
 
+# Documents whose number is a resident ID number (the only ones with RID dirt).
+RESIDENT_NUMBER = ("RID", "HHR")
+
 
 @dataclass
 class Mention:
     eid: np.ndarray
     ptype: np.ndarray
     name: np.ndarray
-    id_type: np.ndarray    # RID / USCC / ORG / BRN
+    id_type: np.ndarray    # standard code (RID, PASSPORT, …, USCC / ORG / BRN)
     id_no: np.ndarray
     gender: np.ndarray     # M / F / U ('' for organizations)
     birth: np.ndarray      # datetime64[D], NaT for organizations / unknown
@@ -37,13 +40,14 @@ def person_mentions(rng: np.random.Generator, p: Persons, idx: np.ndarray, *,
     bits = np.zeros(n, dtype=np.int64)
     traps = p.traps[idx].copy()
     name = dirt.dirty_names(rng, p.name[idx], bits, typo=typo)
-    id_no = dirt.dirty_person_ids(rng, p.id_no[idx], p.birth_year[idx], bits, traps)
+    id_no = dirt.dirty_person_ids(rng, p.id_no[idx], p.birth_year[idx], bits, traps,
+                                  resident=np.isin(p.id_type[idx], RESIDENT_NUMBER))
     mobile = dirt.dirty_mobiles(rng, p.mobile[idx], agent_mobiles(p.agent[idx]) if agent else None,
                                 bits, traps)
     gender = p.gender[idx].copy()
     gender[dirt.missing_gender(rng, n, bits)] = "U"
     return Mention(p.eid[idx], np.full(n, "P", dtype=object), name,
-                   np.full(n, "RID", dtype=object), id_no, gender, p.birth[idx], mobile,
+                   p.id_type[idx].copy(), id_no, gender, p.birth[idx], mobile,
                    traps, bits)
 
 

@@ -49,6 +49,7 @@ class Persons:
     birth: np.ndarray       # datetime64[D]
     area: np.ndarray
     names: nm.Names
+    id_type: np.ndarray     # standard code: RID, PASSPORT, HKMO, TW, MIL, FPR, HHR
     id_no: np.ndarray
     mobile: np.ndarray
     address: np.ndarray
@@ -120,7 +121,9 @@ def make_persons(seed: int, lo: int, hi: int, start: date) -> Persons:
     traps[twin != NO] |= TRAP["twin"]
     traps[names.common] |= TRAP["common_name"]
     eid = "P" + ids.zpad(gid, 7)
-    return Persons(gid, eid, gender, birth, area, names, id_no, mobile, address, postcode,
+    # Drawn last so that every other column keeps its stream position.
+    id_type, id_no = ids.person_documents(rng, id_no, rates.PERSON_DOCUMENT_RATES)
+    return Persons(gid, eid, gender, birth, area, names, id_type, id_no, mobile, address, postcode,
                    agent, spouse, twin, traps)
 
 

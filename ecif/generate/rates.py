@@ -21,11 +21,22 @@ UNKNOWN_CALLER_RATE = 0.10       # contact events with no lead_id
 PAYER_OTHER_RATE = 0.08          # receipts paid by someone else (spouse)
 LATE_ARRIVAL_RATE = 0.02         # rows first sent on a DELTA day (inserts), per later day
 
+# --- person documents other than the resident ID (per person, the same in every system) ---
+PERSON_DOCUMENT_RATES = {
+    "PASSPORT": 0.012,           # 护照
+    "HKMO": 0.008,               # 港澳居民来往内地通行证
+    "TW": 0.004,                 # 台湾居民来往大陆通行证
+    "MIL": 0.004,                # 军官证
+    "FPR": 0.003,                # 外国人永久居留身份证
+    "HHR": 0.010,                # 户口簿: its number is the resident ID number
+}
+
 # --- DELTA operations (per existing row, per DELTA day) --------------------------------
 UPDATE_RATE = 0.01
 DELETE_RATE = 0.002
 CHANGED_MOBILE_RATE = 0.004      # a person's mobile changes (core customer and lead U rows)
-UPDATE_UNKNOWN_RATE = 0.002      # inserts sent as U (key never sent before)
+UNKNOWN_KEY_U_RATE = 0.002       # per row of an entity: a late insert sent as U (key never
+                                 # sent before; spec §3 "the occasional U for an unknown key")
 DELETE_UNKNOWN_PER_FILE = 2      # D rows for keys that never existed
 
 # --- traps: must never merge -----------------------------------------------------------

@@ -98,9 +98,14 @@ def seconds_in_day(rng: np.random.Generator, n: int) -> np.ndarray:
     return rng.integers(8 * 3600, 21 * 3600, n).astype("m8[s]")
 
 
-CORE_ID = {"RID": "01", "USCC": "10", "ORG": "11", "BRN": "12"}
-UW_ID = {"RID": "I", "USCC": "U", "ORG": "C", "BRN": "O"}
-CLAIMS_ID = {"RID": "身份证", "USCC": "统一社会信用代码", "ORG": "组织机构代码", "BRN": "其他"}
+CORE_ID = {"RID": "01", "PASSPORT": "02", "MIL": "03", "HKMO": "04", "TW": "05", "HHR": "06",
+           "FPR": "07", "USCC": "10", "ORG": "11", "BRN": "12"}
+# uw has no code for 户口簿 or 营业执照: it files both under O (other).
+UW_ID = {"RID": "I", "PASSPORT": "P", "HKMO": "H", "TW": "T", "MIL": "M", "FPR": "F",
+         "HHR": "O", "USCC": "U", "ORG": "C", "BRN": "O"}
+CLAIMS_ID = {"RID": "身份证", "PASSPORT": "护照", "HKMO": "港澳通行证", "TW": "台胞证",
+             "MIL": "军官证", "HHR": "户口簿", "FPR": "外国人永久居留证",
+             "USCC": "统一社会信用代码", "ORG": "组织机构代码", "BRN": "其他"}
 
 
 def code_map(values: np.ndarray, mapping: dict[str, str]) -> np.ndarray:

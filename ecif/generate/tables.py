@@ -72,7 +72,9 @@ def with_history(t: Table, spec: EntitySpec, rng: np.random.Generator, days: int
     if days <= 1 or n == 0:
         return t
     late = t["_day"] > 1
-    as_u = late & (rng.random(n) < rates.UPDATE_UNKNOWN_RATE / max(rates.LATE_ARRIVAL_RATE, 1e-9))
+    # The rate is per row of the entity, spread over its late inserts: entities whose rows
+    # mostly arrive on DELTA days (contact events) must not send most of them as U.
+    as_u = late & (rng.random(n) < rates.UNKNOWN_KEY_U_RATE * n / max(int(late.sum()), 1))
     t["_op"] = np.where(as_u, "U", t["_op"]).astype(object)
     t["op"] = t["_op"]
     versions = [t]

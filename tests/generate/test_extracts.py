@@ -61,6 +61,28 @@ def uscc_ok(s: str) -> bool:
     return org[8] == {10: "X", 11: "0"}.get(c, str(c))
 
 
+# Person documents other than the resident ID (spec §4), by core code, as issued.
+OTHER_DOCUMENTS = {"02": r"[EG]\d{8}", "03": r"军字第\d{7}号", "04": r"[HM]\d{8}", "05": r"\d{8}",
+                   "07": r"[A-Z]{3}\d{12}"}
+# Each system's person id-type codes → the standard code (spec §4, §5); uw files 户口簿
+# under O (other), the only person document without a uw code.
+PERSON_ID_CODES = {
+    "core": {"01": "RID", "02": "PASSPORT", "03": "MIL", "04": "HKMO", "05": "TW", "06": "HHR",
+             "07": "FPR"},
+    "uw": {"I": "RID", "P": "PASSPORT", "M": "MIL", "H": "HKMO", "T": "TW", "O": "HHR",
+           "F": "FPR"},
+    "claims": {"身份证": "RID", "护照": "PASSPORT", "军官证": "MIL", "港澳通行证": "HKMO",
+               "台胞证": "TW", "户口簿": "HHR", "外国人永久居留证": "FPR"},
+}
+PERSON_ID_CODES["finance"] = PERSON_ID_CODES["core"]
+ID_COLUMNS = {("core", "customer", "customer"): "id_type", ("uw", "uw_case", "applicant"):
+              "applicant_id_type", ("uw", "uw_case", "insured"): "insured_id_type",
+              ("claims", "claim", "claimant"): "claimant_id_type",
+              ("finance", "receipt", "payer"): "payer_id_type",
+              ("finance", "payout", "payee"): "payee_id_type"}
+FULLWIDTH = str.maketrans({chr(c + 0xFEE0): chr(c) for c in range(0x21, 0x7F)})
+
+
 def read_rows(root: Path, system: str, entity: str, day: str) -> list[dict]:
     spec = BY_NAME[system, entity]
     raw = (root / system / day / spec.file_name).read_bytes()
@@ -217,6 +239,11 @@ def test_delta_semantics_unknown_keys_and_claim_progress(big):
             assert unknown_d > 0, spec.entity
         if spec.entity in ("customer", "policy"):
             assert unknown_u > 0, spec.entity
+        # Occasional, whatever share of the entity arrives on DELTA days (contact events
+        # mostly do): a handful per thousand rows, a couple of unknown D per file.
+        total = sum(len(rows[spec.system, spec.entity, d]) for d in DATES)
+        assert unknown_u <= max(5, 0.005 * total), (spec.entity, unknown_u, total)
+        assert unknown_d <= 2 * (len(DATES) - 1), spec.entity
     status = {}
     for r in rows["claims", "claim", DATES[0]]:
         status[r["claim_no"]] = r["status"]
@@ -275,13 +302,42 @@ def test_valid_identifiers_pass_independent_checks(big):
     truth = {e["entity_id"]: e for e in csv.DictReader(
         (big / TRUTH_DIR / "entities.csv").open(encoding="utf-8"))}
     for e in truth.values():
-        if e["party_type"] == "P":
+        if e["party_type"] == "P" and not re.fullmatch(r"\d{17}[\dX]", e["id_no"]):
+            assert any(re.fullmatch(p, e["id_no"]) for p in OTHER_DOCUMENTS.values())
+        elif e["party_type"] == "P":
             assert rid_ok(e["id_no"])
             assert (int(e["id_no"][16]) % 2 == 1) == (e["gender"] == "M")
             assert e["id_no"][6:14] == e["birth_date"]
             assert re.fullmatch(r"1[3-9]\d{9}", e["mobile"])
         else:
             assert uscc_ok(e["id_no"])
+
+
+def test_persons_carry_other_documents_consistently_across_systems(big):
+    rows = all_rows(big)
+    truth = {(t["source_system"], t["source_entity"], t["source_key"], t["source_role"]):
+             t["entity_id"] for t in read_truth(big) if t["party_type"] == "P"}
+    types: dict[str, set[str]] = defaultdict(set)
+    for (system, entity, role), col in ID_COLUMNS.items():
+        key = BY_NAME[system, entity].key
+        for d in DATES:
+            for r in rows[system, entity, d]:
+                eid = truth.get((system, entity, r[key], role))
+                if eid and r["op"] != "D":
+                    types[eid].add(PERSON_ID_CODES[system][r[col]])
+    assert all(len(t) == 1 for t in types.values())        # one document per person
+    share = Counter(next(iter(t)) for t in types.values())
+    other = sum(v for k, v in share.items() if k != "RID") / sum(share.values())
+    assert 0.02 < other < 0.08
+    assert set(share) == {"RID", "PASSPORT", "MIL", "HKMO", "TW", "HHR", "FPR"}
+    # Numbers follow their document's format; resident-ID dirt (15 digits, bad check,
+    # lower-case x) never lands on them.
+    for d in DATES:
+        for r in rows["core", "customer", d]:
+            pattern = OTHER_DOCUMENTS.get(r["id_type"])
+            value = r["id_no"].translate(FULLWIDTH)
+            if pattern and value and len(set(value)) > 1 and value != "123456789012345678":
+                assert re.fullmatch(pattern, value), r["id_type"]
 
 
 def test_referential_integrity(big):
