@@ -38,19 +38,24 @@ print(json.dumps({"seconds": time.perf_counter() - t, "counts": counts}))
 def run_size(persons: int, base: Path) -> dict:
     out = base / f"p{persons}"
     shutil.rmtree(out, ignore_errors=True)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = usage.ru_maxrss
+    cpu_before = usage.ru_utime + usage.ru_stime
+    load = os.getloadavg()[0]
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", CHILD, str(persons), str(out)],
                           check=True, capture_output=True, text=True)
     wall = time.perf_counter() - t
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kb = usage.ru_maxrss
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
     res = json.loads(proc.stdout.strip().splitlines()[-1])
     rows = sum(v for k, v in res["counts"].items() if k != "truth_mentions")
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     shutil.rmtree(out, ignore_errors=True)
     return {"persons": persons, "orgs": persons // 10, "wall": wall,
             "inner": res["seconds"], "rows": rows, "mentions": res["counts"]["truth_mentions"],
-            "peak_mb": max(peak_kb, before) / 1024, "bytes": size}
+            "peak_mb": max(peak_kb, before) / 1024, "bytes": size, "cpu": cpu, "load": load}
 
 
 def machine() -> str:
@@ -71,13 +76,17 @@ def section(results: list[dict]) -> str:
         "`generate_extracts(persons=N, orgs=N/10, days=3, seed=1)`, default workers "
         "(2 processes from 100k persons). Wall = child process incl. interpreter start; "
         "rows = data rows over all files and days; peak RSS = largest single process "
-        "(parent or pool worker), `getrusage(RUSAGE_CHILDREN).ru_maxrss`.", "",
-        "| persons | orgs | wall s | rows written | rows/s | truth mentions | output MB "
-        "| peak RSS MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "(parent or pool worker), `getrusage(RUSAGE_CHILDREN).ru_maxrss`. CPU s = user + "
+        "system time of the child and its workers: on a shared machine it shows whether the "
+        "work scales, whatever the wall time; load = 1-minute load average at the start "
+        "(other sessions included).", "",
+        "| persons | orgs | wall s | CPU s | load | rows written | rows/s | truth mentions "
+        "| output MB | peak RSS MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        lines.append(f"| {r['persons']:,} | {r['orgs']:,} | {r['wall']:.1f} | {r['rows']:,} | "
+        lines.append(f"| {r['persons']:,} | {r['orgs']:,} | {r['wall']:.1f} | {r['cpu']:.1f} | "
+                     f"{r['load']:.1f} | {r['rows']:,} | "
                      f"{r['rows'] / r['inner']:,.0f} | {r['mentions']:,} | "
                      f"{r['bytes'] / 2**20:,.0f} | {r['peak_mb']:,.0f} |")
     return "\n".join(lines) + "\n"

@@ -25,10 +25,10 @@ RELATION_COLUMNS = ("entity_id", "relation", "related_entity_id")
 
 
 def _csv(columns: list[np.ndarray]) -> bytes:
-    line = columns[0]
-    for c in columns[1:]:
-        line = line + "," + c
-    return ("\n".join(line.tolist()) + "\n").encode("utf-8") if len(line) else b""
+    if not len(columns[0]):
+        return b""
+    lines = [",".join(row) for row in zip(*(c.tolist() for c in columns), strict=True)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def header(columns: tuple[str, ...]) -> bytes:

@@ -6,11 +6,12 @@ except for the rare values that need quoting or JSON escaping.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -45,11 +46,10 @@ def _csv_quote(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _join_columns(cols: list[np.ndarray], sep: str) -> np.ndarray:
-    line = cols[0]
-    for c in cols[1:]:
-        line = line + sep + c
-    return line
+def _join_columns(cols: list[np.ndarray], sep: str) -> list[str]:
+    # One str.join per row: chained `a + sep + b` over object arrays builds every
+    # intermediate prefix, quadratic in the number of columns.
+    return [sep.join(row) for row in zip(*(c.tolist() for c in cols), strict=True)]
 
 
 def header_bytes(spec: EntitySpec) -> bytes:
@@ -80,7 +80,7 @@ def encode_rows(spec: EntitySpec, table: dict[str, np.ndarray], omit: np.ndarray
         line = _join_columns([_csv_quote(table[c]) for c in spec.columns], ",")
     else:
         line = _json_lines(spec, table, omit)
-    text = eol.join(line.tolist()) + eol
+    text = eol.join(line) + eol
     return text.encode("gbk" if fmt.encoding == "GBK" else "utf-8")
 
 
@@ -96,7 +96,7 @@ def _json_values(col: str, values: np.ndarray) -> np.ndarray:
 
 
 def _json_lines(spec: EntitySpec, table: dict[str, np.ndarray],
-                omit: np.ndarray | None) -> np.ndarray:
+                omit: np.ndarray | None) -> list[str]:
     parts = []
     for j, col in enumerate(spec.columns):
         vals = _json_values(col, table[col])
@@ -105,10 +105,7 @@ def _json_lines(spec: EntitySpec, table: dict[str, np.ndarray],
             drop = omit[:, j] & (table[col] == "")
             seg[drop] = ""
         parts.append(seg)
-    line = parts[0]
-    for seg in parts[1:]:
-        line = line + seg
-    return "{" + line + "}"
+    return ["{" + line + "}" for line in _join_columns(parts, "")]
 
 
 def generated_at(business_date: date) -> datetime:
@@ -124,24 +121,33 @@ class ExtractWriter:
         self.dates = dates
         self.handles: dict[tuple[str, str, int], BinaryIO] = {}
         self.rows: dict[tuple[str, str, int], int] = {}
+        # md5 and size kept while writing, so closing does not read the files back.
+        self.digests: dict[tuple[str, str, int], Any] = {}
+        self.sizes: dict[tuple[str, str, int], int] = {}
         for spec in ENTITIES:
             for day, _d in enumerate(dates, start=1):
                 path = self.path(spec, day)
                 path.parent.mkdir(parents=True, exist_ok=True)
-                fh = path.open("wb")
-                if bom.get((spec.entity, day)):
-                    fh.write(BOM)
-                fh.write(header_bytes(spec))
-                self.handles[spec.system, spec.entity, day] = fh
-                self.rows[spec.system, spec.entity, day] = 0
+                key = (spec.system, spec.entity, day)
+                self.handles[key] = path.open("wb")
+                self.digests[key] = hashlib.md5(usedforsecurity=False)
+                self.sizes[key] = 0
+                self.rows[key] = 0
+                self._write(key, (BOM if bom.get((spec.entity, day)) else b"")
+                            + header_bytes(spec))
 
     def path(self, spec: EntitySpec, day: int) -> Path:
         d = self.dates[day - 1].strftime("%Y%m%d")
         return self.out_dir / spec.system / d / spec.file_name
 
+    def _write(self, key: tuple[str, str, int], data: bytes) -> None:
+        self.handles[key].write(data)
+        self.digests[key].update(data)
+        self.sizes[key] += len(data)
+
     def append(self, spec: EntitySpec, day: int, data: bytes, rows: int) -> None:
         key = (spec.system, spec.entity, day)
-        self.handles[key].write(data)
+        self._write(key, data)
         self.rows[key] += rows
 
     def close(self) -> None:
@@ -150,10 +156,10 @@ class ExtractWriter:
         for spec in ENTITIES:
             for day, d in enumerate(self.dates, start=1):
                 path = self.path(spec, day)
-                ControlFile.describe(
-                    path, system=spec.system, entity=spec.entity,
-                    business_date=d.strftime("%Y%m%d"),
-                    extract_type="FULL" if day == 1 else "DELTA",
-                    encoding=spec.fmt.encoding, rows=self.rows[spec.system, spec.entity, day],
-                    generated_at=generated_at(d),
+                key = (spec.system, spec.entity, day)
+                ControlFile(
+                    spec.system, spec.entity, d.strftime("%Y%m%d"),
+                    "FULL" if day == 1 else "DELTA", path.name, spec.fmt.encoding,
+                    self.rows[key], self.sizes[key], self.digests[key].hexdigest(),
+                    generated_at(d).isoformat(timespec="seconds"),
                 ).write(path.with_suffix(".ok"))
