@@ -29,7 +29,6 @@ PAID_BY_SPOUSE_RATE = 0.1
 GARAGE_PAYEE_RATE = 0.1
 BIRTH_MISSING_RATE = 0.02
 GENDER_MISSING_RATE = 0.04
-LINES = ("AUTO", "PROPERTY", "LIABILITY", "ACCIDENT", "HEALTH", "CARGO")
 PERSON_LINES = (("AUTO", 0.55), ("ACCIDENT", 0.2), ("HEALTH", 0.15), ("PROPERTY", 0.1))
 PLATE_PROVINCES = "京沪粤苏浙鲁川鄂湘豫冀闽皖辽陕"
 BANKS = ("中国工商银行", "中国建设银行", "中国农业银行", "中国银行", "交通银行", "招商银行",
