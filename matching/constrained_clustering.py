@@ -85,8 +85,8 @@ def _components(n: int, edges: pd.DataFrame) -> np.ndarray:
 
 def _conflicting(labels: np.ndarray, ids: pd.DataFrame, cannot: pd.DataFrame) -> np.ndarray:
     """Labels of components holding two numbers of one ID type, or a cannot-link."""
-    frame = pd.DataFrame({"label": labels[ids["node"].to_numpy()],
-                          "id_type": ids["id_key"].str.partition(":")[0].to_numpy(),
+    frame = pd.DataFrame({"label": labels[ids["node"].to_numpy(dtype="int64")],
+                          "id_type": ids["id_key"].str.split(":", n=1).str[0].to_numpy(),
                           "id_key": ids["id_key"].to_numpy()})
     spread = frame.groupby(["label", "id_type"])["id_key"].nunique()
     bad = set(spread[spread > 1].index.get_level_values("label").tolist())

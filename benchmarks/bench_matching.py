@@ -1,0 +1,108 @@
+"""Matching time and quality: `run_matching` against bare Splink on the same mentions.
+
+    .venv/bin/python benchmarks/bench_matching.py --warehouse duckdb:///W.duckdb \
+        --truth EXTRACTS [--label 100k] [--write-results]
+
+The warehouse must hold `intermediate.int_party_mention` (land + build staging
+first, e.g. `ecif run`). `matching` = the whole step (`matching.run.run_matching`:
+read from the warehouse, strong rules, Splink predict with the saved models,
+constrained clustering, organization suspect groups, stable ids, merge history,
+bulk write back), on a fresh matching schema. `bare` = bare Splink on the same
+shaped mentions already in memory: the same saved models and blocking rules,
+`predict` at the suspect weight + `cluster_pairwise_predictions_at_threshold` at
+the merge weight, persons and organizations. Both run in this process, back to back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.results_file import machine, write_section  # noqa: E402
+
+
+def bare_splink(warehouse) -> float:
+    from splink import DuckDBAPI, Linker
+
+    from matching.mentions import load_mentions, local_duckdb
+    from matching.thresholds import load_thresholds
+    from matching.training import MODEL_FILES, party_table
+
+    thresholds = load_thresholds()
+    local = local_duckdb()
+    with warehouse.connect() as conn:
+        load_mentions(conn, local)
+    start = time.perf_counter()
+    for party_type, threshold in (("P", thresholds.person_merge), ("O", thresholds.org_suspect)):
+        linker = Linker(DuckDBAPI(connection=local).register(party_table(local, party_type)),
+                        str(MODEL_FILES[party_type]), log_level=logging.WARNING)
+        predictions = linker.inference.predict(
+            threshold_match_weight=min(thresholds.person_suspect, thresholds.org_suspect),
+            warning_mode="never")
+        linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, threshold_match_weight=threshold)
+    seconds = time.perf_counter() - start
+    local.close()
+    return seconds
+
+
+def full_matching(warehouse) -> tuple[float, object]:
+    from matching.run import run_matching
+
+    with warehouse.connect() as conn:
+        conn.execute("drop schema if exists matching cascade")
+        start = time.perf_counter()
+        report = run_matching(conn, "R000001")
+        return time.perf_counter() - start, report
+
+
+def main() -> None:
+    from ecif.warehouse import Warehouse
+    from matching.evaluation import evaluate, read_truth
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--warehouse", required=True)
+    parser.add_argument("--truth", type=Path, required=True)
+    parser.add_argument("--label", default="")
+    parser.add_argument("--write-results", action="store_true")
+    args = parser.parse_args()
+    warehouse = Warehouse(args.warehouse)
+    bare_s = bare_splink(warehouse)
+    match_s, report = full_matching(warehouse)
+    with warehouse.connect() as conn:
+        quality = evaluate(conn, read_truth(args.truth))
+    row = {"label": args.label, "mentions": report.mentions, "parties": report.parties,
+           "match_s": match_s, "bare_s": bare_s, "ratio": match_s / bare_s}
+    print(row)
+    for q in quality:
+        print(q.party_type, f"P {q.precision:.5f} R {q.recall:.5f} F1 {q.f1:.5f} "
+              f"found {q.found_recall:.5f} over-merged {q.over_merged} {q.over_merged_by_trap}")
+    if args.write_results:
+        _write(row, quality)
+
+
+def _write(row: dict, quality: list) -> None:
+    lines = [machine(), "", "Command: `.venv/bin/python benchmarks/bench_matching.py "
+             "--warehouse W --truth EXTRACTS --label L --write-results`. " + __doc__.split(
+                 "\n\n")[2].replace("\n", " "), "",
+             "| data | mentions | parties | matching s | bare Splink s | ratio |",
+             "|---|---:|---:|---:|---:|---:|",
+             f"| {row['label']} | {row['mentions']:,} | {row['parties']:,} | "
+             f"{row['match_s']:.1f} | {row['bare_s']:.1f} | {row['ratio']:.2f}x |", "",
+             "| party type | precision | recall | F1 | found recall | over-merged | by trap |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    for q in quality:
+        lines.append(f"| {q.party_type} | {q.precision:.5f} | {q.recall:.5f} | {q.f1:.5f} | "
+                     f"{q.found_recall:.5f} | {q.over_merged} | "
+                     f"{', '.join(f'{k} {v}' for k, v in sorted(q.over_merged_by_trap.items()))} |")
+    write_section("Matching", lines)
+
+
+if __name__ == "__main__":
+    main()
