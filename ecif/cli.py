@@ -40,10 +40,12 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         from ecif.dbt_runner import DbtError
         from ecif.exports import ExportError
         from ecif.landing.control_file import ControlFileError
+        from expectations.gate import QualityGateError
 
         try:
             return command(*args, **kwargs)
         except (UsageError, wh.WarehouseError, DbtError, ControlFileError, ExportError,
+                QualityGateError,
                 FileNotFoundError, NotADirectoryError, PermissionError) as exc:
             Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False,
                                        soft_wrap=True)

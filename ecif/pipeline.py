@@ -1,4 +1,5 @@
-"""One nightly run: land → dbt staging/intermediate → matching → dbt marts.
+"""One nightly run: land → dbt staging/intermediate → quality gate → matching → dbt marts
+→ mart checks.
 
 `ecif run` calls `run_nightly`; the Airflow DAG calls the step functions one by
 one. Each step is idempotent: run again on the same input, it gives the same result.
@@ -17,6 +18,9 @@ from ecif.extract_spec import ENTITIES
 from ecif.landing.loader import LandingReport, land
 from ecif.landing.raw_tables import ensure_raw_table
 from ecif.warehouse import Warehouse
+from expectations.gate import QualityReport, check_quality
+from expectations.results import next_run_id
+from expectations.suites import AFTER_MARTS, BEFORE_MARTS, Suite
 from matching.run import MatchReport, run_matching
 
 Progress = Callable[[str, int, int | None], None]
@@ -51,7 +55,8 @@ def _dbt_step(warehouse: Warehouse, label: str, args: list[str], on_progress: Pr
 
 def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet) -> int:
     """Seeds, staging and intermediate models with their tests."""
-    return _dbt_step(warehouse, "dbt staging", ["build", "--exclude", "marts+"], on_progress)
+    return _dbt_step(warehouse, "dbt staging", ["build", "--exclude", "marts+", "reports"],
+                     on_progress)
 
 
 def match_step(warehouse: Warehouse, on_progress: Progress = _quiet,
@@ -69,13 +74,29 @@ def match_step(warehouse: Warehouse, on_progress: Progress = _quiet,
 
 
 def build_marts(warehouse: Warehouse, on_progress: Progress = _quiet) -> int:
-    return _dbt_step(warehouse, "dbt marts", ["build", "--select", "marts+"], on_progress)
+    return _dbt_step(warehouse, "dbt marts", ["build", "--select", "marts+", "reports"],
+                     on_progress)
+
+
+def quality_step(warehouse: Warehouse, suites: tuple[Suite, ...], run_id: str | None = None,
+                 on_progress: Progress = _quiet, docs_dir: Path | None = None) -> QualityReport:
+    """Validate the suites into quality.validation_result and GX Data Docs (default
+    reports/quality/); raises QualityGateError when a critical check fails."""
+    if run_id is None:
+        with warehouse.connect() as conn:
+            run_id = next_run_id(conn)
+    on_progress("quality", 0, len(suites))
+    report = check_quality(warehouse, suites, run_id,
+                           docs_dir or Path.cwd() / "reports" / "quality")
+    on_progress("quality", len(suites), len(suites))
+    return report
 
 
 @dataclass
 class RunSummary:
     landing: LandingReport | None = None
     matching: MatchReport | None = None
+    quality: list[QualityReport] = field(default_factory=list)
     customers: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -87,6 +108,12 @@ class RunSummary:
             m = self.matching
             out.append(f"matching {m.run_id}: {m.mentions:,} mentions → {m.parties:,} parties "
                        f"({m.merges} merges, {m.splits} splits since the last run)")
+        if self.quality:
+            results = [r for q in self.quality for r in q.results]
+            warnings = [r.check.name for q in self.quality for r in q.failed("warning")]
+            out.append(f"quality {self.quality[0].run_id}: {len(results)} checks, "
+                       f"{len(warnings)} warning(s)" + (": " + ", ".join(warnings) if warnings
+                                                         else ""))
         if self.customers:
             out.append("customers: " + ", ".join(
                 f"{n:,} {'persons' if t == 'P' else 'organizations' if t == 'O' else t}"
@@ -111,10 +138,16 @@ def run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None = 
         summary.landing = land_step(warehouse, extracts_dir, through, rerun_dates, on_progress)
     with timed("staging"):
         build_staging(warehouse, on_progress)
+    # the gate: a critical failure on raw or staging stops the run before the marts
+    with timed("quality"):
+        summary.quality.append(quality_step(warehouse, BEFORE_MARTS, on_progress=on_progress))
     with timed("matching"):
         summary.matching = match_step(warehouse, on_progress)
     with timed("marts"):
         build_marts(warehouse, on_progress)
+    with timed("mart checks"):
+        summary.quality.append(quality_step(warehouse, AFTER_MARTS, summary.quality[0].run_id,
+                                            on_progress))
     with warehouse.connect() as conn:
         summary.customers = dict(conn.fetchall(
             "select party_type, count(*) from marts.customer group by party_type"))

@@ -1,0 +1,44 @@
+"""`quality.validation_result`: every check of every run, for trends and scorecards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+
+from ecif.warehouse import Connection, write_frame
+from expectations.validation import CheckResult
+
+EXPECTATION = "expect_column_values_to_be_between"
+
+
+def next_run_id(conn: Connection) -> str:
+    runs = (conn.scalar("select count(distinct run_id) from quality.validation_result")
+            if conn.table_exists("quality", "validation_result") else 0)
+    return f"Q{runs + 1:06d}"
+
+
+def record_results(conn: Connection, run_id: str, suite: str,
+                   results: list[CheckResult]) -> None:
+    checked_at = datetime.now().replace(microsecond=0)
+    frame = pd.DataFrame({
+        "run_id": run_id,
+        "suite": suite,
+        "expectation": EXPECTATION,
+        "check_name": [r.check.name for r in results],
+        "metric": [r.check.metric.name for r in results],
+        "source_system": [r.check.metric.source_system for r in results],
+        "dimension": [r.check.metric.dimension for r in results],
+        "severity": [r.check.severity for r in results],
+        "min_value": pd.array([r.check.min_value for r in results], dtype="Float64"),
+        "max_value": pd.array([r.check.max_value for r in results], dtype="Float64"),
+        "observed_value": pd.array([r.observed for r in results], dtype="Float64"),
+        "success": [r.success for r in results],
+        "checked_at": pd.Series([checked_at] * len(results), dtype="datetime64[us]"),
+    })
+    with conn.transaction():
+        # a suite re-checked within the same run (a retried step) replaces its rows
+        if conn.table_exists("quality", "validation_result"):
+            conn.execute("delete from quality.validation_result where run_id = ? and suite = ?",
+                         [run_id, suite])
+        write_frame(conn, "quality", "validation_result", frame, replace=False)
