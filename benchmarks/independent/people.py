@@ -148,9 +148,10 @@ def _spouse(fake: Faker, rng: random.Random, p: Person, j: int, today: date, are
     gender = "F" if p.gender == "M" else "M"
     birth = min(p.birth + timedelta(days=rng.randrange(-6 * 365, 6 * 365)),
                 today - timedelta(days=18 * 365 + 30))
-    rid = _rid(area, birth, gender == "M", rng)
+    kind = _pick_id_type(rng)
+    doc = _document(kind, _rid(area, birth, gender == "M", rng), fake, rng)
     mobile = p.mobile if rng.random() < SPOUSE_SHARE_MOBILE else fake.phone_number()
-    s = Person(f"IP{j:08d}", fake.last_name(), _given(fake, gender), gender, birth, "RID", rid,
+    s = Person(f"IP{j:08d}", fake.last_name(), _given(fake, gender), gender, birth, kind, doc,
                mobile, p.province, p.city, p.district, p.street, p.postcode, p.agent,
                {"spouse"}, j - 1, "spouse_of")
     p.traps.add("spouse")
@@ -164,8 +165,9 @@ def _twin(fake: Faker, rng: random.Random, p: Person, j: int, area: str) -> Pers
     given = _given(fake, gender)
     if len(p.given) == 2:
         given = p.given[0] + given[-1] if given[-1] != p.given[1] else p.given[0] + "晨"
-    rid = _rid(area, p.birth, gender == "M", rng)
-    t = Person(f"IP{j:08d}", p.surname, given, gender, p.birth, "RID", rid, fake.phone_number(),
+    kind = _pick_id_type(rng)
+    doc = _document(kind, _rid(area, p.birth, gender == "M", rng), fake, rng)
+    t = Person(f"IP{j:08d}", p.surname, given, gender, p.birth, kind, doc, fake.phone_number(),
                p.province, p.city, p.district, p.street, p.postcode, p.agent, {"twin"}, j - 1,
                "twin_of")
     p.traps.add("twin")
