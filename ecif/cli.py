@@ -40,12 +40,13 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         from ecif.dbt_runner import DbtError
         from ecif.exports import ExportError
         from ecif.landing.control_file import ControlFileError
+        from ecif.report_site.site import ReportError
         from expectations.gate import QualityGateError
 
         try:
             return command(*args, **kwargs)
         except (UsageError, wh.WarehouseError, DbtError, ControlFileError, ExportError,
-                QualityGateError,
+                QualityGateError, ReportError,
                 FileNotFoundError, NotADirectoryError, PermissionError) as exc:
             Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False,
                                        soft_wrap=True)
@@ -254,6 +255,22 @@ def train_model(
         written = train_models(conn, out or MODELS_DIR, seed=seed)
     for path in written.values():
         console.print(f"wrote {path}", highlight=False)
+
+
+
+@app.command()
+@one_line_errors
+def report(
+    out: Annotated[Path, typer.Option(help="folder for the static HTML site (index.html)")],
+    warehouse: WarehouseOption = None,
+) -> None:
+    """The quality and statistics reports as a static HTML site (charts as inline SVG)."""
+    from ecif.report_site.site import write_site
+
+    with wh.resolve(warehouse).connect() as conn:
+        pages = write_site(conn, out)
+    console.print(f"wrote {len(pages)} pages to {out} (open {out / 'index.html'})",
+                  highlight=False)
 
 
 if __name__ == "__main__":
