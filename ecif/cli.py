@@ -41,12 +41,14 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         from ecif.exports import ExportError
         from ecif.landing.control_file import ControlFileError
         from ecif.report_site.site import ReportError
+        from ecif.stewardship.users import StewardshipError
         from expectations.gate import QualityGateError
 
         try:
             return command(*args, **kwargs)
         except (UsageError, wh.WarehouseError, DbtError, ControlFileError, ExportError,
                 QualityGateError, ReportError,
+                StewardshipError,
                 FileNotFoundError, NotADirectoryError, PermissionError) as exc:
             Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False,
                                        soft_wrap=True)
@@ -255,6 +257,190 @@ def train_model(
         written = train_models(conn, out or MODELS_DIR, seed=seed)
     for path in written.values():
         console.print(f"wrote {path}", highlight=False)
+
+
+steward_app = typer.Typer(no_args_is_help=True, help=(
+    "Stewardship (闭环管理): requests take effect only when another user with the "
+    "approver role approves them."))
+app.add_typer(steward_app, name="steward")
+UserOption = Annotated[str, typer.Option("--user", envvar="ECIF_USER", help="who you are")]
+ReasonOption = Annotated[str, typer.Option("--reason", help="why (kept in the audit trail)")]
+
+
+def _requested(request_id: int) -> None:
+    console.print(f"request {request_id} is pending approval", highlight=False)
+
+
+@steward_app.command("user-add")
+@one_line_errors
+def steward_user_add(name: str, role: Annotated[str, typer.Option()], user: UserOption,
+                     warehouse: WarehouseOption = None) -> None:
+    """Give a user a role (admin, steward, approver, agent, telesales, analyst, system)."""
+    from ecif.stewardship import service
+
+    service.user_add(wh.resolve(warehouse), name, role, user)
+    console.print(f"{name} is {role}", highlight=False)
+
+
+@steward_app.command("merge")
+@one_line_errors
+def steward_merge(parties: list[str], user: UserOption, reason: ReasonOption,
+                  warehouse: WarehouseOption = None) -> None:
+    """人工强制归并: ask to merge two or more parties (e.g. a suspect group)."""
+    from ecif.stewardship import service
+
+    _requested(service.request_merge(wh.resolve(warehouse), parties, user, reason))
+
+
+@steward_app.command("split")
+@one_line_errors
+def steward_split(party: str, mentions: Annotated[list[str], typer.Option(
+                      "--mention", help="a mention id to take out (repeat)")],
+                  user: UserOption, reason: ReasonOption,
+                  warehouse: WarehouseOption = None) -> None:
+    """人工强制拆分: ask to take the chosen mentions out of a party into a party of their own."""
+    from ecif.stewardship import service
+
+    _requested(service.request_split(wh.resolve(warehouse), party, mentions, user, reason))
+
+
+@steward_app.command("reject-suspect")
+@one_line_errors
+def steward_reject_suspect(parties: list[str], user: UserOption, reason: ReasonOption,
+                           warehouse: WarehouseOption = None) -> None:
+    """Ask to record that suspected parties are different (never suggested again)."""
+    from ecif.stewardship import service
+
+    _requested(service.request_reject_suspect(wh.resolve(warehouse), parties, user, reason))
+
+
+@steward_app.command("revoke")
+@one_line_errors
+def steward_revoke(request_id: int, user: UserOption, reason: ReasonOption,
+                   warehouse: WarehouseOption = None) -> None:
+    """Ask to stop enforcing an approved merge, split or rejection (automatic result)."""
+    from ecif.stewardship import service
+
+    _requested(service.request_on_decision(wh.resolve(warehouse), "REVOKE", request_id,
+                                           user, reason))
+
+
+@steward_app.command("rollback")
+@one_line_errors
+def steward_rollback(request_id: int, user: UserOption, reason: ReasonOption,
+                     warehouse: WarehouseOption = None) -> None:
+    """Ask to undo a decision and the later ones built on it, restoring earlier parties."""
+    from ecif.stewardship import service
+
+    _requested(service.request_on_decision(wh.resolve(warehouse), "ROLLBACK", request_id,
+                                           user, reason))
+
+
+@steward_app.command("modify")
+@one_line_errors
+def steward_modify(party: str, attribute: Annotated[str, typer.Option()],
+                   value: Annotated[str, typer.Option()], user: UserOption,
+                   reason: ReasonOption, warehouse: WarehouseOption = None) -> None:
+    """修改: ask to set a golden attribute (wins until a source sends a newer value)."""
+    from ecif.stewardship import service
+
+    _requested(service.request_party_change(wh.resolve(warehouse), "MODIFY", party, user,
+                                            reason, attribute=attribute, value=value))
+
+
+@steward_app.command("deactivate")
+@one_line_errors
+def steward_deactivate(party: str, user: UserOption, reason: ReasonOption,
+                       warehouse: WarehouseOption = None) -> None:
+    """停用: ask to deactivate a customer (kept, excluded from marketing lists)."""
+    from ecif.stewardship import service
+
+    _requested(service.request_party_change(wh.resolve(warehouse), "DEACTIVATE", party,
+                                            user, reason))
+
+
+@steward_app.command("erase")
+@one_line_errors
+def steward_erase(party: str, user: UserOption, reason: ReasonOption,
+                  warehouse: WarehouseOption = None) -> None:
+    """Ask to erase a person's data physically (only a non-personal audit row stays)."""
+    from ecif.stewardship import service
+
+    _requested(service.request_party_change(wh.resolve(warehouse), "ERASE", party, user,
+                                            reason))
+
+
+@steward_app.command("create")
+@one_line_errors
+def steward_create(name: Annotated[str, typer.Option()], user: UserOption,
+                   reason: ReasonOption,
+                   party_type: Annotated[str, typer.Option()] = "P",
+                   id_type: Annotated[str | None, typer.Option()] = None,
+                   id_no: Annotated[str | None, typer.Option()] = None,
+                   mobile: Annotated[str | None, typer.Option()] = None,
+                   warehouse: WarehouseOption = None) -> None:
+    """创建: ask to create a customer by hand."""
+    from ecif.stewardship import service
+
+    fields = {"party_type": party_type, "name": name, "id_type": id_type, "id_no": id_no,
+              "mobile": mobile}
+    _requested(service.request_create(wh.resolve(warehouse), fields, user, reason))
+
+
+@steward_app.command("enhance")
+@one_line_errors
+def steward_enhance(file: Path, user: UserOption, reason: ReasonOption,
+                    warehouse: WarehouseOption = None) -> None:
+    """批量增强: ask to apply a file of confirmed contacts (party_id,attribute,value)."""
+    from ecif.stewardship import service
+
+    _requested(service.request_enhance(wh.resolve(warehouse), file, user, reason))
+
+
+@steward_app.command("approve")
+@one_line_errors
+def steward_approve(request_id: int, user: UserOption,
+                    note: Annotated[str | None, typer.Option()] = None,
+                    warehouse: WarehouseOption = None) -> None:
+    """审批: approve a request and apply it (re-runs the pipeline steps it needs)."""
+    from ecif.stewardship import service
+
+    step = service.approve(wh.resolve(warehouse), request_id, user, note)
+    console.print(f"request {request_id} approved and applied (rebuilt from {step})",
+                  highlight=False)
+
+
+@steward_app.command("reject")
+@one_line_errors
+def steward_reject(request_id: int, user: UserOption,
+                   note: Annotated[str | None, typer.Option()] = None,
+                   warehouse: WarehouseOption = None) -> None:
+    """Reject a pending request."""
+    from ecif.stewardship import service
+
+    service.reject(wh.resolve(warehouse), request_id, user, note)
+    console.print(f"request {request_id} rejected", highlight=False)
+
+
+@steward_app.command("tasks")
+@one_line_errors
+def steward_tasks(user: UserOption, warehouse: WarehouseOption = None) -> None:
+    """The user's task pool: requests awaiting their decision, and their own pending ones."""
+    from ecif.stewardship import service
+
+    for request_id, kind, by, at, reason in service.tasks(wh.resolve(warehouse), user):
+        console.print(f"{request_id:>6}  {kind:<15} by {by:<12} {at:%Y-%m-%d %H:%M}  "
+                      f"{reason or ''}", highlight=False)
+
+
+@steward_app.command("history")
+@one_line_errors
+def steward_history(party: str, warehouse: WarehouseOption = None) -> None:
+    """归并历史: every merge, split, override and rollback of a party, with who and why."""
+    from ecif.stewardship import service
+
+    for at, who, what, detail in service.history(wh.resolve(warehouse), party):
+        console.print(f"{at or '':<26} {who:<12} {what:<22} {detail or ''}", highlight=False)
 
 
 

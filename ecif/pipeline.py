@@ -17,6 +17,7 @@ from ecif.dbt_runner import run_dbt
 from ecif.extract_spec import ENTITIES
 from ecif.landing.loader import LandingReport, land
 from ecif.landing.raw_tables import ensure_raw_table
+from ecif.stewardship.tables import ensure_tables as ensure_stewardship_tables
 from ecif.warehouse import Warehouse
 from expectations.gate import QualityReport, check_quality
 from expectations.results import next_run_id
@@ -32,13 +33,18 @@ def _quiet(label: str, done: int, total: int | None) -> None:
 
 def land_step(warehouse: Warehouse, extracts_dir: Path, through: str | None = None,
               rerun_dates: Collection[tuple[str, str]] = (),
-              on_progress: Progress = _quiet) -> LandingReport:
+              on_progress: Progress = _quiet,
+              systems: Collection[str] | None = None) -> LandingReport:
+    """systems: land only these (the DAG lands each system in its own task)."""
     report = land(warehouse, extracts_dir, through=through, rerun_dates=rerun_dates,
-                  on_progress=on_progress)
-    # a system that has never delivered still needs its (empty) raw tables for dbt
+                  on_progress=on_progress, systems=systems)
+    # a system that has never delivered, and stewardship before any steward acted,
+    # still need their (empty) tables for dbt
     with warehouse.connect() as conn:
         for spec in ENTITIES:
-            ensure_raw_table(conn, spec)
+            if systems is None or spec.system in systems:
+                ensure_raw_table(conn, spec)
+        ensure_stewardship_tables(conn)
     return report
 
 
@@ -76,6 +82,13 @@ def match_step(warehouse: Warehouse, on_progress: Progress = _quiet,
 def build_marts(warehouse: Warehouse, on_progress: Progress = _quiet) -> int:
     return _dbt_step(warehouse, "dbt marts", ["build", "--select", "marts+", "reports"],
                      on_progress)
+
+
+def customer_counts(warehouse: Warehouse) -> dict[str, int]:
+    """Golden records per party type (P persons, O organizations) in the published marts."""
+    with warehouse.connect() as conn:
+        return dict(conn.fetchall(
+            "select party_type, count(*) from marts.customer group by party_type"))
 
 
 def quality_step(warehouse: Warehouse, suites: tuple[Suite, ...], run_id: str | None = None,
@@ -148,7 +161,5 @@ def run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None = 
     with timed("mart checks"):
         summary.quality.append(quality_step(warehouse, AFTER_MARTS, summary.quality[0].run_id,
                                             on_progress))
-    with warehouse.connect() as conn:
-        summary.customers = dict(conn.fetchall(
-            "select party_type, count(*) from marts.customer group by party_type"))
+    summary.customers = customer_counts(warehouse)
     return summary

@@ -163,8 +163,8 @@ class Connection:
         self.close()
 
 
-_PG_TYPES = {"i": "bigint", "u": "bigint", "f": "double precision", "b": "boolean",
-             "M": "timestamp"}
+_COLUMN_TYPES = {"i": "bigint", "u": "bigint", "f": "double precision", "b": "boolean",
+                 "M": "timestamp"}
 
 
 def write_frame(conn: Connection, schema: str, table: str, frame: Any, *,
@@ -172,29 +172,28 @@ def write_frame(conn: Connection, schema: str, table: str, frame: Any, *,
     """Bulk-write a pandas DataFrame: DuckDB scans it in place, PostgreSQL takes it by COPY.
 
     `replace` drops and recreates the table; otherwise rows are appended to it
-    (created when missing). Call it inside `conn.transaction()` for all-or-nothing.
+    (created when missing). Column types come from the frame's dtypes, text for the
+    rest, so an empty frame still makes a usable table. Call it inside
+    `conn.transaction()` for all-or-nothing.
     """
     target = f"{schema}.{table}"
     conn.execute(f"create schema if not exists {schema}")
-    if conn.kind == "duckdb":
-        conn.raw.register("_ecif_frame", frame)
-        try:
-            if replace:
-                conn.execute(f"create or replace table {target} as select * from _ecif_frame")
-            else:
-                conn.execute(f"create table if not exists {target} as "
-                             "select * from _ecif_frame limit 0")
-                conn.execute(f"insert into {target} by name select * from _ecif_frame")
-        finally:
-            conn.raw.unregister("_ecif_frame")
-        return
     columns = ", ".join(
-        f'"{name}" {_PG_TYPES.get(dtype.kind, "text")}' for name, dtype in frame.dtypes.items()
+        f'"{name}" {_COLUMN_TYPES.get(dtype.kind, "text")}' for name, dtype in frame.dtypes.items()
     )
     if replace:
         conn.execute(f"drop table if exists {target}")
     conn.execute(f"create table if not exists {target} ({columns})")
+    if frame.empty:
+        return
     names = ", ".join(f'"{c}"' for c in frame.columns)
+    if conn.kind == "duckdb":
+        conn.raw.register("_ecif_frame", frame)
+        try:
+            conn.execute(f"insert into {target} ({names}) select {names} from _ecif_frame")
+        finally:
+            conn.raw.unregister("_ecif_frame")
+        return
     values = frame.astype(object).where(frame.notna(), None)
     with conn.raw.cursor() as cur, cur.copy(f"copy {target} ({names}) from stdin") as copy:
         for row in values.itertuples(index=False, name=None):

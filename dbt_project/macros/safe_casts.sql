@@ -103,3 +103,14 @@
 {% macro to_boolean(expr) -%}
   case lower({{ expr }}) when 'true' then true when 'false' then false end
 {%- endmacro %}
+
+{#- A timestamp or date as YYYYMMDD text, the form of `_business_date`. -#}
+{% macro format_yyyymmdd(expr) -%}
+  {{ return(adapter.dispatch('format_yyyymmdd')(expr)) }}
+{%- endmacro %}
+{% macro default__format_yyyymmdd(expr) -%}
+  strftime({{ expr }}, '%Y%m%d')
+{%- endmacro %}
+{% macro postgres__format_yyyymmdd(expr) -%}
+  to_char({{ expr }}, 'YYYYMMDD')
+{%- endmacro %}

@@ -1,7 +1,8 @@
 """Find deliveries: `<extracts_dir>/<system>/<YYYYMMDD>/<entity>.<ext>` and `<entity>.ok`.
 
 Only the five contract systems are read (`ground_truth/` and any other folder
-is ignored), only folders named by an 8-digit date, only dates up to `through`.
+is ignored), only folders named by an 8-digit date, only dates up to `through`;
+`systems` narrows it to some of them (the Airflow DAG lands each system in its own task).
 A file in a date folder that is neither an entity's data file nor its `.ok`
 is returned in `unknown` (reported, never loaded); hidden files are ignored.
 Deliveries come back sorted by system, entity and business date: the order
@@ -11,6 +12,7 @@ in which they must be applied.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,9 +52,10 @@ def batch_id(system: str, entity: str, business_date: str) -> str:
     return f"{system}__{entity}__{business_date}"
 
 
-def discover(extracts_dir: Path, through: str | None = None) -> Discovery:
+def discover(extracts_dir: Path, through: str | None = None,
+             systems: Collection[str] | None = None) -> Discovery:
     found = Discovery()
-    for system in SYSTEMS:
+    for system in SYSTEMS if systems is None else [s for s in SYSTEMS if s in systems]:
         system_dir = extracts_dir / system
         if not system_dir.is_dir():
             continue

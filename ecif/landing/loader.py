@@ -1,6 +1,7 @@
 """Landing: verify delivered extracts and append them to `raw.<system>__<entity>`.
 
-Entry point: `land(warehouse, extracts_dir, through, rerun_dates, on_progress)`.
+Entry point: `land(warehouse, extracts_dir, through, rerun_dates, on_progress, systems)`;
+`systems` restricts a call to some systems (their batches are independent of the others').
 
 A batch is one entity file of one system and business date, id
 `<system>__<entity>__<YYYYMMDD>`. Batches of each system+entity are taken in
@@ -58,9 +59,10 @@ Progress = Callable[[str, int, int], None]
 
 def land(warehouse: Warehouse, extracts_dir: Path, through: str | None = None,
          rerun_dates: Collection[tuple[str, str]] = (),
-         on_progress: Progress | None = None) -> LandingReport:
+         on_progress: Progress | None = None,
+         systems: Collection[str] | None = None) -> LandingReport:
     extracts_dir = Path(extracts_dir)
-    found = discover(extracts_dir, through)
+    found = discover(extracts_dir, through, systems)
     run = _Run(extracts_dir, {(s, d) for s, d in rerun_dates}, LandingReport(
         ignored=list(found.unknown)))
     total = len(found.deliveries)

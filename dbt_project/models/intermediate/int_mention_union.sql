@@ -76,9 +76,21 @@ finance_payee as (
         _batch_id, _business_date, _file, _row_number
     from {{ ref('stg_finance__payout') }}
     where payee_name is not null or payee_id_no is not null
+),
+
+steward_customer as (
+    -- customers created by hand (stewardship); business date: the day of creation
+    select
+        'steward', 'manual_customer', manual_key, 'customer', party_type, name, id_type,
+        id_no, gender, birth_date, {{ no_int }}, mobile,
+        {{ text }}, {{ text }}, {{ text }}, {{ text }}, {{ text }}, {{ text }}, {{ text }},
+        {{ text }}, {{ text }},
+        _batch_id, {{ format_yyyymmdd('created_at') }}, 'stewardship', cast(0 as bigint)
+    from {{ ref('stg_steward__manual_customer') }}
 )
 
 select * from core_customer
+union all select * from steward_customer
 union all select * from uw_applicant
 union all select * from uw_insured
 union all select * from claims_claimant

@@ -13,6 +13,17 @@ parties as (
     group by party_id
 ),
 
+statuses as (
+    -- the latest steward decision on the party's status (停用)
+    select party_id, status from (
+        select party_id, status,
+            row_number() over (partition by party_id order by changed_at desc, request_id desc)
+                as newest
+        from {{ source('stewardship', 'party_status') }}
+    ) as ranked
+    where newest = 1
+),
+
 as_of as (
     select max(_business_date) as business_date from {{ ref('int_party_mention') }}
 ),
@@ -39,8 +50,9 @@ select
         as {{ dbt.type_string() }}) as gender,
     cast(case when parties.party_type = 'P' then attributes.birth_date end as date) as birth_date,
     cast(attributes.mobile as {{ dbt.type_string() }}) as mobile,
-    cast('ACTIVE' as {{ dbt.type_string() }}) as status,
+    cast(coalesce(statuses.status, 'ACTIVE') as {{ dbt.type_string() }}) as status,
     cast({{ try_to_date('as_of.business_date', '%Y%m%d') }} as timestamp) as as_of
 from parties
 cross join as_of
 left join attributes on attributes.party_id = parties.party_id
+left join statuses on statuses.party_id = parties.party_id

@@ -48,19 +48,50 @@ candidates as (
     from mentions where address is not null or province is not null
 ),
 
-ranked as (
-    select
-        candidates.*,
-        rule.priority,
-        row_number() over (
-            partition by candidates.party_id, candidates.attribute
-            order by candidates.is_valid desc, rule.priority, candidates._business_date desc,
-                candidates.mention_id
-        ) as candidate_rank,
-        count(*) over (partition by candidates.party_id, candidates.attribute) as candidates
+ruled as (
+    select candidates.*, rule.priority, false as is_override
     from candidates
     inner join {{ ref('survivorship_rule') }} as rule
         on rule.attribute = candidates.attribute and rule.source_system = candidates.source_system
+),
+
+overrides as (
+    select
+        override.party_id,
+        'override|' || cast(override.request_id as {{ dbt.type_string() }}) as mention_id,
+        'steward' as source_system,
+        override.origin as source_entity,
+        cast(override.request_id as {{ dbt.type_string() }}) as source_key,
+        override.effective_date as _business_date,
+        override.attribute,
+        override.override_value as candidate_value,
+        true as is_valid,
+        0 as priority,
+        true as is_override
+    from {{ source('stewardship', 'attribute_override') }} as override
+    where not override.revoked
+        and override.party_id in (select party_id from mentions)
+),
+
+competing as (
+    select
+        all_candidates.*,
+        max(case when not is_override then _business_date end)
+            over (partition by party_id, attribute) as newest_source_date
+    from (select * from ruled union all select * from overrides) as all_candidates
+),
+
+ranked as (
+    select
+        competing.*,
+        row_number() over (
+            partition by party_id, attribute
+            order by is_override desc, is_valid desc, priority, _business_date desc, mention_id
+        ) as candidate_rank,
+        count(*) over (partition by party_id, attribute) as candidates
+    from competing
+    -- an override stands until a source sends something newer
+    where not is_override or newest_source_date is null or newest_source_date <= _business_date
 )
 
 select
@@ -75,7 +106,11 @@ select
     priority,
     _business_date as business_date,
     candidates,
-    case when is_valid then 'valid' else 'no valid candidate, best invalid' end
+    case
+        when is_override then 'override by ' || source_entity
+        when is_valid then 'valid'
+        else 'no valid candidate, best invalid'
+    end
         || '; ' || source_system || ' priority ' || cast(priority as {{ dbt.type_string() }})
         || '; business date ' || _business_date
         || '; ' || cast(candidates as {{ dbt.type_string() }}) || ' candidate(s)' as rule_applied

@@ -1,0 +1,25 @@
+"""Parties and their mentions as matching last assigned them."""
+
+from __future__ import annotations
+
+from ecif.stewardship.users import StewardshipError
+from ecif.warehouse import Connection
+
+
+def mentions_of(conn: Connection, party_id: str) -> list[str]:
+    rows = conn.fetchall("select mention_id from matching.party_mention where party_id = ? "
+                         "order by mention_id", [party_id])
+    if not rows:
+        raise StewardshipError(f"no party {party_id}")
+    return [r[0] for r in rows]
+
+
+def check_current(conn: Connection, mention_ids: list[str]) -> None:
+    """Refuse a decision on a mention whose source row has been deleted since."""
+    current = {r[0] for r in conn.fetchall(
+        "select mention_id from intermediate.int_party_mention where mention_id in ("
+        + ", ".join("?" for _ in mention_ids) + ")", mention_ids)}
+    gone = sorted(set(mention_ids) - current)
+    if gone:
+        raise StewardshipError(f"mention {gone[0]} no longer exists in its source "
+                               f"({len(gone)} gone): the decision no longer applies")

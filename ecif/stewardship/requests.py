@@ -1,0 +1,89 @@
+"""Maker–checker: a steward asks, another user with the approver role decides.
+
+Requests are stored with a JSON payload; nothing takes effect until approval
+(ecif.stewardship.effects). Every step is audited, refusals included.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from ecif.stewardship.audit import log, now
+from ecif.stewardship.users import APPROVERS, REQUESTERS, StewardshipError, role_of
+from ecif.warehouse import Connection
+
+KINDS = ("MERGE", "SPLIT", "REJECT_SUSPECT", "REVOKE", "ROLLBACK", "CREATE", "MODIFY",
+         "DEACTIVATE", "ERASE", "ENHANCE")
+
+
+@dataclass(frozen=True)
+class Request:
+    request_id: int
+    kind: str
+    payload: dict
+    reason: str | None
+    status: str
+    requested_by: str
+    requested_at: object
+    decided_by: str | None
+
+
+def submit(conn: Connection, kind: str, payload: dict, user: str, reason: str | None,
+           party_id: str | None = None) -> int:
+    if role_of(conn, user) not in REQUESTERS:
+        raise StewardshipError(f"{user} may not make requests: needs one of "
+                               f"{', '.join(REQUESTERS)}")
+    request_id = int(conn.scalar("select coalesce(max(request_id), 0) + 1 "
+                                 "from stewardship.request"))
+    conn.execute("insert into stewardship.request values (?, ?, ?, ?, 'PENDING', ?, ?, "
+                 "null, null, null)",
+                 [request_id, kind, json.dumps(payload, ensure_ascii=False), reason, user, now()])
+    log(conn, user, f"REQUEST_{kind}", request_id=request_id, party_id=party_id,
+        detail=reason or "")
+    return request_id
+
+
+def get(conn: Connection, request_id: int) -> Request:
+    row = conn.fetchone("select request_id, kind, payload, reason, status, requested_by, "
+                        "requested_at, decided_by from stewardship.request "
+                        "where request_id = ?", [request_id])
+    if row is None:
+        raise StewardshipError(f"no request {request_id}")
+    return Request(row[0], row[1], json.loads(row[2]), *row[3:])
+
+
+def check_decider(conn: Connection, request: Request, user: str) -> None:
+    """Only an approver who did not make the request may decide it."""
+    problem = None
+    if request.status != "PENDING":
+        problem = f"request {request.request_id} is {request.status}, not PENDING"
+    elif user == request.requested_by:
+        problem = f"{user} made request {request.request_id} and may not approve it"
+    elif role_of(conn, user) not in APPROVERS:
+        problem = f"{user} is not an approver"
+    if problem:
+        raise StewardshipError(problem)
+
+
+def close(conn: Connection, request_id: int, status: str, user: str, note: str | None) -> None:
+    conn.execute("update stewardship.request set status = ?, decided_by = ?, decided_at = ?, "
+                 "decision_note = ? where request_id = ?",
+                 [status, user, now(), note, request_id])
+
+
+def reject(conn: Connection, request_id: int, user: str, note: str | None) -> None:
+    request = get(conn, request_id)
+    check_decider(conn, request, user)
+    close(conn, request_id, "REJECTED", user, note)
+    log(conn, user, "REJECTED", request_id=request_id, detail=note or "")
+
+
+def pending_for(conn: Connection, user: str) -> list[tuple]:
+    """The user's task pool: requests they may decide (not their own), and their own
+    requests still waiting."""
+    decides = role_of(conn, user) in APPROVERS
+    return conn.fetchall(
+        "select request_id, kind, requested_by, requested_at, reason from stewardship.request "
+        "where status = 'PENDING' and ((requested_by <> ? and ?) or requested_by = ?) "
+        "order by request_id", [user, decides, user])

@@ -1,0 +1,73 @@
+"""The `stewardship` schema: requests and their decisions, users, the effects that
+later nightly runs enforce (attribute overrides, party status, manual customers),
+the assignment saved before each decision (for rollback) and the audit trail."""
+
+from __future__ import annotations
+
+from ecif.warehouse import Connection
+from matching.link_constraints import ensure_table as ensure_link_constraints
+
+DDL = (
+    """create table if not exists stewardship.app_user (
+        user_name text primary key,
+        role text not null,
+        created_at timestamp not null)""",
+    # one row per request; status PENDING → APPROVED | REJECTED, later ROLLED_BACK | REVOKED
+    """create table if not exists stewardship.request (
+        request_id bigint primary key,
+        kind text not null,
+        payload text not null,
+        reason text,
+        status text not null,
+        requested_by text not null,
+        requested_at timestamp not null,
+        decided_by text,
+        decided_at timestamp,
+        decision_note text)""",
+    # the golden value a steward set; it wins over survivorship until a source
+    # delivers a newer value (business_date after effective_date)
+    """create table if not exists stewardship.attribute_override (
+        party_id text not null,
+        attribute text not null,
+        override_value text,
+        effective_date text not null,
+        request_id bigint not null,
+        origin text not null,
+        revoked boolean not null)""",
+    """create table if not exists stewardship.party_status (
+        party_id text not null,
+        status text not null,
+        request_id bigint not null,
+        changed_at timestamp not null)""",
+    # customers created by hand: a source of their own (source_system 'steward')
+    """create table if not exists stewardship.manual_customer (
+        manual_key text primary key,
+        party_type text not null,
+        name text,
+        id_type text,
+        id_no text,
+        gender text,
+        birth_date date,
+        mobile text,
+        request_id bigint not null,
+        created_at timestamp not null)""",
+    """create table if not exists stewardship.assignment_before (
+        request_id bigint not null,
+        mention_id text not null,
+        party_id text not null)""",
+    # append-only; values masked
+    """create table if not exists stewardship.audit_log (
+        logged_at timestamp not null,
+        actor text not null,
+        action text not null,
+        request_id bigint,
+        party_id text,
+        detail text)""",
+)
+
+
+def ensure_tables(conn: Connection) -> None:
+    conn.execute("create schema if not exists stewardship")
+    for statement in DDL:
+        conn.execute(statement)
+    ensure_link_constraints(conn)
