@@ -32,7 +32,7 @@ def measure(persons: int, work: Path) -> dict:
     extracts = work / "extracts"
     if not (extracts / "ground_truth").exists():
         generate_extracts(extracts, persons, persons // 10, days=3, seed=3)
-    db = work / "staging.duckdb"
+    db = work / "bench.duckdb"
     db.unlink(missing_ok=True)
     warehouse = Warehouse(f"duckdb:///{db}")
     start = time.perf_counter()
