@@ -25,10 +25,13 @@ BRANCH = {
     ],
 }
 
+# A business-registration number (BRN) and a USCC cannot be compared: that pair
+# says nothing, it is not a disagreement.
 ORG_CODE = levels("org_code", [
     ("same code", "org_code_l = org_code_r"),
     ("ID one character apart", "damerau_levenshtein(id_cmp_l, id_cmp_r) <= 1"),
-], null="coalesce(org_code_l, id_cmp_l) is null or coalesce(org_code_r, id_cmp_r) is null")
+], null="(org_code_l is null or org_code_r is null) and "
+        "(id_cmp_l is null or id_cmp_r is null or id_type_l <> id_type_r)")
 
 LEGAL_REP = levels("legal_rep", [("same legal representative", "legal_rep_l = legal_rep_r")],
                     null="legal_rep_l is null or legal_rep_r is null")
