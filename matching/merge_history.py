@@ -17,7 +17,10 @@ def merge_split_events(previous: pd.DataFrame, current: pd.DataFrame, run_id: st
     )
     merges = _fan_out(both, "party_id", "party_id_before", "MERGE", run_id)
     splits = _fan_out(both, "party_id_before", "party_id", "SPLIT", run_id)
-    return pd.concat([merges, splits], ignore_index=True)[COLUMNS]
+    # typed even when empty: the appended table's first run fixes its column types
+    return pd.concat([merges, splits], ignore_index=True)[COLUMNS].astype(
+        {"run_id": "str", "event": "str", "party_id": "str",
+         "related_party_ids": "str", "mention_count": "int64"})
 
 
 def _fan_out(both: pd.DataFrame, one: str, many: str, event: str, run_id: str) -> pd.DataFrame:
