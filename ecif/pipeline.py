@@ -18,8 +18,9 @@ from ecif.extract_spec import ENTITIES
 from ecif.landing.loader import LandingReport, land
 from ecif.landing.raw_tables import ensure_raw_table
 from ecif.stewardship.tables import ensure_tables as ensure_stewardship_tables
-from ecif.warehouse import Warehouse
+from ecif.warehouse import Connection, Warehouse
 from expectations.gate import QualityReport, check_quality
+from expectations.results import ensure_table as ensure_results_table
 from expectations.results import next_run_id
 from expectations.suites import AFTER_MARTS, BEFORE_MARTS, Suite
 from matching.run import MatchReport, run_matching
@@ -38,14 +39,19 @@ def land_step(warehouse: Warehouse, extracts_dir: Path, through: str | None = No
     """systems: land only these (the DAG lands each system in its own task)."""
     report = land(warehouse, extracts_dir, through=through, rerun_dates=rerun_dates,
                   on_progress=on_progress, systems=systems)
-    # a system that has never delivered, and stewardship before any steward acted,
-    # still need their (empty) tables for dbt
     with warehouse.connect() as conn:
-        for spec in ENTITIES:
-            if systems is None or spec.system in systems:
-                ensure_raw_table(conn, spec)
-        ensure_stewardship_tables(conn)
+        ensure_tables(conn, systems)
     return report
+
+
+def ensure_tables(conn: Connection, systems: Collection[str] | None = None) -> None:
+    """The tables dbt reads that no step may have written yet: a system that has never
+    delivered, stewardship before any steward acted, quality before the first check."""
+    for spec in ENTITIES:
+        if systems is None or spec.system in systems:
+            ensure_raw_table(conn, spec)
+    ensure_stewardship_tables(conn)
+    ensure_results_table(conn)
 
 
 def _dbt_step(warehouse: Warehouse, label: str, args: list[str], on_progress: Progress) -> int:

@@ -7,18 +7,16 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from ecif.extract_spec import BY_NAME, ENTITIES
-from ecif.landing.raw_tables import BatchMeta, ensure_raw_table, insert_rows, with_meta
-from ecif.stewardship.tables import ensure_tables as ensure_stewardship_tables
+from ecif.extract_spec import BY_NAME
+from ecif.landing.raw_tables import BatchMeta, insert_rows, with_meta
+from ecif.pipeline import ensure_tables
 from ecif.warehouse import Warehouse
 
 
 def load_raw(warehouse: Warehouse, batches: list[tuple[str, str, str, list[dict]]]) -> None:
     """batches: (system.entity, business_date, FULL|DELTA, rows); missing columns are null."""
     with warehouse.connect() as conn:
-        for spec in ENTITIES:
-            ensure_raw_table(conn, spec)
-        ensure_stewardship_tables(conn)
+        ensure_tables(conn)
         for name, date, extract_type, rows in batches:
             spec = BY_NAME[tuple(name.split("."))]
             table = pa.table({c: pa.array([r.get(c) for r in rows], pa.string())
