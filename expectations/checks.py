@@ -7,9 +7,14 @@ frame of metric values (see `expectations/validation.py`).
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Literal
+
+THRESHOLDS = Path(__file__).resolve().parent.parent / "reference_data" / "quality_thresholds.csv"
 
 Severity = Literal["critical", "warning"]
 Dimension = Literal["completeness", "validity", "uniqueness", "consistency", "coverage",
@@ -53,20 +58,35 @@ class Suite:
         return list(dict.fromkeys(c.metric for c in self.checks))
 
 
-def at_least(metric: Metric, warning: float, critical: float | None = None) -> list[Check]:
-    """A share that should stay high: a warning below `warning`, and when `critical` is
-    given, a stop below it (an extract that broke, not one that is a little dirty)."""
-    checks = [Check(metric, "warning", min_value=warning)]
-    if critical is not None:
-        checks.append(Check(metric, "critical", min_value=critical))
-    return checks
+def at_least(metric: Metric) -> list[Check]:
+    """A share that should stay high: a warning below its warning bound and, where
+    reference_data/quality_thresholds.csv gives one, a stop below the critical bound
+    (an extract that broke, not one that is a little dirty)."""
+    warning, critical = bounds(metric)
+    return [Check(metric, severity, min_value=bound)
+            for severity, bound in (("warning", warning), ("critical", critical))
+            if bound is not None]
 
 
-def at_most(metric: Metric, warning: float | None, critical: float | None = None) -> list[Check]:
-    checks = [] if warning is None else [Check(metric, "warning", max_value=warning)]
-    if critical is not None:
-        checks.append(Check(metric, "critical", max_value=critical))
-    return checks
+def at_most(metric: Metric) -> list[Check]:
+    """A count or share that should stay low, bounded the same way."""
+    warning, critical = bounds(metric)
+    return [Check(metric, severity, max_value=bound)
+            for severity, bound in (("warning", warning), ("critical", critical))
+            if bound is not None]
+
+
+@cache
+def _thresholds() -> dict[str, tuple[float | None, float | None]]:
+    with THRESHOLDS.open(encoding="utf-8") as fh:
+        return {row["measure"]: (float(row["warning"]) if row["warning"] else None,
+                                 float(row["critical"]) if row["critical"] else None)
+                for row in csv.DictReader(fh)}
+
+
+def bounds(metric: Metric) -> tuple[float | None, float | None]:
+    """(warning, critical) of the metric's measure, the last part of its name."""
+    return _thresholds()[metric.name.rsplit(".", 1)[-1]]
 
 
 def share(condition: str, among: str | None = None) -> str:

@@ -31,11 +31,11 @@ def _raw_checks() -> list[Check]:
         key = Metric(f"{spec.system}.{spec.entity}.key_completeness", f"raw.{spec.raw_table}",
                      "", share(f"coalesce(trim({spec.key}), '') <> ''"), spec.system,
                      "completeness")
-        checks += at_least(key, warning=1.0, critical=0.99)
+        checks += at_least(key)
     for system in dict.fromkeys(spec.system for spec in ENTITIES):
         refused = Metric(f"{system}.refused_files", "raw.landing_rejection",
                          f"system = '{system}'", "count(distinct file)", system, "validity")
-        checks += at_most(refused, warning=0)
+        checks += at_most(refused)
     return checks
 
 
@@ -48,27 +48,26 @@ def _mention_checks(system: str, entity: str, role: str, has_id: bool, has_mobil
         return Metric(f"{system}.{entity}.{role}.{measure}", MENTIONS, where, expression,
                       system, dimension)
 
-    checks = at_least(metric("name_completeness", share("name is not null"), "completeness"),
-                      warning=0.99, critical=0.9)
+    checks = at_least(metric("name_completeness", share("name is not null"), "completeness"))
     if has_id:
         checks += at_least(metric("id_completeness", share("id_no is not null"),
-                                  "completeness"), warning=0.9, critical=0.7)
+                                  "completeness"))
         checks += at_least(metric("id_validity", share("id_valid", among="id_no is not null"),
-                                  "validity"), warning=0.95, critical=0.8)
+                                  "validity"))
         # only resident IDs encode a birth date and gender to agree with
         checks += at_least(metric("id_consistency",
                                   share("id_consistent", among="id_consistent is not null"),
-                                  "consistency"), warning=0.95)
+                                  "consistency"))
     if has_mobile:
         checks += at_least(metric("mobile_completeness", share("mobile is not null"),
-                                  "completeness"), warning=0.9, critical=0.7)
+                                  "completeness"))
         checks += at_least(metric("mobile_validity",
                                   share("mobile_valid", among="mobile is not null"),
-                                  "validity"), warning=0.95, critical=0.8)
+                                  "validity"))
     if has_birth_date:
         checks += at_least(metric("birth_date_completeness",
                                   share("birth_date is not null", among="party_type = 'P'"),
-                                  "completeness"), warning=0.9)
+                                  "completeness"))
     return checks
 
 
@@ -88,12 +87,12 @@ def _staging_checks() -> list[Check]:
                           exceptions[1] + "'UNMAPPED_CODE'",
                           f"1.0 * count(distinct source_key) / {rows}", spec.system,
                           "consistency")
-        checks += at_most(unmapped, warning=0, critical=0.05)
+        checks += at_most(unmapped)
         unparsable = Metric(f"{prefix}.unparsable_value_share", exceptions[0],
                             exceptions[1] + "'UNPARSABLE'",
                             f"1.0 * count(distinct source_key) / {rows}", spec.system,
                             "validity")
-        checks += at_most(unparsable, warning=0.01, critical=0.1)
+        checks += at_most(unparsable)
     checks.append(Check(Metric("mentions.duplicate_mention_ids", MENTIONS, "",
                                "count(*) - count(distinct mention_id)", "all", "uniqueness"),
                         "critical", max_value=0))
@@ -141,12 +140,11 @@ def _mart_checks() -> list[Check]:
               min_value=1),
         *at_least(golden("customer.birth_date_plausible", customer,
                          share("birth_date between date '1900-01-01' and cast(as_of as date)",
-                               among="birth_date is not null"), "sanity"), warning=0.99),
+                               among="birth_date is not null"), "sanity")),
         *at_least(golden("customer.reachable_or_identified", customer,
-                         share("id_no is not null or mobile is not null"), "sanity"),
-                  warning=0.9),
+                         share("id_no is not null or mobile is not null"), "sanity")),
         *at_most(golden("customer.unmapped_party_type", customer,
-                        share("party_type = 'UNMAPPED'"), "consistency"), warning=0),
+                        share("party_type = 'UNMAPPED'"), "consistency")),
     ]
 
 
