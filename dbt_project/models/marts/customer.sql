@@ -31,11 +31,8 @@ as_of as (
 attributes as (
     select
         party_id,
-        max(case when attribute = 'name' then surviving_value end) as name,
-        max(case when attribute = 'id' then surviving_value end) as id,
-        max(case when attribute = 'gender' then surviving_value end) as gender,
-        max(case when attribute = 'birth_date' then surviving_value end) as birth_date,
-        max(case when attribute = 'mobile' then surviving_value end) as mobile
+        {{ pivot_surviving({'name': 'name', 'id': 'id', 'gender': 'gender',
+                            'birth_date': 'birth_date', 'mobile': 'mobile'}) }}
     from lineage
     group by party_id
 )

@@ -8,10 +8,8 @@ with lineage as (
 attributes as (
     select
         party_id,
-        max(case when attribute = 'mobile' then surviving_value end) as mobile,
-        max(case when attribute = 'phone' then surviving_value end) as phone,
-        max(case when attribute = 'email' then surviving_value end) as email,
-        max(case when attribute = 'address' then surviving_value end) as address_parts
+        {{ pivot_surviving({'mobile': 'mobile', 'phone': 'phone', 'email': 'email',
+                            'address': 'address_parts'}) }}
     from lineage
     group by party_id
 )
