@@ -446,6 +446,41 @@ def steward_history(party: str, warehouse: WarehouseOption = None) -> None:
 
 @app.command()
 @one_line_errors
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """The service interface: identify, customer 360, stewardship (OpenAPI at /openapi.json)
+    and the steward pages at /steward/."""
+    import uvicorn
+
+    from ecif.service.app import create_app
+    from ecif.service.config import from_environment
+
+    uvicorn.run(create_app(from_environment(wh.resolve(warehouse))), host=host, port=port)
+
+
+@steward_app.command("password")
+@one_line_errors
+def steward_password(name: str, warehouse: WarehouseOption = None,
+                     owner_code: Annotated[str | None, typer.Option(
+                         help="the agent code or telesales seat whose customers it sees")] = None,
+                     ) -> None:
+    """Set a user's service password (asked twice, stored as a salted scrypt hash)."""
+    from ecif.service.accounts import set_password
+
+    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    with wh.resolve(warehouse).connect() as conn:
+        try:
+            set_password(conn, name, password, owner_code)
+        except ValueError as problem:
+            raise UsageError(str(problem)) from None
+    console.print(f"{name} may log in to the service", highlight=False)
+
+
+@app.command()
+@one_line_errors
 def report(
     out: Annotated[Path, typer.Option(help="folder for the static HTML site (index.html)")],
     warehouse: WarehouseOption = None,

@@ -1,0 +1,57 @@
+"""POST /v1/identify: 客户识别 for other systems at entry."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from ecif.service.accounts import User
+from ecif.service.dependencies import Config, require
+from ecif.service.identify import Attributes, identify
+
+router = APIRouter(prefix="/v1", tags=["identification"])
+IDENTIFIERS = ("system", "admin", "steward", "agent")
+
+IdType = Literal["RID", "PASSPORT", "MIL", "HKMO", "TW", "HHR", "FPR", "OTHER", "USCC", "ORG",
+                 "BRN"]
+
+
+class IdentifyRequest(BaseModel):
+    party_type: Literal["P", "O"] = Field(description="P person, O organization")
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    id_type: IdType | None = None
+    id_no: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z\- ]{5,30}$")] = None
+    mobile: Annotated[str | None, Field(pattern=r"^[+\d][\d \-]{6,19}$")] = None
+    gender: Literal["M", "F", "U"] | None = None
+    birth_date: date | None = None
+
+
+class Suspect(BaseModel):
+    party_id: str
+    score: float
+    reason: str
+
+
+class IdentifyResponse(BaseModel):
+    outcome: Literal["MATCHED", "SUSPECTS", "NEW"]
+    party_id: str | None = Field(description="the existing or newly assigned party")
+    score: float | None = Field(description="match probability (1.0 for the strong rule)")
+    reason: str
+    suspects: list[Suspect] = []
+
+
+@router.post("/identify", response_model=IdentifyResponse)
+def identify_party(body: IdentifyRequest, cfg: Config,
+                   user: Annotated[User, Depends(require(*IDENTIFIERS))]) -> IdentifyResponse:
+    """The existing party with score and reason, a suspect list for review, or a new
+    party id that the next nightly run keeps. Only ids are returned, never another
+    owner's data."""
+    with cfg.warehouse.connect() as conn:
+        found = identify(conn, Attributes(**body.model_dump()))
+    return IdentifyResponse(
+        outcome=found.outcome, party_id=found.party_id, score=found.score, reason=found.reason,
+        suspects=[Suspect(party_id=s.party_id, score=s.score, reason=s.reason)
+                  for s in found.suspects])

@@ -1,0 +1,179 @@
+"""Stewardship over HTTP: requests, decisions, task pool, history and the suspect
+queue, each a thin call of ecif.stewardship.service (the same functions as
+`ecif steward ...`). Its refusals (StewardshipError) answer 409."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException
+from fastapi import Path as PathParam
+from pydantic import BaseModel, Field
+
+from ecif.service import suspects
+from ecif.service.accounts import User
+from ecif.service.dependencies import Config, require
+from ecif.stewardship import service
+from ecif.stewardship.users import APPROVERS, REQUESTERS
+
+router = APIRouter(prefix="/v1", tags=["stewardship"])
+PartyId = Annotated[str, Field(pattern=r"^[PO]\d{10}$")]
+Reason = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class Requested(BaseModel):
+    request_id: int
+    status: str = "PENDING"
+
+
+class Parties(BaseModel):
+    parties: Annotated[list[PartyId], Field(min_length=2)]
+    reason: Reason
+
+
+class Split(BaseModel):
+    party_id: PartyId
+    mention_ids: Annotated[list[str], Field(min_length=1)]
+    reason: Reason
+
+
+class OnDecision(BaseModel):
+    request_id: int
+    reason: Reason
+
+
+class PartyChange(BaseModel):
+    party_id: PartyId
+    reason: Reason
+    attribute: str | None = Field(None, description="MODIFY only")
+    value: str | None = Field(None, description="MODIFY only")
+
+
+class Create(BaseModel):
+    party_type: Literal["P", "O"] = "P"
+    name: Annotated[str, Field(min_length=1)]
+    id_type: str | None = None
+    id_no: str | None = None
+    mobile: str | None = None
+    reason: Reason
+
+
+class EnhanceRow(BaseModel):
+    party_id: PartyId
+    attribute: str
+    value: str
+    confirmed_on: Annotated[str | None, Field(pattern=r"^\d{8}$")] = None
+
+
+class Enhance(BaseModel):
+    file_name: Annotated[str, Field(pattern=r"^[\w.\-]{1,100}$")]
+    rows: Annotated[list[EnhanceRow], Field(min_length=1)]
+    reason: Reason
+
+
+class Decision(BaseModel):
+    note: str | None = None
+
+
+Requester = Annotated[User, Depends(require(*REQUESTERS))]
+Approver = Annotated[User, Depends(require(*APPROVERS))]
+
+
+@router.post("/requests/merge", status_code=201, response_model=Requested)
+def merge(body: Parties, user: Requester, cfg: Config) -> Requested:
+    """人工强制归并."""
+    return Requested(request_id=service.request_merge(cfg.warehouse, body.parties, user.name,
+                                                      body.reason))
+
+
+@router.post("/requests/split", status_code=201, response_model=Requested)
+def split(body: Split, user: Requester, cfg: Config) -> Requested:
+    """人工强制拆分."""
+    return Requested(request_id=service.request_split(cfg.warehouse, body.party_id,
+                                                      body.mention_ids, user.name, body.reason))
+
+
+@router.post("/requests/reject-suspect", status_code=201, response_model=Requested)
+def reject_suspect(body: Parties, user: Requester, cfg: Config) -> Requested:
+    return Requested(request_id=service.request_reject_suspect(
+        cfg.warehouse, body.parties, user.name, body.reason))
+
+
+@router.post("/requests/{kind}", status_code=201, response_model=Requested)
+def on_decision(kind: Literal["revoke", "rollback"], body: OnDecision, user: Requester,
+                cfg: Config) -> Requested:
+    return Requested(request_id=service.request_on_decision(
+        cfg.warehouse, kind.upper(), body.request_id, user.name, body.reason))
+
+
+@router.post("/parties/{kind}", status_code=201, response_model=Requested)
+def party_change(kind: Literal["modify", "deactivate", "erase"], body: PartyChange,
+                 user: Requester, cfg: Config) -> Requested:
+    values = {}
+    if kind == "modify":
+        if body.attribute is None or body.value is None:
+            raise HTTPException(422, "field attribute and field value are required to modify")
+        values = {"attribute": body.attribute, "value": body.value}
+    return Requested(request_id=service.request_party_change(
+        cfg.warehouse, kind.upper(), body.party_id, user.name, body.reason, **values))
+
+
+@router.post("/parties", status_code=201, response_model=Requested)
+def create(body: Create, user: Requester, cfg: Config) -> Requested:
+    fields = body.model_dump(exclude={"reason"})
+    return Requested(request_id=service.request_create(cfg.warehouse, fields, user.name,
+                                                       body.reason))
+
+
+@router.post("/enhancements", status_code=201, response_model=Requested)
+def enhance(body: Enhance, user: Requester, cfg: Config) -> Requested:
+    """批量增强: the rows as the CSV file of `ecif steward enhance` would hold them."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / body.file_name
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, ["party_id", "attribute", "value", "confirmed_on"])
+            writer.writeheader()
+            writer.writerows(row.model_dump() for row in body.rows)
+        return Requested(request_id=service.request_enhance(cfg.warehouse, path, user.name,
+                                                            body.reason))
+
+
+@router.post("/requests/{request_id}/approve")
+def approve(request_id: int, body: Decision, user: Approver, cfg: Config,
+            background: BackgroundTasks) -> dict[str, Any]:
+    """审批: applied at once; the pipeline steps it needs re-run after the answer."""
+    step = service.approve(cfg.warehouse, request_id, user.name, body.note, rebuild=False)
+    if cfg.rebuild_after_approval:
+        background.add_task(service.rebuild_from, cfg.warehouse, step)
+    return {"request_id": request_id, "status": "APPROVED", "rebuilds_from": step}
+
+
+@router.post("/requests/{request_id}/reject")
+def reject(request_id: int, body: Decision, user: Approver, cfg: Config) -> dict[str, Any]:
+    service.reject(cfg.warehouse, request_id, user.name, body.note)
+    return {"request_id": request_id, "status": "REJECTED"}
+
+
+@router.get("/tasks")
+def tasks(user: Requester, cfg: Config) -> list[dict[str, Any]]:
+    """Requests awaiting the user's decision, and the user's own pending ones."""
+    return [{"request_id": r, "kind": k, "requested_by": b, "requested_at": a, "reason": why}
+            for r, k, b, a, why in service.tasks(cfg.warehouse, user.name)]
+
+
+@router.get("/parties/{party_id}/history")
+def history(party_id: Annotated[str, PathParam(pattern=r"^[PO]\d{10}$")], user: Requester,
+            cfg: Config) -> list[dict[str, Any]]:
+    """归并历史 of a party."""
+    return [{"at": at, "who": who, "what": what, "detail": detail}
+            for at, who, what, detail in service.history(cfg.warehouse, party_id)]
+
+
+@router.get("/suspect-groups")
+def suspect_groups(user: Requester, cfg: Config) -> list[dict[str, Any]]:
+    with cfg.warehouse.connect() as conn:
+        return [{"group_id": g.group_id, "party_ids": g.party_ids, "score": g.score}
+                for g in suspects.queue(conn)]

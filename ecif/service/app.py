@@ -1,0 +1,40 @@
+"""The service application: one FastAPI app serving the API (/v1, OpenAPI at
+/openapi.json, docs at /docs) and the steward pages (/steward)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from ecif.service import (
+    api_auth,
+    api_customers,
+    api_identify,
+    api_stewardship,
+    pages,
+    row_security,
+)
+from ecif.service.accounts import ensure_tables
+from ecif.service.config import ServiceConfig
+from ecif.stewardship.users import StewardshipError
+
+
+def create_app(config: ServiceConfig) -> FastAPI:
+    app = FastAPI(title="ECIF service", version="1",
+                  description="Customer identification, customer-360 lookups and "
+                              "stewardship of the ECIF customer master.")
+    app.state.config = config
+    with config.warehouse.connect() as conn:
+        ensure_tables(conn)
+        if config.reader is not None:
+            row_security.ensure(conn)
+    for module in (api_auth, api_identify, api_customers, api_stewardship, pages):
+        app.include_router(module.router)
+    app.add_exception_handler(StewardshipError, _refused)
+    app.add_exception_handler(pages.LoginRequired, pages.to_login)
+    return app
+
+
+async def _refused(request: Request, exc: Exception) -> JSONResponse:
+    """A stewardship rule said no (own request, not pending, unknown party…)."""
+    return JSONResponse({"detail": str(exc)}, status_code=409)

@@ -1,0 +1,84 @@
+"""Request dependencies: who is calling, may their role do this, and the connection
+their customer reads go through (scoped on PostgreSQL by row-level security)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ecif.service import row_security, tokens
+from ecif.service.accounts import User, load_user
+from ecif.service.config import ServiceConfig
+from ecif.warehouse import Connection
+
+COOKIE = "ecif_token"
+bearer = HTTPBearer(auto_error=False)
+_securing = threading.Lock()
+
+
+def config(request: Request) -> ServiceConfig:
+    return request.app.state.config
+
+
+class NotLoggedIn(Exception):
+    """No valid token: 401 for the API, a redirect to the login page for the pages."""
+
+
+def token_user(request: Request, credentials: HTTPAuthorizationCredentials | None) -> User:
+    token = credentials.credentials if credentials else request.cookies.get(COOKIE)
+    cfg = config(request)
+    name = tokens.subject(token, cfg.secret) if token else None
+    if name is None:
+        raise NotLoggedIn
+    with cfg.warehouse.connect() as conn:
+        user = load_user(conn, name)
+    if user is None:
+        raise NotLoggedIn
+    return user
+
+
+def current_user(request: Request,
+                 credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+                 ) -> User:
+    try:
+        return token_user(request, credentials)
+    except NotLoggedIn:
+        raise HTTPException(401, "missing or invalid token",
+                            headers={"WWW-Authenticate": "Bearer"}) from None
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+Config = Annotated[ServiceConfig, Depends(config)]
+
+
+def require(*roles: str) -> Callable[..., User]:
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise HTTPException(403, f"role {user.role} may not do this: needs one of "
+                                     f"{', '.join(roles)}")
+        return user
+    return check
+
+
+def customer_reader(request: Request, user: CurrentUser) -> Iterator[Connection]:
+    """The connection customer data is read through. On PostgreSQL it is the reader
+    login, told who is asking, so the policies scope rows whatever the query says."""
+    cfg = config(request)
+    if cfg.reader is None:
+        with cfg.warehouse.connect() as conn:
+            yield conn
+        return
+    with cfg.reader.connect() as conn:
+        if not row_security.protected(conn):
+            # the nightly run rebuilt the marts (grants and policies went with them)
+            with _securing, cfg.warehouse.connect() as owner:
+                row_security.ensure(owner)
+        row_security.set_identity(conn, user.role, user.owner_code)
+        yield conn
+
+
+Reader = Annotated[Connection, Depends(customer_reader)]

@@ -1,0 +1,145 @@
+"""The steward's web pages, server-rendered: log in, the suspect queue, one group's
+records side by side with the differences marked, merge or reject it, and the
+requests awaiting approval. The session is the same signed token as the API's, in
+an HttpOnly, SameSite=Strict cookie (which also keeps other sites from posting the
+forms)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from ecif.audit import record_personal_data_access
+from ecif.service import suspects, tokens
+from ecif.service.accounts import User, authenticate
+from ecif.service.dependencies import COOKIE, NotLoggedIn, config, token_user
+from ecif.stewardship import service
+from ecif.stewardship.users import APPROVERS, REQUESTERS, StewardshipError
+
+router = APIRouter(prefix="/steward", include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+Reason = Annotated[str, Form(min_length=1)]
+
+
+class LoginRequired(Exception):
+    """No session, or a role that has no business on these pages."""
+
+
+async def to_login(request: Request, exc: Exception) -> Response:
+    return RedirectResponse("/steward/login", status_code=303)
+
+
+def steward(request: Request) -> User:
+    try:
+        user = token_user(request, None)
+    except NotLoggedIn:
+        raise LoginRequired from None
+    if user.role not in REQUESTERS:
+        raise LoginRequired
+    return user
+
+
+Steward = Annotated[User, Depends(steward)]
+
+
+def _page(request: Request, name: str, user: User | None, status_code: int = 200,
+          **context: object) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, {"user": user, **context},
+                                      status_code=status_code)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> HTMLResponse:
+    return _page(request, "login.html", None, error=None)
+
+
+@router.post("/login")
+def login(request: Request, username: Annotated[str, Form()],
+          password: Annotated[str, Form()]) -> Response:
+    cfg = config(request)
+    with cfg.warehouse.connect() as conn:
+        user = authenticate(conn, username, password)
+    if user is None or user.role not in REQUESTERS:
+        return _page(request, "login.html", None, error="wrong user name or password, "
+                     "or not a steward, approver or admin")
+    response = RedirectResponse("/steward/", status_code=303)
+    response.set_cookie(COOKIE, tokens.issue(user.name, cfg.secret), httponly=True,
+                        samesite="strict", max_age=int(tokens.LIFETIME.total_seconds()))
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    response = RedirectResponse("/steward/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def queue(request: Request, user: Steward) -> HTMLResponse:
+    with config(request).warehouse.connect() as conn:
+        groups = suspects.queue(conn)
+    return _page(request, "queue.html", user, groups=groups)
+
+
+@router.get("/groups/{group_id}", response_class=HTMLResponse)
+def group(request: Request, group_id: str, user: Steward) -> HTMLResponse:
+    cfg = config(request)
+    with cfg.warehouse.connect() as conn:
+        party_ids = suspects.members(conn, group_id)
+        records, differing = suspects.side_by_side(conn, party_ids)
+        if records:
+            # stewards compare ID numbers and mobiles in full: an audited read
+            record_personal_data_access(conn, user.role, "steward page suspect group",
+                                        f"{user.name}: {','.join(party_ids)}", len(records))
+    return _page(request, "group.html", user, group_id=group_id, records=records,
+                 differing=differing, columns=suspects.COMPARED, error=None,
+                 status_code=200 if records else 404)
+
+
+@router.post("/groups/{group_id}/{decision}")
+def decide_group(request: Request, group_id: str, decision: str, reason: Reason,
+                 user: Steward) -> Response:
+    """merge: 人工强制归并; reject: the parties are different (never suggested again)."""
+    cfg = config(request)
+    with cfg.warehouse.connect() as conn:
+        party_ids = suspects.members(conn, group_id)
+    ask = {"merge": service.request_merge, "reject": service.request_reject_suspect}.get(decision)
+    if ask is None or not party_ids:
+        return Response("no such group or decision", status_code=404)
+    try:
+        request_id = ask(cfg.warehouse, party_ids, user.name, reason)
+    except StewardshipError as refusal:
+        return Response(str(refusal), status_code=409)
+    return RedirectResponse(f"/steward/requests?made={request_id}", status_code=303)
+
+
+@router.get("/requests", response_class=HTMLResponse)
+def requests(request: Request, user: Steward, made: int | None = None) -> HTMLResponse:
+    pending = service.tasks(config(request).warehouse, user.name)
+    return _page(request, "requests.html", user, pending=pending, made=made,
+                 decides=user.role in APPROVERS, error=None)
+
+
+@router.post("/requests/{request_id}/{decision}")
+def decide_request(request: Request, request_id: int, decision: str, user: Steward,
+                   note: Annotated[str | None, Form()] = None) -> Response:
+    cfg = config(request)
+    try:
+        if decision == "approve":
+            step = service.approve(cfg.warehouse, request_id, user.name, note, rebuild=False)
+            if cfg.rebuild_after_approval:
+                service.rebuild_from(cfg.warehouse, step)
+        elif decision == "reject":
+            service.reject(cfg.warehouse, request_id, user.name, note)
+        else:
+            return Response("no such decision", status_code=404)
+    except StewardshipError as refusal:
+        return _page(request, "requests.html", user, error=str(refusal), made=None,
+                     pending=service.tasks(cfg.warehouse, user.name),
+                     decides=user.role in APPROVERS)
+    return RedirectResponse("/steward/requests", status_code=303)

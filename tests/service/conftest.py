@@ -1,0 +1,91 @@
+"""A service over a private copy of the pipeline's `sample` warehouse, with one user per
+role. Agents AG000000 and AG000001 and telesales seats own parties in the sample."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ecif.service.accounts import set_password
+from ecif.service.app import create_app
+from ecif.service.config import ServiceConfig
+from ecif.stewardship import service
+from ecif.warehouse import Warehouse
+from tests.pipeline.conftest import sample  # noqa: F401  (the session fixture)
+
+SECRET = "test-secret-of-at-least-thirty-two-bytes"
+PASSWORD = "correct horse battery"
+
+
+@dataclass(frozen=True)
+class Owned:
+    """A party of each agent and one of a telesales seat, with its keys."""
+    agent0_party: str
+    agent1_party: str
+    agent1_mobile: str
+    agent1_id_no: str
+    seat: str
+    seat_party: str
+
+
+def add_users(warehouse: Warehouse, seat: str) -> None:
+    service.user_add(warehouse, "root", "admin", "root")
+    users = {"stew": ("steward", None), "appr": ("approver", None), "ag0": ("agent", "AG000000"),
+             "ag1": ("agent", "AG000001"), "seat": ("telesales", seat),
+             "ana": ("analyst", None), "sys": ("system", None)}
+    for name, (role, _) in users.items():
+        service.user_add(warehouse, name, role, "root")
+    with warehouse.connect() as conn:
+        set_password(conn, "root", PASSWORD)
+        for name, (_, owner) in users.items():
+            set_password(conn, name, PASSWORD, owner)
+
+
+def owned(warehouse: Warehouse) -> Owned:
+    with warehouse.connect() as conn:
+        def one(sql: str) -> tuple:
+            return conn.fetchone(sql)
+        core = ("select party_id, mobile, id_no from intermediate.int_mention_party "
+                "where source_system = 'core' and agent_code = '{}' and id_valid "
+                "and mobile_valid and mobile_informative order by party_id limit 1")
+        a0 = one(core.format("AG000000"))
+        a1 = one(core.format("AG000001"))
+        seat, seat_party = one(
+            "select agent_code, party_id from intermediate.int_mention_party "
+            "where source_system = 'telesales' and agent_code is not null "
+            "order by party_id limit 1")
+    return Owned(a0[0], a1[0], a1[1], a1[2], seat, seat_party)
+
+
+@pytest.fixture(scope="module")
+def service_warehouse(sample, tmp_path_factory) -> Warehouse:  # noqa: F811
+    """A copy: the module's writes (new ids, requests) stay out of the shared sample."""
+    _, shared, _ = sample
+    with shared.connect() as conn:
+        conn.execute("checkpoint")      # everything into the file, nothing left in the WAL
+    copy = tmp_path_factory.mktemp("service") / "service.duckdb"
+    shutil.copy(shared.duckdb_path, copy)
+    return Warehouse(f"duckdb:///{copy}")
+
+
+@pytest.fixture(scope="module")
+def parties(service_warehouse) -> Owned:
+    found = owned(service_warehouse)
+    add_users(service_warehouse, found.seat)
+    return found
+
+
+@pytest.fixture(scope="module")
+def client(service_warehouse, parties) -> TestClient:
+    app = create_app(ServiceConfig(service_warehouse, SECRET, reader=None,
+                                   rebuild_after_approval=False))
+    return TestClient(app)
+
+
+def login(client: TestClient, user: str) -> dict[str, str]:
+    response = client.post("/v1/token", data={"username": user, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}

@@ -1,0 +1,166 @@
+"""Every API endpoint on the sample warehouse, with its refusals: no token (401), wrong
+role (403), another agent's customer (404, so existence does not leak), malformed
+input (422 naming the field). Module tests share one warehouse and build on each
+other in file order."""
+
+import pytest
+
+from ecif.masking import mask_id, mask_mobile
+from tests.service.conftest import login
+
+pytestmark = pytest.mark.xdist_group("service")
+
+NEW_PERSON = {"party_type": "P", "name": "欧阳明远", "id_type": "RID",
+              "id_no": "110101199001011237", "mobile": "13900001111"}
+
+
+def fetch(warehouse, sql, params=None):
+    with warehouse.connect() as conn:
+        return conn.fetchall(sql, params)
+
+
+def test_openapi_lists_every_endpoint(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/v1/identify", "/v1/customers/{party_id}", "/v1/customers/by-mobile/{mobile}",
+            "/v1/requests/merge", "/v1/requests/{request_id}/approve"} <= set(paths)
+    assert client.get("/docs").status_code == 200
+
+
+def test_token_refusals(client):
+    assert client.post("/v1/token", data={"username": "ag0", "password": "wrong"}
+                       ).status_code == 401
+    assert client.get("/v1/customers/P0000000001").status_code == 401
+    forged = {"Authorization": "Bearer not.a.token"}
+    assert client.get("/v1/customers/P0000000001", headers=forged).status_code == 401
+
+
+def test_identify_strong_rule_model_and_new_id(client, parties, service_warehouse):
+    system = login(client, "sys")
+    assert client.post("/v1/identify", json=NEW_PERSON).status_code == 401
+    assert client.post("/v1/identify", json=NEW_PERSON,
+                       headers=login(client, "ana")).status_code == 403
+    bad = client.post("/v1/identify", json={**NEW_PERSON, "mobile": "call me"}, headers=system)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "mobile"]
+
+    by_id = client.post("/v1/identify", headers=system, json={
+        "party_type": "P", "name": "anyone", "id_type": "RID", "id_no": parties.agent1_id_no})
+    assert by_id.json()["outcome"] == "MATCHED"
+    assert by_id.json()["party_id"] == parties.agent1_party and by_id.json()["score"] == 1.0
+    name = fetch(service_warehouse, "select name from marts.customer where party_id = ?",
+                 [parties.agent1_party])[0][0]
+    by_model = client.post("/v1/identify", headers=system, json={
+        "party_type": "P", "name": name, "mobile": parties.agent1_mobile}).json()
+    assert by_model["outcome"] == "MATCHED" and by_model["party_id"] == parties.agent1_party
+    assert "same informative mobile" in by_model["reason"]
+
+    new = client.post("/v1/identify", headers=system, json=NEW_PERSON).json()
+    assert new["outcome"] == "NEW" and new["party_id"].startswith("P")
+    again = client.post("/v1/identify", headers=system, json=NEW_PERSON).json()
+    assert again["party_id"] == new["party_id"]
+    reserved = fetch(service_warehouse, "select party_id from matching.party_mention "
+                                        "where run_id = 'identify'")
+    assert reserved == [(new["party_id"],)]
+
+
+def test_lookups_mask_by_role_and_audit_unmasked_reads(client, parties, service_warehouse):
+    with service_warehouse.connect() as conn:
+        audited = (conn.scalar("select count(*) from audit.personal_data_access")
+                   if conn.table_exists("audit", "personal_data_access") else 0)
+    full = client.get(f"/v1/customers/{parties.agent1_party}", headers=login(client, "ag1"))
+    assert full.status_code == 200 and full.json()["profile"]["id_no"] == parties.agent1_id_no
+    masked = client.get(f"/v1/customers/by-mobile/{parties.agent1_mobile}",
+                        headers=login(client, "ana"))
+    profile = next(v["profile"] for v in masked.json() if v["profile"]["party_id"]
+                   == parties.agent1_party)
+    assert profile["mobile"] == mask_mobile(parties.agent1_mobile)
+    assert profile["id_no"] == mask_id(parties.agent1_id_no)
+    by_id = client.get(f"/v1/customers/by-id-no/{parties.agent1_id_no}",
+                       headers=login(client, "sys"))
+    assert [v["profile"]["party_id"] for v in by_id.json()] == [parties.agent1_party]
+    rows = fetch(service_warehouse, "select role, detail from audit.personal_data_access")
+    assert len(rows) == audited + 2          # the agent's and the system's, not the analyst's
+    assert ("agent", f"ag1: {parties.agent1_party}") in rows
+
+
+def test_row_scoping_answers_404_for_someone_elses_customer(client, parties):
+    agent0 = login(client, "ag0")
+    assert client.get(f"/v1/customers/{parties.agent0_party}", headers=agent0).status_code == 200
+    other = client.get(f"/v1/customers/{parties.agent1_party}", headers=agent0)
+    missing = client.get("/v1/customers/P9999999999", headers=agent0)
+    assert other.status_code == missing.status_code == 404
+    assert other.json() == missing.json()
+    assert client.get(f"/v1/customers/by-mobile/{parties.agent1_mobile}",
+                      headers=agent0).status_code == 404
+    seat = login(client, "seat")
+    lead = client.get(f"/v1/customers/{parties.seat_party}", headers=seat).json()
+    assert "id_no" not in lead["profile"] and lead["policies"] == []
+    assert client.get(f"/v1/customers/{parties.agent1_party}",
+                      headers=seat).status_code == 404
+    bad = client.get("/v1/customers/not-a-party", headers=agent0)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["path", "party_id"]
+
+
+def test_stewardship_requests_decisions_and_refusals(client, parties):
+    steward, approver = login(client, "stew"), login(client, "appr")
+    pair = [parties.agent0_party, parties.agent1_party]
+    body = {"parties": pair, "reason": "same person"}
+    assert client.post("/v1/requests/merge", json=body).status_code == 401
+    assert client.post("/v1/requests/merge", json=body,
+                       headers=login(client, "ag0")).status_code == 403
+    bad = client.post("/v1/requests/merge", json={"parties": pair}, headers=steward)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "reason"]
+
+    merge = client.post("/v1/requests/merge", json=body, headers=steward)
+    assert merge.status_code == 201
+    merge_id = merge.json()["request_id"]
+    reject_suspect = client.post("/v1/requests/reject-suspect", json=body, headers=steward)
+    modify = client.post("/v1/parties/modify", headers=steward, json={
+        "party_id": parties.agent1_party, "attribute": "email", "value": "a@example.com",
+        "reason": "customer called"})
+    deactivate = client.post("/v1/parties/deactivate", headers=steward, json={
+        "party_id": parties.agent0_party, "reason": "closed"})
+    create = client.post("/v1/parties", headers=steward, json={
+        "name": "新客户", "mobile": "13900002222", "reason": "walk-in"})
+    enhance = client.post("/v1/enhancements", headers=steward, json={
+        "file_name": "confirmed.csv", "reason": "call-centre check", "rows": [
+            {"party_id": parties.agent1_party, "attribute": "mobile", "value": "13900003333"}]})
+    assert {r.status_code for r in (reject_suspect, modify, deactivate, create, enhance)} == {201}
+    tasks = client.get("/v1/tasks", headers=approver).json()
+    assert merge_id in [t["request_id"] for t in tasks]
+
+    # maker–checker: a steward may not decide, nor may the requester
+    assert client.post(f"/v1/requests/{merge_id}/approve", json={},
+                       headers=steward).status_code == 403
+    assert client.post(f"/v1/requests/{reject_suspect.json()['request_id']}/reject",
+                       json={"note": "not convincing"}, headers=approver).status_code == 200
+    approved = client.post(f"/v1/requests/{modify.json()['request_id']}/approve",
+                           json={"note": "ok"}, headers=approver)
+    assert approved.json() == {"request_id": modify.json()["request_id"],
+                               "status": "APPROVED", "rebuilds_from": "marts"}
+    again = client.post(f"/v1/requests/{modify.json()['request_id']}/approve", json={},
+                        headers=approver)
+    assert again.status_code == 409 and "not PENDING" in again.json()["detail"]
+    revoke = client.post("/v1/requests/revoke", headers=steward, json={
+        "request_id": merge_id, "reason": "mistake"})
+    assert revoke.status_code == 409 and "not an approved decision" in revoke.json()["detail"]
+    history = client.get(f"/v1/parties/{parties.agent1_party}/history", headers=steward)
+    assert any(h["what"] == "APPLIED_MODIFY" for h in history.json())
+    split = client.post("/v1/requests/split", headers=steward, json={
+        "party_id": parties.agent1_party, "mention_ids": ["nope"], "reason": "x"})
+    assert split.status_code == 409 and "not in party" in split.json()["detail"]
+
+
+def test_suspect_queue_and_user_admin(client):
+    steward = login(client, "stew")
+    groups = client.get("/v1/suspect-groups", headers=steward).json()
+    assert groups and all(len(g["party_ids"]) >= 2 for g in groups)
+    new_user = {"user_name": "ag2", "role": "agent", "password": "long enough pw",
+                "owner_code": "AG000002"}
+    assert client.post("/v1/users", json=new_user, headers=steward).status_code == 403
+    assert client.post("/v1/users", json=new_user, headers=login(client, "root")
+                       ).status_code == 201
+    assert client.post("/v1/token", data={"username": "ag2", "password": "long enough pw"}
+                       ).status_code == 200
+    no_owner = client.post("/v1/users", json={**new_user, "owner_code": None},
+                           headers=login(client, "root"))
+    assert no_owner.status_code == 422
