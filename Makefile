@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | md5sum | cut -c1-12)
 
-.PHONY: install demo test lint lock clean
+.PHONY: install demo test lint lock clean airflow
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,17 @@ lint: install
 # Re-resolve the pinned versions after editing requirements.in.
 lock: install
 	$(BIN)/uv pip compile --quiet --python-version 3.11 requirements.in -o requirements.lock
+
+# Airflow with AIRFLOW_HOME = this repository: UI on http://localhost:8080, user admin,
+# password in simple_auth_manager_passwords.json.generated (README, "Airflow").
+# The pool is created with 1 slot (DuckDB) and left alone afterwards (PostgreSQL: raise it).
+AIRFLOW := AIRFLOW_HOME=$(CURDIR) PATH=$(CURDIR)/$(BIN):$$PATH
+airflow: install
+	$(AIRFLOW) $(BIN)/airflow db migrate
+	$(AIRFLOW) $(BIN)/airflow pools get ecif_warehouse >/dev/null 2>&1 || \
+		$(AIRFLOW) $(BIN)/airflow pools set ecif_warehouse 1 "tasks that open the warehouse"
+	$(AIRFLOW) $(BIN)/python -m ecif.orchestration.dbt_manifest
+	$(AIRFLOW) $(BIN)/airflow standalone
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs ecif.duckdb
