@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | md5sum | cut -c1-12)
 
-.PHONY: install demo test lint lock clean airflow
+.PHONY: install demo test lint lock clean airflow browser
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,13 @@ install: $(STAMP)
 demo: install
 	$(BIN)/ecif demo
 
-test: install lint
+test: install lint browser
 	$(BIN)/pytest -n 2 --dist loadgroup -q
+
+# Debian's chromium for the steward pages' browser test (playwright drives it; it never
+# downloads a browser of its own).
+browser:
+	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
 lint: install
 	$(BIN)/ruff check .

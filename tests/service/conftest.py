@@ -34,7 +34,7 @@ class Owned:
 def add_users(warehouse: Warehouse, seat: str) -> None:
     service.user_add(warehouse, "root", "admin", "root")
     users = {"stew": ("steward", None), "appr": ("approver", None), "ag0": ("agent", "AG000000"),
-             "ag1": ("agent", "AG000001"), "seat": ("telesales", seat),
+             "ag1": ("agent", "AG000001"), "agx": ("agent", "AGX"), "seat": ("telesales", seat),
              "ana": ("analyst", None), "sys": ("system", None)}
     for name, (role, _) in users.items():
         service.user_add(warehouse, name, role, "root")
