@@ -1,0 +1,33 @@
+"""The DAG's helpers: which business date a run is for, when a delivery is complete."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ecif.orchestration.control_files import missing_files
+from ecif.orchestration.settings import business_date
+
+
+def test_a_run_processes_the_previous_beijing_day():
+    # 02:00 Beijing on 3 Nov is still 2 Nov in UTC: the date is Beijing's, minus one
+    assert business_date(datetime(2026, 11, 2, 18, 0, tzinfo=UTC)) == "20261102"
+    assert business_date(datetime(2026, 11, 2, 15, 0, tzinfo=UTC)) == "20261101"
+    assert business_date(datetime(2026, 11, 2, 18, 0, tzinfo=UTC), "20261030") == "20261030"
+    with pytest.raises(ValueError):
+        business_date(datetime(2026, 11, 2, tzinfo=UTC), "2026-10-30")
+
+
+def test_a_delivery_is_complete_when_every_data_file_has_its_control_file(tmp_path: Path):
+    day = tmp_path / "finance" / "20261102"
+    day.mkdir(parents=True)
+    assert missing_files(tmp_path, "finance", "20261102") == [
+        "finance/20261102/receipt.tsv", "finance/20261102/receipt.ok",
+        "finance/20261102/payout.tsv", "finance/20261102/payout.ok"]
+    for name in ("payout.tsv", "payout.ok", "receipt.tsv"):
+        (day / name).write_text("")
+    assert missing_files(tmp_path, "finance", "20261102") == ["finance/20261102/receipt.ok"]
+    (day / "receipt.ok").write_text("")
+    assert missing_files(tmp_path, "finance", "20261102") == []
