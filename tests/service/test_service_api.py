@@ -164,3 +164,15 @@ def test_suspect_queue_and_user_admin(client):
     no_owner = client.post("/v1/users", json={**new_user, "owner_code": None},
                            headers=login(client, "root"))
     assert no_owner.status_code == 422
+
+
+def test_next_nightly_run_keeps_the_identified_new_id(client, service_warehouse):
+    from ecif.pipeline import build_staging, match_step
+
+    reserved = fetch(service_warehouse, "select mention_id, party_id from matching.party_mention "
+                                        "where run_id = 'identify'")
+    build_staging(service_warehouse)
+    match_step(service_warehouse)
+    kept = fetch(service_warehouse, "select mention_id, party_id from matching.party_mention "
+                                    "where mention_id = ?", [reserved[0][0]])
+    assert kept == reserved
