@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from ecif.dbt_runner import run_dbt
+from ecif.pipeline import build_staging
 from tests.dbt.raw_rows import load_raw
 
 VALID_RID = "110101199003076632"        # check character 2
@@ -60,7 +60,7 @@ def built(module_warehouse):
              "op": "I"},
         ]),
     ])
-    run_dbt(warehouse, ["build", "--exclude", "marts"])
+    build_staging(warehouse)
     return warehouse
 
 
