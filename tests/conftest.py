@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -61,3 +62,23 @@ def module_warehouse(request, tmp_path_factory) -> Iterator[Warehouse]:
         return
     with temporary_pg_database() as warehouse:
         yield warehouse
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# headless, and quiet on a closed network: no background calls home
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by playwright (`make browser` installs it; playwright never
+    downloads a browser of its own here)."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "install Debian's chromium: make browser (part of make test)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

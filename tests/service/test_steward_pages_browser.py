@@ -5,7 +5,6 @@ requests the merge, and an approver then finds it waiting for approval."""
 import socket
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import uvicorn
@@ -15,11 +14,6 @@ from ecif.service.config import ServiceConfig
 from tests.service.conftest import PASSWORD, SECRET
 
 pytestmark = pytest.mark.xdist_group("service")
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 
 @pytest.fixture(scope="module")
 def base_url(service_warehouse, parties):
@@ -35,17 +29,6 @@ def base_url(service_warehouse, parties):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), "install Debian's chromium: make browser (part of make test)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 def log_in(page, base_url, user):

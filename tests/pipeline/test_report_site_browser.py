@@ -1,0 +1,31 @@
+"""The report site in headless Chromium: every page opens without console errors and
+shows its chart; a screenshot of each is taken (kept in the test's tmp folder)."""
+
+from typer.testing import CliRunner
+
+from ecif.cli import app
+from ecif.report_site.pages import PAGES
+
+
+def test_every_report_page_renders_its_chart_without_console_errors(sample, browser, tmp_path):
+    _, warehouse, _ = sample
+    site = tmp_path / "site"
+    result = CliRunner().invoke(app, ["report", "--out", str(site), "--warehouse", warehouse.url])
+    assert result.exit_code == 0, result.output
+    for slug in ["index", *(p.slug for p in PAGES)]:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("console", lambda m, errors=errors: errors.append(m.text)
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+        page.goto((site / f"{slug}.html").as_uri())
+        if slug != "index":
+            chart = page.locator("svg").first
+            assert chart.is_visible(), slug
+            box = chart.bounding_box()
+            assert box and box["width"] > 100 and box["height"] > 50, slug
+        shot = tmp_path / f"{slug}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 5_000, slug
+        assert errors == [], (slug, errors)
+        page.close()
