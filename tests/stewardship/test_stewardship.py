@@ -16,6 +16,7 @@ pytestmark = pytest.mark.xdist_group("stewardship")
 D1, D2, D3 = "20261101", "20261102", "20261103"
 ID = {"A": "11010519491231002X", "B": "440524188001010014", "C": "110101199003076632",
       "E": "310101198503070019", "G": "510104197001010010"}
+MANUAL_ID = "110101198001010010"
 
 
 def person(cust_no, name, id_no, mobile, op="I"):
@@ -157,6 +158,30 @@ def test_modify_and_deactivate_change_the_golden_record(wh):
     service.approve(wh, deactivate, "appr")
     assert fetch(wh, "select status from marts.customer where party_id = ?", [c]) == [
         ("INACTIVE",)]
+
+
+def test_a_manual_customer_and_a_file_of_confirmed_contacts(wh, tmp_path):
+    fields = {"party_type": "P", "name": "孙丽", "id_type": "RID", "id_no": MANUAL_ID,
+              "mobile": "13911110008"}
+    create = service.request_create(wh, fields, "stew", "walk-in customer")
+    assert service.approve(wh, create, "appr") == "staging"
+    manual = party(wh, "steward", f"M{create:08d}")
+    assert fetch(wh, "select name, id_no, mobile from marts.customer where party_id = ?",
+                 [manual]) == [("孙丽", MANUAL_ID, "13911110008")]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("party_id,attribute,value\n" + manual + ",email,\n", encoding="utf-8")
+    with pytest.raises(StewardshipError, match="bad.csv: row 2: field value is empty"):
+        service.request_enhance(wh, bad, "stew", "revisit")
+    confirmed = tmp_path / "revisits.csv"
+    confirmed.write_text("party_id,attribute,value\n" + manual + ",email,sun.li@example.com\n",
+                         encoding="utf-8")
+    enhance = service.request_enhance(wh, confirmed, "stew", "revisit confirmations")
+    assert service.approve(wh, enhance, "appr") == "marts"
+    assert fetch(wh, "select email from marts.customer_contact where party_id = ?",
+                 [manual]) == [("sun.li@example.com",)]
+    (rule,) = fetch(wh, "select rule_applied from marts.customer_attribute_lineage "
+                        "where party_id = ? and attribute = 'email'", [manual])[0]
+    assert rule.startswith("override by enhancement:revisits.csv")
 
 
 def test_an_erased_person_leaves_no_personal_data_anywhere(wh):
