@@ -18,8 +18,9 @@ install: $(STAMP)
 demo: install
 	$(BIN)/ecif demo
 
+# One test module per worker, in file order: a module's tests share one warehouse.
 test: install lint browser
-	$(BIN)/pytest -n 2 --dist loadgroup -q
+	$(BIN)/pytest -n 2 --dist loadscope -q
 
 # Debian's chromium for the steward pages' browser test (playwright drives it; it never
 # downloads a browser of its own).

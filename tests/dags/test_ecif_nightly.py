@@ -14,8 +14,6 @@ from ecif.extract_spec import SYSTEMS
 from ecif.warehouse import Warehouse
 from tests.dags.airflow_home import HOME, load_dag
 
-pytestmark = pytest.mark.xdist_group("airflow")
-
 # 02:00 on 3 Nov in Beijing: the run for business date 20261102, the sample's last day
 RUN = pendulum.datetime(2026, 11, 3, 2, tz="Asia/Shanghai")
 CLEAN = f"duckdb:///{HOME / 'clean.duckdb'}"

@@ -15,8 +15,6 @@ from ecif.service.config import ServiceConfig, reader_of
 from tests.dbt.raw_rows import load_raw
 from tests.service.conftest import SECRET, add_users, login
 
-pytestmark = pytest.mark.xdist_group("service_pg")
-
 D1 = "20261101"
 
 

@@ -3,12 +3,9 @@ role (403), another agent's customer (404, so existence does not leak), malforme
 input (422 naming the field). Module tests share one warehouse and build on each
 other in file order."""
 
-import pytest
 
 from ecif.masking import mask_id, mask_mobile
 from tests.service.conftest import login
-
-pytestmark = pytest.mark.xdist_group("service")
 
 NEW_PERSON = {"party_type": "P", "name": "欧阳明远", "id_type": "RID",
               "id_no": "110101199001011237", "mobile": "13900001111"}

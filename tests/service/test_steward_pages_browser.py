@@ -13,7 +13,6 @@ from ecif.service.app import create_app
 from ecif.service.config import ServiceConfig
 from tests.service.conftest import PASSWORD, SECRET
 
-pytestmark = pytest.mark.xdist_group("service")
 
 @pytest.fixture(scope="module")
 def base_url(service_warehouse, parties):

@@ -11,8 +11,6 @@ from ecif.stewardship import service
 from ecif.stewardship.users import StewardshipError
 from tests.dbt.raw_rows import load_raw
 
-pytestmark = pytest.mark.xdist_group("stewardship")
-
 D1, D2, D3 = "20261101", "20261102", "20261103"
 ID = {"A": "11010519491231002X", "B": "440524188001010014", "C": "110101199003076632",
       "E": "310101198503070019", "G": "510104197001010010"}
