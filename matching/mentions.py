@@ -38,6 +38,18 @@ select
     pinyin_key,
     org_head_name,
     coalesce(org_branch_marker, '') as branch_marker,
+    -- organizations: the name with brackets dropped and every legal form read as 公司
+    -- (…股份有限公司 = …有限公司 = …公司), branch marker kept: one key for the
+    -- spellings of one registered name
+    case when party_type = 'O' then regexp_replace(regexp_replace(name_std, '[()]', '', 'g'),
+                                                   '(股份)?有限公司|股份公司', '公司', 'g')
+    end as org_name_key,
+    -- organizations: the area code of the registering authority, USCC characters 3–8 or
+    -- the first 6 digits of a 15-digit registration number (uw sends that as OTHER)
+    case when party_type = 'O' and id_informative and id_type = 'USCC' then substr(id_no, 3, 6)
+         when party_type = 'O' and id_informative and id_type in ('BRN', 'OTHER')
+              and regexp_full_match(id_no, '[0-9]{15}') then substr(id_no, 1, 6)
+    end as org_reg_area,
     id_type,
     case when id_valid then id_type end as valid_id_type,
     case when id_valid then id_no end as valid_id_no,

@@ -32,7 +32,7 @@ from matching.training import MODEL_FILES
 
 _FRAME_SQL = """
 select uid, mention_id, party_type, strong_key, org_code, valid_id_type, valid_id_no,
-       branch_marker
+       branch_marker, org_name_key, org_reg_area
 from mentions order by uid
 """
 
@@ -73,7 +73,8 @@ def run_matching(conn: Connection, run_id: str, report_dir: Path | None = None,
         party_of = pd.Series(assigned["party_id"].to_numpy(), index=frame["uid"].to_numpy())
         person_suspects = _party_pairs(suspect_pairs, party_of, run_id)
         org_scores = score_pairs(local, "O", models["O"], thresholds.org_suspect)
-        groups = suspect_groups(org_scores.pairs, orgs, party_of).assign(run_id=run_id)
+        groups = suspect_groups(org_scores.pairs, orgs, party_of, thresholds.org_name_rule
+                                ).assign(run_id=run_id)
         if report_dir is not None:
             from matching.evidence import write_evidence
 

@@ -10,10 +10,18 @@ THRESHOLDS_FILE = Path(__file__).resolve().parents[1] / "reference_data" / "matc
 
 
 @dataclass(frozen=True)
+class NameRule:
+    """The organizations' same-name weak rule (suspect groups only)."""
+    score: float        # a same-name link's score in its suspect group
+    max_codes: int      # a name carried by more organization codes than this links nothing
+
+
+@dataclass(frozen=True)
 class Thresholds:
     person_merge: float
     person_suspect: float
     org_suspect: float
+    org_name_rule: NameRule
 
 
 def load_thresholds(path: Path = THRESHOLDS_FILE) -> Thresholds:
@@ -22,6 +30,9 @@ def load_thresholds(path: Path = THRESHOLDS_FILE) -> Thresholds:
     try:
         return Thresholds(person_merge=values["P", "merge_min_weight"],
                           person_suspect=values["P", "suspect_min_weight"],
-                          org_suspect=values["O", "suspect_min_weight"])
+                          org_suspect=values["O", "suspect_min_weight"],
+                          org_name_rule=NameRule(
+                              score=values["O", "same_name_score"],
+                              max_codes=int(values["O", "same_name_max_codes"])))
     except KeyError as missing:
         raise ValueError(f"{path}: no threshold {missing.args[0]}") from None

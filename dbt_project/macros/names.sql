@@ -28,6 +28,12 @@
         '有限责任公司', '有限公司')
 {%- endmacro %}
 
+{#- Whether a name is an organization's: it carries a legal form or a word only
+    organizations use. Person names never contain these. -#}
+{% macro is_org_name(expr) -%}
+    coalesce({{ expr }} ~ '(公司|集团|银行|合作社|事务所|研究所|研究院|医院|学校|学院|大学|协会|商会|基金会|委员会|商行|工厂|门市部|经营部|营业部|办事处)', false)
+{%- endmacro %}
+
 {#- The branch marker of an organization name: what follows the head company's name
     (上海某某有限公司北京分公司 → 北京分公司), or null for a head office. -#}
 {% macro org_branch_marker(org_name_std) -%}

@@ -24,10 +24,16 @@ standardized as (
         source_key,
         source_role,
         -- a mention without a party type of its own is an organization when its
-        -- identifier is an organization's
+        -- identifier is an organization's, or when it carries no person document and
+        -- its name is an organization's (uw has no BRN code: a BRN arrives as OTHER)
         coalesce(
             party_type,
-            case when id_type in ('USCC', 'ORG', 'BRN') then 'O' else 'P' end
+            case
+                when id_type in ('USCC', 'ORG', 'BRN') then 'O'
+                when coalesce(id_type, 'OTHER') = 'OTHER' and {{ is_org_name('name') }}
+                    then 'O'
+                else 'P'
+            end
         ) as party_type,
         name,
         id_type,
