@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -36,6 +37,13 @@ select
     party_type,
     name_std,
     pinyin_key,
+    -- telesales may write a name in pinyin (ZHANG XIAOMING)
+    regexp_matches(name_std, '^[A-Z ]+$') as name_romanized,
+    -- and may put the surname last (XIAOMING ZHANG): this key moves the last word to
+    -- the front, so it can meet 张晓明's pinyin key
+    case when regexp_matches(name_std, '^[A-Z]+( [A-Z]+)+$')
+         then lower(regexp_replace(regexp_replace(name_std, '^(.+) ([A-Z]+)$', '\\2 \\1'),
+                                   ' ', '', 'g')) end as pinyin_key_swapped,
     org_head_name,
     coalesce(org_branch_marker, '') as branch_marker,
     -- organizations: the name with brackets dropped and every legal form read as 公司
@@ -53,7 +61,11 @@ select
     id_type,
     case when id_valid then id_type end as valid_id_type,
     case when id_valid then id_no end as valid_id_no,
-    case when id_informative then party_type || ':' || id_type || ':' || id_no end as strong_key,
+    -- 三要素: a person's strong key is ID type, number and name (read by its pinyin, so a
+    -- homophone typo still meets); two names on one valid number are left to the model
+    case when id_informative then party_type || ':' || id_type || ':' || id_no
+        || case when party_type = 'P' then ':' || coalesce(pinyin_key, name_std) else '' end
+    end as strong_key,
     -- an invalid ID (typo, bad check digit) still compares by edit distance; a
     -- placeholder or one carried by many names says nothing
     case when id_problem in ('EMPTY', 'PLACEHOLDER') or (id_valid and not id_informative)
@@ -72,7 +84,19 @@ select
     district,
     address,
     legal_rep
-from raw_mentions
+from (
+    -- a household register (户口簿) shows its holder's resident ID number, and sources
+    -- file resident IDs under OTHER too: a number that passes the resident ID check
+    -- is one, whatever type it was filed under
+    select * replace (
+        case when party_type = 'P' and id_type in ('HHR', 'OTHER') and id_valid
+                  and regexp_matches(id_no, '^[0-9]{17}[0-9X]$')
+                  and substr('10X98765432', cast(list_sum(list_transform(range(1, 18),
+                      lambda i: try_cast(substr(id_no, i, 1) as integer)
+                                * [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2][i]))
+                      % 11 + 1 as integer), 1) = substr(id_no, 18, 1)
+             then 'RID' else id_type end as id_type)
+    from raw_mentions)
 """
 
 
@@ -85,7 +109,8 @@ def local_duckdb() -> duckdb.DuckDBPyConnection:
 
 def load_mentions(conn: Connection, local: duckdb.DuckDBPyConnection) -> int:
     """Table `mentions` in `local`: every mention, shaped; uid = rank of mention_id."""
-    local.register("raw_mentions", _fetch_arrow(conn, _SELECT))
+    table = _fetch_arrow(conn, _SELECT, COLUMNS)
+    local.register("raw_mentions", table if conn.kind == "duckdb" else _cast_pg_text(table))
     try:
         local.execute(f"create or replace table mentions as {_SHAPE} order by uid")
     finally:
@@ -93,7 +118,27 @@ def load_mentions(conn: Connection, local: duckdb.DuckDBPyConnection) -> int:
     return int(local.execute("select count(*) from mentions").fetchall()[0][0])
 
 
-def _fetch_arrow(conn: Connection, sql: str) -> pa.Table:
+def contract_links(conn: Connection, local: duckdb.DuckDBPyConnection,
+                   party_type: str) -> pd.DataFrame:
+    """a, b: uids of the mentions one policy, proposal or claim ties together under one name
+    (`intermediate.int_contract_name_link`), for the party type's mentions."""
+    local.register("links", _fetch_arrow(
+        conn, "select mention_id_a, mention_id_b from intermediate.int_contract_name_link",
+        ("mention_id_a", "mention_id_b")))
+    try:
+        return local.execute("""
+            select a.uid as a, b.uid as b
+            from links
+            join mentions as a on a.mention_id = links.mention_id_a
+            join mentions as b on b.mention_id = links.mention_id_b
+            where a.party_type = ? and b.party_type = ?
+            order by a, b""", [party_type, party_type]).df()
+    finally:
+        local.unregister("links")
+
+
+def _fetch_arrow(conn: Connection, sql: str, columns: tuple[str, ...]) -> pa.Table:
+    """The query's rows as Arrow; from PostgreSQL every column arrives as text."""
     if conn.kind == "duckdb":
         return conn.raw.sql(sql).to_arrow_table()
     buffer = io.BytesIO()
@@ -102,11 +147,9 @@ def _fetch_arrow(conn: Connection, sql: str) -> pa.Table:
         for chunk in copy:
             buffer.write(chunk)
     buffer.seek(0)
-    # every column as text first: the shaping SQL casts what it compares
-    options = pacsv.ConvertOptions(column_types={c: pa.string() for c in COLUMNS},
+    options = pacsv.ConvertOptions(column_types={c: pa.string() for c in columns},
                                    strings_can_be_null=True)
-    table = pacsv.read_csv(buffer, convert_options=options)
-    return _cast_pg_text(table)
+    return pacsv.read_csv(buffer, convert_options=options)
 
 
 def _cast_pg_text(table: pa.Table) -> pa.Table:

@@ -1,9 +1,11 @@
 """Persons: strong rules, then Splink scores above the merge threshold, under constraints.
 
-Edges rank: steward must-links, then the strong rule (equal informative ID of the
-same type), then model scores at or above the merge weight. Two different valid
-IDs of the same type never meet in one party; pairs between the suspect and the
-merge weight that did not end up together are returned as suspects.
+Edges rank: steward must-links, then the strong rules (equal informative ID of the
+same type and one name; one policy or claim and one name, see int_contract_name_link),
+then model scores at or above the merge weight that something identifying
+corroborates. Two different valid IDs of the same type never meet in one party;
+pairs between the suspect and the merge weight that did not end up together are
+returned as suspects.
 """
 
 from __future__ import annotations
@@ -41,18 +43,21 @@ def constraint_edges(constraints: pd.DataFrame, uid_of: pd.Series, kind: str) ->
                          "b": b[both].astype("int64").to_numpy(), "weight": MUST})
 
 
-def cluster_persons(frame: pd.DataFrame, pairs: pd.DataFrame, constraints: pd.DataFrame,
-                    merge_weight: float, n: int) -> tuple[pd.Series, pd.DataFrame]:
+def cluster_persons(frame: pd.DataFrame, pairs: pd.DataFrame, links: pd.DataFrame,
+                    constraints: pd.DataFrame, merge_weight: float, n: int
+                    ) -> tuple[pd.Series, pd.DataFrame]:
     """frame: the persons' uid, mention_id, strong_key, valid_id_type, valid_id_no.
+    links: a, b uids of the mentions one contract ties together under one name.
 
     Returns a label per uid (index uid) and the suspect pairs (uid_l, uid_r,
     match_weight, match_probability) left in different clusters.
     """
     uid_of = pd.Series(frame["uid"].to_numpy(), index=frame["mention_id"].to_numpy())
-    scored = pairs[pairs["match_weight"] >= merge_weight]
+    scored = pairs[(pairs["match_weight"] >= merge_weight) & pairs["corroborated"]]
     edges = pd.concat([
         constraint_edges(constraints, uid_of, "MUST"),
         key_edges(frame["uid"].to_numpy(), frame["strong_key"], STRONG),
+        links[["a", "b"]].assign(weight=STRONG),
         pd.DataFrame({"a": scored["uid_l"].to_numpy(), "b": scored["uid_r"].to_numpy(),
                       "weight": scored["match_weight"].to_numpy()}),
     ], ignore_index=True)

@@ -1,7 +1,8 @@
 """The Splink model for persons: comparisons, blocking rules, training blocks.
 
-Names are Chinese: an exact standardized name is strongest, then the same pinyin
-key (张伟 vs ZHANG WEI from telesales, or a homophone typo), then one character
+Names are Chinese: an exact standardized name is strongest, then a romanization
+with the same pinyin key (张伟 vs ZHANG WEI or WEI ZHANG from telesales), then names
+read alike (a homophone typo, or two people: 张伟 and 章伟), then one character
 edited (a 2–3 character name with one look-alike character). Telesales leads carry
 only a birth year, so birth compares by date, then by year when one side has no
 date. An ID number with a typo still says a lot: one or two characters apart is
@@ -11,16 +12,20 @@ informative one and term-frequency adjusted, so it weighs almost nothing.
 
 from __future__ import annotations
 
+import duckdb
 import splink.comparison_library as cl
-from splink import SettingsCreator, block_on
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from matching.comparison_levels import levels
 
 NAME = levels("name", [
     ("exact name", "name_std_l = name_std_r"),
+    ("romanized, same pinyin",
+     "(name_romanized_l or name_romanized_r) and (pinyin_key_l = pinyin_key_r "
+     "or pinyin_key_l = pinyin_key_swapped_r or pinyin_key_swapped_l = pinyin_key_r)"),
     ("same pinyin", "pinyin_key_l = pinyin_key_r"),
     ("one character edited", "damerau_levenshtein(name_std_l, name_std_r) <= 1"),
-], null="name_std_l is null or name_std_r is null", tf={"exact name": "name_std"})
+], null="name_std_l is null or name_std_r is null")
 
 BIRTH = levels("birth", [
     ("same date", "birth_date_l = birth_date_r"),
@@ -53,6 +58,16 @@ ADDRESS = levels("address", [
 
 GENDER = cl.ExactMatch("gender")
 
+# A score alone never merges: two people with one common name and one birthday score
+# high on name, birth date and gender, and twins add an address. A pair merges only
+# when something that identifies one person (not a household: an address or a
+# landline does not) agrees as well (matching.person_clusters); otherwise it is a
+# suspect for a steward.
+CORROBORATED = """(
+    l.id_cmp = r.id_cmp
+    or (l.id_type = r.id_type and damerau_levenshtein(l.id_cmp, r.id_cmp) <= 1)
+    or (l.mobile = r.mobile and not l.mobile_shared))"""
+
 # Pairs scored at all: each rule finds a kind of duplicate the others miss.
 BLOCKING_RULES = [
     block_on("id_cmp"),
@@ -73,6 +88,29 @@ TRAINING_BLOCKS = [
     block_on("name_std", "birth_date"),
     block_on("mobile"),
 ]
+
+
+def register_term_frequencies(linker: Linker, db_api: DuckDBAPI,
+                              local: duckdb.DuckDBPyConnection) -> None:
+    """A mobile's term frequency: the trained chance that two different people share
+    an informative mobile (the level's u) times the number of names using it. A
+    personal mobile then scores as trained, a couple's one bit lower, an agent's used
+    by dozens of names almost nothing. Splink's own frequencies count mentions, so one
+    customer filed in four systems looks like four people sharing a number, and they
+    grow as the data shrinks (one mention in 5,000 is far more than one in 500,000),
+    marking down every mobile of a small night against a u trained on a large one."""
+    model = linker.misc.save_model_to_json()
+    u = next(level["u_probability"] for comparison in model["comparisons"]
+             for level in comparison["comparison_levels"]
+             if level.get("tf_adjustment_column") == "mobile")
+    local.execute("""
+        create or replace table person_mobile_tf as
+        select mobile, ? * count(distinct coalesce(pinyin_key, name_std)) as tf_mobile
+        from mentions
+        where party_type = 'P' and mobile is not null
+        group by mobile""", [u])
+    linker.table_management.register_term_frequency_lookup(
+        db_api.register("person_mobile_tf"), "mobile")
 
 
 def settings() -> SettingsCreator:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ecif.warehouse import Connection, write_frame
 from matching.link_constraints import ensure_table, load_constraints
-from matching.mentions import load_mentions, local_duckdb
+from matching.mentions import contract_links, load_mentions, local_duckdb
 from matching.merge_history import merge_split_events
 from matching.org_clusters import cluster_orgs, suspect_groups
 from matching.person_clusters import cluster_persons
@@ -61,7 +61,8 @@ def run_matching(conn: Connection, run_id: str, report_dir: Path | None = None,
         orgs = frame[frame["party_type"] == "O"]
         person_scores = score_pairs(local, "P", models["P"], thresholds.person_suspect)
         person_labels, suspect_pairs = cluster_persons(
-            persons, person_scores.pairs, constraints, thresholds.person_merge, n)
+            persons, person_scores.pairs, contract_links(conn, local, "P"), constraints,
+            thresholds.person_merge, n)
         org_labels = cluster_orgs(orgs, constraints, n)
         # labels share one number space: offset the organizations' past the persons'
         labels = pd.concat([person_labels, org_labels + n])

@@ -42,6 +42,9 @@ def train_model(local: duckdb.DuckDBPyConnection, party_type: str, seed: int = 1
     linker.training.estimate_probability_two_random_records_match(
         [block_on("strong_key")], recall=STRONG_RULE_RECALL)
     linker.training.estimate_u_using_random_sampling(max_pairs=spec.U_SAMPLE_PAIRS, seed=seed)
+    if party_type == "P":
+        # the mobile frequencies are scaled by u: known only from here on
+        person_model.register_term_frequencies(linker, db_api, local)
     for block in spec.TRAINING_BLOCKS:
         linker.training.estimate_parameters_using_expectation_maximisation(block)
     return linker.misc.save_model_to_json()

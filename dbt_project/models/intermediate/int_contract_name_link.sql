@@ -1,0 +1,72 @@
+{#- Mentions that one policy, proposal or claim ties together under the same
+    standardized name: the payer of a policy named like its holder, a claimant named
+    like the insured, the payee of a claim named like its claimant, a proposal's
+    insured named like its applicant. Receipts and payouts seldom carry
+    the payer's ID, mobile or birth date, so without this evidence they could never
+    be linked; on one contract an equal name is certain enough to merge (matching
+    treats these links as strong; two different valid IDs still never merge).
+    One row per linked mention: each is linked to the smallest mention id of its
+    contract and name, a star that connects them all without listing every pair. -#}
+
+with contract_role as (
+    select 'core|customer|' || holder_cust_no || '|customer' as mention_id,
+           'policy:' || policy_no as contract
+    from {{ ref('stg_core__policy') }}
+    where holder_cust_no is not null
+    union all
+    select 'core|customer|' || insured_cust_no || '|customer', 'policy:' || policy_no
+    from {{ ref('stg_core__policy') }}
+    where insured_cust_no is not null
+    union all
+    select 'uw|uw_case|' || case_id || '|applicant', 'policy:' || policy_no
+    from {{ ref('stg_uw__uw_case') }}
+    where policy_no is not null
+    union all
+    select 'uw|uw_case|' || case_id || '|insured', 'policy:' || policy_no
+    from {{ ref('stg_uw__uw_case') }}
+    where policy_no is not null
+    union all
+    -- a proposal insuring its own applicant: one case, one name (also before a
+    -- policy number exists)
+    select 'uw|uw_case|' || case_id || '|applicant', 'case:' || case_id
+    from {{ ref('stg_uw__uw_case') }}
+    union all
+    select 'uw|uw_case|' || case_id || '|insured', 'case:' || case_id
+    from {{ ref('stg_uw__uw_case') }}
+    union all
+    select 'claims|claim|' || claim_no || '|claimant', 'policy:' || policy_no
+    from {{ ref('stg_claims__claim') }}
+    where policy_no is not null
+    union all
+    select 'claims|claim|' || claim_no || '|claimant', 'claim:' || claim_no
+    from {{ ref('stg_claims__claim') }}
+    union all
+    select 'finance|receipt|' || receipt_no || '|payer', 'policy:' || policy_no
+    from {{ ref('stg_finance__receipt') }}
+    where policy_no is not null
+    union all
+    select 'finance|payout|' || payout_no || '|payee', 'claim:' || claim_no
+    from {{ ref('stg_finance__payout') }}
+    where claim_no is not null
+),
+
+named as (
+    select distinct contract_role.contract, mention.mention_id, mention.party_type,
+           mention.name_std
+    from contract_role
+    inner join {{ ref('int_party_mention') }} as mention
+        on mention.mention_id = contract_role.mention_id
+    -- a one-character name says too little, even on one contract
+    where length(mention.name_std) >= 2
+),
+
+anchored as (
+    select contract, mention_id, party_type,
+           min(mention_id) over (partition by contract, party_type, name_std) as anchor_id
+    from named
+)
+
+select anchor_id as mention_id_a, mention_id as mention_id_b, min(contract) as contract
+from anchored
+where mention_id <> anchor_id
+group by anchor_id, mention_id

@@ -1,0 +1,132 @@
+"""Person merge rules on hand-made mentions: what merges, and what only becomes a suspect.
+
+Each case is a handful of mentions written straight into the warehouse's
+`intermediate.int_party_mention` (and `int_contract_name_link`), then one matching run
+with the saved model and thresholds.
+"""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from ecif.identifiers import rid_check_char
+from ecif.warehouse import write_frame
+from matching.mentions import COLUMNS
+from matching.run import run_matching
+
+
+def rid(area: str, birth: date, sequence: str) -> str:
+    body = f"{area}{birth:%Y%m%d}{sequence}"
+    return body + rid_check_char(body)
+
+
+def mention(mention_id: str, name: str, pinyin: str, **values) -> dict:
+    """A valid, informative person mention; id and mobile as given, else empty."""
+    row = dict.fromkeys(COLUMNS)
+    birth = values.pop("birth", None)
+    row.update(mention_id=mention_id, party_type="P", name_std=name, pinyin_key=pinyin,
+               gender=values.pop("gender", "U"), birth_date=birth,
+               birth_year=birth.year if birth else values.pop("birth_year", None),
+               id_problem="EMPTY", phone_problem="EMPTY", id_valid=False,
+               id_informative=False, mobile_valid=False, mobile_informative=False)
+    if "id_no" in values:
+        row.update(id_type=values.pop("id_type", "RID"), id_no=values.pop("id_no"),
+                   id_problem=None, id_valid=True, id_informative=True)
+        if row["id_type"] == "RID":
+            row["id_birth_date"] = birth
+    if "mobile" in values:
+        row.update(mobile=values.pop("mobile"), mobile_valid=True, mobile_informative=True)
+    row.update(values)
+    return row
+
+
+@pytest.fixture
+def match(duckdb_warehouse):
+    """match(mentions, links=()) → {mention_id: party_id} after one run."""
+    def run(rows: list[dict], links: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
+        frame = pd.DataFrame(rows, columns=list(COLUMNS)).astype(
+            {"birth_date": "datetime64[s]", "id_birth_date": "datetime64[s]",
+             "birth_year": "Int64", "id_valid": bool, "id_informative": bool,
+             "mobile_valid": bool, "mobile_informative": bool})
+        pairs = pd.DataFrame(list(links) or None, columns=["mention_id_a", "mention_id_b"],
+                             dtype="string")
+        with duckdb_warehouse.connect() as conn:
+            conn.execute("create schema if not exists intermediate")
+            write_frame(conn, "intermediate", "int_party_mention", frame)
+            write_frame(conn, "intermediate", "int_contract_name_link", pairs)
+            run_matching(conn, "R000001")
+            return dict(conn.fetchall("select mention_id, party_id from matching.party_mention"))
+    return run
+
+
+def together(assigned: dict[str, str], *mention_ids: str) -> bool:
+    return len({assigned[m] for m in mention_ids}) == 1
+
+
+BIRTH = date(1985, 3, 14)
+
+
+def test_a_romanized_lead_with_the_surname_last_joins_by_its_mobile(match):
+    assigned = match([
+        mention("core|customer|C1|customer", "张晓明", "zhangxiaoming", birth=BIRTH,
+                gender="M", id_no=rid("110101", BIRTH, "031"), mobile="13800138000"),
+        mention("telesales|lead|L1|lead", "XIAOMING ZHANG", "xiaomingzhang", gender="M",
+                mobile="13800138000"),
+    ])
+    assert together(assigned, "core|customer|C1|customer", "telesales|lead|L1|lead")
+
+
+def test_a_household_register_number_is_the_resident_id_it_shows(match):
+    number = rid("310101", BIRTH, "045")
+    assigned = match([
+        mention("core|customer|C1|customer", "李娜", "lina", birth=BIRTH, id_no=number),
+        mention("uw|uw_case|U1|applicant", "李娜", "lina", id_type="HHR", id_no=number),
+    ])
+    assert together(assigned, "core|customer|C1|customer", "uw|uw_case|U1|applicant")
+
+
+def test_two_names_on_one_valid_id_number_are_not_merged_by_the_strong_rule(match):
+    # one of them mistyped the number: the model may suspect, never the ID alone
+    number = rid("450103", BIRTH, "035")
+    assigned = match([
+        mention("core|customer|C1|customer", "杨博睿", "yangborui", birth=BIRTH, id_no=number,
+                mobile="13616676902"),
+        mention("core|customer|C2|customer", "马睿", "marui", birth=BIRTH, id_no=number,
+                mobile="15172741830"),
+    ])
+    assert not together(assigned, "core|customer|C1|customer", "core|customer|C2|customer")
+
+
+def test_one_common_name_and_one_birthday_without_an_identifier_is_not_a_merge(match):
+    # two people named 王婷 born the same day, one with a resident ID, one with a permit
+    assigned = match([
+        mention("core|customer|C1|customer", "王婷", "wangting", birth=BIRTH, gender="F",
+                id_no=rid("350206", BIRTH, "004"), mobile="13493380053"),
+        mention("uw|uw_case|U1|insured", "王婷", "wangting", birth=BIRTH, gender="F",
+                id_no=rid("350206", BIRTH, "004")),
+        mention("core|customer|C2|customer", "王婷", "wangting", birth=BIRTH, gender="F",
+                id_type="HKMO", id_no="H31010707", mobile="19060726705"),
+    ])
+    assert together(assigned, "core|customer|C1|customer", "uw|uw_case|U1|insured")
+    assert not together(assigned, "core|customer|C1|customer", "core|customer|C2|customer")
+
+
+def test_twins_sharing_an_address_and_a_name_read_alike_stay_apart(match):
+    home = {"city": "北京市", "district": "朝阳区", "address": "朝阳路1号2栋301室"}
+    assigned = match([
+        mention("core|customer|C1|customer", "王桂英", "wangguiying", birth=BIRTH, gender="F",
+                id_type="PASSPORT", id_no="M65477944", mobile="19059993244", **home),
+        mention("core|customer|C2|customer", "王桂颖", "wangguiying", birth=BIRTH, gender="F",
+                id_no=rid("110105", BIRTH, "142"), mobile="13762827461", **home),
+    ])
+    assert not together(assigned, "core|customer|C1|customer", "core|customer|C2|customer")
+
+
+def test_a_payer_without_id_joins_the_holder_named_alike_on_its_policy(match):
+    holder, payer = "core|customer|C1|customer", "finance|receipt|R1|payer"
+    rows = [mention(holder, "周东杰", "zhoudongjie", birth=BIRTH,
+                    id_no=rid("320102", BIRTH, "017")),
+            mention(payer, "周东杰", "zhoudongjie")]
+    assert not together(match(rows), holder, payer)
+    assert together(match(rows, links=((holder, payer),)), holder, payer)
