@@ -118,23 +118,30 @@ def load_mentions(conn: Connection, local: duckdb.DuckDBPyConnection) -> int:
     return int(local.execute("select count(*) from mentions").fetchall()[0][0])
 
 
-def contract_links(conn: Connection, local: duckdb.DuckDBPyConnection,
-                   party_type: str) -> pd.DataFrame:
-    """a, b: uids of the mentions one policy, proposal or claim ties together under one name
-    (`intermediate.int_contract_name_link`), for the party type's mentions."""
+def load_contract_links(conn: Connection, local: duckdb.DuckDBPyConnection) -> None:
+    """Table `contract_links` in `local`: uids a, b of the mentions one policy, proposal
+    or claim ties together under one name (`intermediate.int_contract_name_link`),
+    with their party type."""
     local.register("links", _fetch_arrow(
         conn, "select mention_id_a, mention_id_b from intermediate.int_contract_name_link",
         ("mention_id_a", "mention_id_b")))
     try:
-        return local.execute("""
-            select a.uid as a, b.uid as b
+        local.execute("""
+            create or replace table contract_links as
+            select a.uid as a, b.uid as b, a.party_type
             from links
             join mentions as a on a.mention_id = links.mention_id_a
             join mentions as b on b.mention_id = links.mention_id_b
-            where a.party_type = ? and b.party_type = ?
-            order by a, b""", [party_type, party_type]).df()
+            where a.party_type = b.party_type
+            order by a, b""")
     finally:
         local.unregister("links")
+
+
+def contract_links(local: duckdb.DuckDBPyConnection, party_type: str) -> pd.DataFrame:
+    """a, b: the contract links (load_contract_links) of one party type's mentions."""
+    return local.execute("select a, b from contract_links where party_type = ? order by a, b",
+                         [party_type]).df()
 
 
 def _fetch_arrow(conn: Connection, sql: str, columns: tuple[str, ...]) -> pa.Table:

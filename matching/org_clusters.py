@@ -36,9 +36,12 @@ def cluster_orgs(frame: pd.DataFrame, constraints: pd.DataFrame, n: int) -> pd.S
 
 
 def suspect_groups(pairs: pd.DataFrame, frame: pd.DataFrame, party_of: pd.Series,
-                   name_rule: NameRule | None = None) -> pd.DataFrame:
+                   name_rule: NameRule | None = None,
+                   contract: pd.DataFrame | None = None) -> pd.DataFrame:
     """party_id, suspect_group_id, score from mention pairs (uid_l, uid_r, match_probability)
-    and, with name_rule, the same-name weak rule (`name_links`).
+    and, with name_rule, the same-name weak rule (`name_links`) and the mentions one
+    contract ties together under one name (contract: a, b uids; a payer without ID
+    named like the policy holder), scored `name_rule.contract_score`.
 
     frame: the organizations' uid, branch_marker, org_name_key, org_code, org_reg_area.
     party_of: party_id per uid. Parties linked by these pairs form groups, except that
@@ -58,6 +61,11 @@ def suspect_groups(pairs: pd.DataFrame, frame: pd.DataFrame, party_of: pd.Series
     })[same_branch]
     if name_rule is not None:
         links = pd.concat([links, name_links(frame, party_of, name_rule)], ignore_index=True)
+    if name_rule is not None and contract is not None:
+        links = pd.concat([links, pd.DataFrame({
+            "a": party_of.reindex(contract["a"].to_numpy()).to_numpy(),
+            "b": party_of.reindex(contract["b"].to_numpy()).to_numpy(),
+            "score": name_rule.contract_score})], ignore_index=True)
     links = links[links["a"] != links["b"]]
     if links.empty:
         return pd.DataFrame({"suspect_group_id": pd.Series(dtype=str),

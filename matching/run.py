@@ -21,7 +21,7 @@ import pandas as pd
 
 from ecif.warehouse import Connection, write_frame
 from matching.link_constraints import ensure_table, load_constraints
-from matching.mentions import contract_links, load_mentions, local_duckdb
+from matching.mentions import contract_links, load_contract_links, load_mentions, local_duckdb
 from matching.merge_history import merge_split_events
 from matching.org_clusters import cluster_orgs, suspect_groups
 from matching.person_clusters import cluster_persons
@@ -56,12 +56,13 @@ def run_matching(conn: Connection, run_id: str, report_dir: Path | None = None,
     local = local_duckdb()
     try:
         n = load_mentions(conn, local)
+        load_contract_links(conn, local)
         frame = local.sql(_FRAME_SQL).df()
         persons = frame[frame["party_type"] == "P"]
         orgs = frame[frame["party_type"] == "O"]
         person_scores = score_pairs(local, "P", models["P"], thresholds.person_suspect)
         person_labels, suspect_pairs = cluster_persons(
-            persons, person_scores.pairs, contract_links(conn, local, "P"), constraints,
+            persons, person_scores.pairs, contract_links(local, "P"), constraints,
             thresholds.person_merge, n)
         org_labels = cluster_orgs(orgs, constraints, n)
         # labels share one number space: offset the organizations' past the persons'
@@ -74,8 +75,8 @@ def run_matching(conn: Connection, run_id: str, report_dir: Path | None = None,
         party_of = pd.Series(assigned["party_id"].to_numpy(), index=frame["uid"].to_numpy())
         person_suspects = _party_pairs(suspect_pairs, party_of, run_id)
         org_scores = score_pairs(local, "O", models["O"], thresholds.org_suspect)
-        groups = suspect_groups(org_scores.pairs, orgs, party_of, thresholds.org_name_rule
-                                ).assign(run_id=run_id)
+        groups = suspect_groups(org_scores.pairs, orgs, party_of, thresholds.org_name_rule,
+                                contract_links(local, "O")).assign(run_id=run_id)
         if report_dir is not None:
             from matching.evidence import write_evidence
 

@@ -11,9 +11,10 @@ THRESHOLDS_FILE = Path(__file__).resolve().parents[1] / "reference_data" / "matc
 
 @dataclass(frozen=True)
 class NameRule:
-    """The organizations' same-name weak rule (suspect groups only)."""
+    """The organizations' name rules (suspect groups only)."""
     score: float        # a same-name link's score in its suspect group
     max_codes: int      # a name carried by more organization codes than this links nothing
+    contract_score: float  # one contract and one name (payer = holder): a link's score
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ def load_thresholds(path: Path = THRESHOLDS_FILE) -> Thresholds:
                           org_suspect=values["O", "suspect_min_weight"],
                           org_name_rule=NameRule(
                               score=values["O", "same_name_score"],
-                              max_codes=int(values["O", "same_name_max_codes"])))
+                              max_codes=int(values["O", "same_name_max_codes"]),
+                              contract_score=values["O", "contract_name_score"]))
     except KeyError as missing:
         raise ValueError(f"{path}: no threshold {missing.args[0]}") from None

@@ -10,7 +10,7 @@ from matching.mentions import _SHAPE, COLUMNS
 from matching.org_clusters import suspect_groups
 from matching.thresholds import NameRule
 
-RULE = NameRule(score=0.5, max_codes=1)
+RULE = NameRule(score=0.5, max_codes=1, contract_score=0.9)
 NO_PAIRS = pd.DataFrame({"uid_l": pd.Series(dtype="int64"), "uid_r": pd.Series(dtype="int64"),
                          "match_probability": pd.Series(dtype=float)})
 
@@ -74,6 +74,20 @@ def test_the_stronger_link_wins_where_registrations_conflict():
     groups = suspect_groups(pairs, frame, party_of, replace(RULE, max_codes=2))
     assert grouped(groups) == [["O2", "O3"]]
     assert groups["score"].tolist() == [0.97, 0.97]
+
+
+def test_a_payer_named_like_the_policy_holder_is_suspected_with_it_never_merged():
+    # the payer's name is too common to link by name alone (two codes carry it)
+    frame, party_of = orgs(
+        ("华诚科技公司", "", "MA1234567", "310115"),
+        ("华诚科技公司", "", "MA7654321", "440106"),
+        ("华诚科技公司", "", None, None),
+    )
+    contract = pd.DataFrame({"a": [0], "b": [2]})
+    assert suspect_groups(NO_PAIRS, frame, party_of, RULE).empty
+    groups = suspect_groups(NO_PAIRS, frame, party_of, RULE, contract)
+    assert grouped(groups) == [["O1", "O3"]]
+    assert groups["score"].tolist() == [0.9, 0.9]
 
 
 def test_names_one_character_apart_are_not_suspects_by_name():
