@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from ecif.service.accounts import User
-from ecif.service.dependencies import Config, require
+from ecif.service.dependencies import require
 from ecif.service.identify import Attributes, identify
 
 router = APIRouter(prefix="/v1", tags=["identification"])
@@ -44,13 +44,15 @@ class IdentifyResponse(BaseModel):
 
 
 @router.post("/identify", response_model=IdentifyResponse)
-def identify_party(body: IdentifyRequest, cfg: Config,
+def identify_party(body: IdentifyRequest, request: Request,
                    user: Annotated[User, Depends(require(*IDENTIFIERS))]) -> IdentifyResponse:
     """The existing party with score and reason, a suspect list for review, or a new
     party id that the next nightly run keeps. Only ids are returned, never another
     owner's data."""
-    with cfg.warehouse.connect() as conn:
-        found = identify(conn, Attributes(**body.model_dump()))
+    state = request.app.state
+    with state.connections.connect() as conn:
+        found = identify(conn, Attributes(**body.model_dump()),
+                         state.live_mentions.current(conn), state.party_numbers)
     return IdentifyResponse(
         outcome=found.outcome, party_id=found.party_id, score=found.score, reason=found.reason,
         suspects=[Suspect(party_id=s.party_id, score=s.score, reason=s.reason)

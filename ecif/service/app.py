@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -16,18 +19,35 @@ from ecif.service import (
 )
 from ecif.service.accounts import ensure_tables
 from ecif.service.config import ServiceConfig
+from ecif.service.connections import ServiceConnections
+from ecif.service.live_mentions import LiveMentionsCache
+from ecif.service.party_numbers import PartyNumbers
 from ecif.stewardship.users import StewardshipError
 
 
 def create_app(config: ServiceConfig) -> FastAPI:
-    app = FastAPI(title="ECIF service", version="1",
+    connections = ServiceConnections(config.warehouse)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        connections.close()
+
+    app = FastAPI(title="ECIF service", version="1", lifespan=lifespan,
                   description="Customer identification, customer-360 lookups and "
                               "stewardship of the ECIF customer master.")
     app.state.config = config
-    with config.warehouse.connect() as conn:
+    app.state.connections = connections
+    app.state.live_mentions = LiveMentionsCache()
+    app.state.party_numbers = PartyNumbers()
+    with connections.connect() as conn:
         ensure_tables(conn)
         if config.reader is not None:
             row_security.ensure(conn)
+        try:
+            app.state.live_mentions.current(conn)   # now, not in the first identification
+        except LookupError:
+            pass                                    # no pipeline run yet: read when asked
     for module in (api_auth, api_identify, api_customers, api_stewardship, pages):
         app.include_router(module.router)
     app.add_exception_handler(StewardshipError, _refused)

@@ -4,7 +4,7 @@ their customer reads go through (scoped on PostgreSQL by row-level security)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -34,7 +34,7 @@ def token_user(request: Request, credentials: HTTPAuthorizationCredentials | Non
     name = tokens.subject(token, cfg.secret) if token else None
     if name is None:
         raise NotLoggedIn
-    with cfg.warehouse.connect() as conn:
+    with request.app.state.connections.connect() as conn:
         user = load_user(conn, name)
     if user is None:
         raise NotLoggedIn
@@ -55,8 +55,9 @@ CurrentUser = Annotated[User, Depends(current_user)]
 Config = Annotated[ServiceConfig, Depends(config)]
 
 
-def require(*roles: str) -> Callable[..., User]:
-    def check(user: CurrentUser) -> User:
+def require(*roles: str) -> Callable[..., Awaitable[User]]:
+    # async: no I/O here, so FastAPI need not hand it to its thread pool
+    async def check(user: CurrentUser) -> User:
         if user.role not in roles:
             raise HTTPException(403, f"role {user.role} may not do this: needs one of "
                                      f"{', '.join(roles)}")

@@ -103,3 +103,25 @@ def test_api_with_query_scoping_broken_still_hides_rows(pg, monkeypatch):
     assert client.get(f"/v1/customers/{other}", headers=agent).status_code == 404
     assert client.get("/v1/customers/by-mobile/13911110003", headers=agent).status_code == 404
     assert client.get(f"/v1/customers/{other}", headers=login(client, "sys")).status_code == 200
+
+
+def test_identify_on_postgresql(pg):
+    """Identification on PostgreSQL: live mentions read by COPY, pooled connections."""
+    client = TestClient(create_app(ServiceConfig(pg, SECRET, reader_of(pg), False)))
+    system = login(client, "sys")
+    with pg.connect() as conn:
+        zhang, li = (conn.scalar("select party_id from marts.customer where name = ?", [n])
+                     for n in ("张伟", "李娜"))
+    by_id = client.post("/v1/identify", headers=system, json={
+        "party_type": "P", "name": "张伟", "id_type": "RID", "id_no": "11010519491231002X"})
+    assert by_id.json()["outcome"] == "MATCHED" and by_id.json()["party_id"] == zhang
+    by_model = client.post("/v1/identify", headers=system, json={
+        "party_type": "P", "name": "李娜", "mobile": "13911110002"}).json()
+    assert by_model["outcome"] == "MATCHED" and by_model["party_id"] == li
+    assert "same informative mobile" in by_model["reason"]
+    new_person = {"party_type": "P", "name": "欧阳明远", "id_type": "RID",
+                  "id_no": "110101199001011237", "mobile": "13900001111"}
+    new = client.post("/v1/identify", headers=system, json=new_person).json()
+    assert new["outcome"] == "NEW"
+    assert client.post("/v1/identify", headers=system, json=new_person
+                       ).json()["party_id"] == new["party_id"]
