@@ -1,16 +1,17 @@
 """Matching time and quality: `run_matching` against bare Splink on the same mentions.
 
-    .venv/bin/python benchmarks/bench_matching.py --warehouse duckdb:///W.duckdb \
-        --truth EXTRACTS [--label 100k] [--write-results]
+    .venv/bin/python benchmarks/bench_matching.py \
+        --run LABEL duckdb:///W.duckdb EXTRACTS [--run ...] [--write-results]
 
-The warehouse must hold `intermediate.int_party_mention` (land + build staging
-first, e.g. `ecif run`). `matching` = the whole step (`matching.run.run_matching`:
-read from the warehouse, strong rules, Splink predict with the saved models,
-constrained clustering, organization suspect groups, stable ids, merge history,
-bulk write back), on a fresh matching schema. `bare` = bare Splink on the same
-shaped mentions already in memory: the same saved models and blocking rules,
-`predict` at the suspect weight + `cluster_pairwise_predictions_at_threshold` at
-the merge weight, persons and organizations. Both run in this process, back to back.
+Each warehouse must hold `intermediate.int_party_mention` and its companions (land +
+build staging first, e.g. `ecif run`); EXTRACTS holds ground_truth/mentions.csv.
+`matching` = the whole step (`matching.run.run_matching`: read from the warehouse,
+strong rules, contract links, Splink predict with the saved models, constrained
+clustering, organization suspect groups, stable ids, merge history, bulk write back),
+on a fresh matching schema. `bare` = bare Splink on the same shaped mentions already
+in memory: the same saved models and blocking rules, `predict` at the suspect weight
++ `cluster_pairwise_predictions_at_threshold` at the merge weight, persons and
+organizations. Both run in this process, back to back, for each data set.
 """
 
 from __future__ import annotations
@@ -67,40 +68,44 @@ def main() -> None:
     from matching.evaluation import evaluate, read_truth
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--warehouse", required=True)
-    parser.add_argument("--truth", type=Path, required=True)
-    parser.add_argument("--label", default="")
+    parser.add_argument("--run", nargs=3, action="append", required=True,
+                        metavar=("LABEL", "WAREHOUSE", "EXTRACTS"))
     parser.add_argument("--write-results", action="store_true")
     args = parser.parse_args()
-    warehouse = Warehouse(args.warehouse)
-    bare_s = bare_splink(warehouse)
-    match_s, report = full_matching(warehouse)
-    with warehouse.connect() as conn:
-        quality = evaluate(conn, read_truth(args.truth))
-    row = {"label": args.label, "mentions": report.mentions, "parties": report.parties,
-           "match_s": match_s, "bare_s": bare_s, "ratio": match_s / bare_s}
-    print(row)
-    for q in quality:
-        print(q.party_type, f"P {q.precision:.5f} R {q.recall:.5f} F1 {q.f1:.5f} "
-              f"found {q.found_recall:.5f} over-merged {q.over_merged} {q.over_merged_by_trap}")
+    results = []
+    for label, url, extracts in args.run:
+        warehouse = Warehouse(url)
+        bare_s = bare_splink(warehouse)
+        match_s, report = full_matching(warehouse)
+        with warehouse.connect() as conn:
+            quality = evaluate(conn, read_truth(Path(extracts)))
+        row = {"label": label, "mentions": report.mentions, "parties": report.parties,
+               "match_s": match_s, "bare_s": bare_s, "ratio": match_s / bare_s}
+        print(row)
+        for q in quality:
+            print(q.party_type, f"P {q.precision:.5f} R {q.recall:.5f} F1 {q.f1:.5f} "
+                  f"found {q.found_recall:.5f} over-merged {q.over_merged} "
+                  f"{q.over_merged_by_trap}")
+        results.append((row, quality))
     if args.write_results:
-        _write(row, quality)
+        _write(results)
 
 
-def _write(row: dict, quality: list) -> None:
+def _write(results: list[tuple[dict, list]]) -> None:
     lines = [machine(), "", "Command: `.venv/bin/python benchmarks/bench_matching.py "
-             "--warehouse W --truth EXTRACTS --label L --write-results`. " + __doc__.split(
-                 "\n\n")[2].replace("\n", " "), "",
+             "--run LABEL W EXTRACTS ... --write-results`. " + " ".join(
+                 __doc__.split("\n\n")[2].split()), "",
              "| data | mentions | parties | matching s | bare Splink s | ratio |",
-             "|---|---:|---:|---:|---:|---:|",
-             f"| {row['label']} | {row['mentions']:,} | {row['parties']:,} | "
-             f"{row['match_s']:.1f} | {row['bare_s']:.1f} | {row['ratio']:.2f}x |", "",
-             "| party type | precision | recall | F1 | found recall | over-merged | by trap |",
-             "|---|---:|---:|---:|---:|---:|---|"]
-    for q in quality:
-        lines.append(f"| {q.party_type} | {q.precision:.5f} | {q.recall:.5f} | {q.f1:.5f} | "
-                     f"{q.found_recall:.5f} | {q.over_merged} | "
-                     f"{', '.join(f'{k} {v}' for k, v in sorted(q.over_merged_by_trap.items()))} |")
+             "|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {row['label']} | {row['mentions']:,} | {row['parties']:,} | "
+              f"{row['match_s']:.1f} | {row['bare_s']:.1f} | {row['ratio']:.2f}x |"
+              for row, _ in results]
+    lines += ["", "| data | party type | precision | recall | F1 | found recall | "
+              "over-merged | by trap |", "|---|---|---:|---:|---:|---:|---:|---|"]
+    lines += [f"| {row['label']} | {q.party_type} | {q.precision:.5f} | {q.recall:.5f} | "
+              f"{q.f1:.5f} | {q.found_recall:.5f} | {q.over_merged} | "
+              f"{', '.join(f'{k} {v}' for k, v in sorted(q.over_merged_by_trap.items())) or '-'}"
+              " |" for row, quality in results for q in quality]
     write_section("Matching", lines)
 
 

@@ -105,11 +105,29 @@ def org_codes(rng: np.random.Generator, n: int) -> np.ndarray:
     ma_body[:, 0] = ord("M")
     ma_body[:, 1] = ord("A")
     newer = rng.random(n) < 0.5
-    mat[:, :8] = np.where(newer[:, None], ma_body, digit_body)
+    mat[:, :8] = _distinct_bodies(np.where(newer[:, None], ma_body, digit_body))
     s = _ORG_VALUE[mat[:, :8]] @ ORG_WEIGHTS
     c = 11 - s % 11
     mat[:, 8] = np.where(c == 10, ord("X"), np.where(c == 11, ord("0"), c + 48))
     return mat
+
+
+def _distinct_bodies(bodies: np.ndarray) -> np.ndarray:
+    """The code bodies with repeats made distinct: an issued organization code names one
+    organization (random draws repeat some in 10^8 all-digit bodies at 100k
+    organizations). A repeat's last character steps to the next one of its alphabet
+    (digits stay digits); no random draw, so every later column keeps its stream."""
+    bodies = bodies.astype(np.uint8)
+    while True:
+        keys = np.ascontiguousarray(bodies).view("S8").ravel()
+        repeat = np.ones(len(keys), dtype=bool)
+        repeat[np.unique(keys, return_index=True)[1]] = False
+        if not repeat.any():
+            return bodies
+        last = bodies[repeat, 7]
+        digit = last <= ord("9")
+        bodies[repeat, 7] = np.where(digit, (last - 48 + 1) % 10 + 48,
+                                     _USCC_BYTES[(_USCC_VALUE[last] + 1) % 31])
 
 
 def usccs(rng: np.random.Generator, area: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

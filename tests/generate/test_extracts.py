@@ -53,9 +53,10 @@ def uscc_ok(s: str) -> bool:
         return False
     w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
     check = 31 - sum(ALPHA.index(c) * k for c, k in zip(s[:17], w, strict=False)) % 31
-    if ALPHA[0 if check == 31 else check] != s[17]:
-        return False
-    org = s[8:17]
+    return ALPHA[0 if check == 31 else check] == s[17] and org_code_ok(s[8:17])
+
+
+def org_code_ok(org: str) -> bool:
     val = [int(c) if c.isdigit() else ord(c) - 55 for c in org[:8]]
     c = 11 - sum(v * k for v, k in zip(val, [3, 7, 9, 10, 5, 8, 4, 2], strict=False)) % 11
     return org[8] == {10: "X", 11: "0"}.get(c, str(c))
@@ -311,6 +312,17 @@ def test_valid_identifiers_pass_independent_checks(big):
             assert re.fullmatch(r"1[3-9]\d{9}", e["mobile"])
         else:
             assert uscc_ok(e["id_no"])
+
+
+def test_organization_codes_are_distinct_even_where_random_bodies_repeat():
+    # 300,000 draws repeat some of the 10^8 all-digit bodies; an issued code names one
+    # organization, so the generator must not hand one code to two
+    import numpy as np
+
+    from ecif.generate.identifiers import org_codes
+    codes = np.ascontiguousarray(org_codes(np.random.default_rng(1), 300_000)).view("S9").ravel()
+    assert len(set(codes.tolist())) == len(codes)
+    assert all(org_code_ok(code.decode()) for code in codes[:2000])
 
 
 def test_persons_carry_other_documents_consistently_across_systems(big):
