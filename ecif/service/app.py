@@ -17,7 +17,7 @@ from ecif.service import (
     pages,
     row_security,
 )
-from ecif.service.accounts import ensure_tables
+from ecif.service.accounts import RecentUsers, ensure_tables
 from ecif.service.config import ServiceConfig
 from ecif.service.connections import ServiceConnections
 from ecif.service.live_mentions import LiveMentionsCache
@@ -40,6 +40,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.state.connections = connections
     app.state.live_mentions = LiveMentionsCache()
     app.state.party_numbers = PartyNumbers()
+    app.state.recent_users = RecentUsers()
     with connections.connect() as conn:
         ensure_tables(conn)
         if config.reader is not None:

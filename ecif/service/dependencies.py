@@ -34,10 +34,14 @@ def token_user(request: Request, credentials: HTTPAuthorizationCredentials | Non
     name = tokens.subject(token, cfg.secret) if token else None
     if name is None:
         raise NotLoggedIn
-    with request.app.state.connections.connect() as conn:
-        user = load_user(conn, name)
+    state = request.app.state
+    user = state.recent_users.get(name)
     if user is None:
-        raise NotLoggedIn
+        with state.connections.connect() as conn:
+            user = load_user(conn, name)
+        if user is None:
+            raise NotLoggedIn
+        state.recent_users.put(user)
     return user
 
 

@@ -1,5 +1,6 @@
 """Signed access tokens (JWT, HS256). The token names the user only: the role is read
-from the warehouse on every request, so a revoked role does not live on in a token."""
+from the warehouse (at most a second old, ecif.service.accounts.RecentUsers), so a
+revoked role does not live on in a token."""
 
 from __future__ import annotations
 

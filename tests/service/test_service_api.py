@@ -5,6 +5,7 @@ other in file order."""
 
 
 from ecif.masking import mask_id, mask_mobile
+from ecif.service.accounts import RecentUsers
 from tests.service.conftest import login
 
 NEW_PERSON = {"party_type": "P", "name": "欧阳明远", "id_type": "RID",
@@ -173,3 +174,18 @@ def test_next_nightly_run_keeps_the_identified_new_id(client, service_warehouse)
     kept = fetch(service_warehouse, "select mention_id, party_id from matching.party_mention "
                                     "where mention_id = ?", [reserved[0][0]])
     assert kept == reserved
+
+
+def test_a_removed_user_is_refused_once_its_role_is_read_again(client, service_warehouse,
+                                                               monkeypatch):
+    root = login(client, "root")
+    assert client.post("/v1/users", headers=root, json={
+        "user_name": "gone", "role": "system", "password": "long enough pw"}).status_code == 201
+    token = client.post("/v1/token", data={"username": "gone", "password": "long enough pw"}
+                        ).json()["access_token"]
+    gone = {"Authorization": f"Bearer {token}"}
+    assert client.get("/v1/customers/P9999999999", headers=gone).status_code == 404
+    with service_warehouse.connect() as conn:
+        conn.execute("delete from security.account where user_name = 'gone'")
+    monkeypatch.setattr(RecentUsers, "FRESHNESS", 0.0)     # the second has passed
+    assert client.get("/v1/customers/P9999999999", headers=gone).status_code == 401
