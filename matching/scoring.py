@@ -34,12 +34,16 @@ def score_pairs(local: duckdb.DuckDBPyConnection, party_type: str, model: Path,
         person_model.register_term_frequencies(linker, db_api, local)
     predictions = linker.inference.predict(threshold_match_weight=min_weight,
                                            warning_mode="never")
-    corroborated = person_model.CORROBORATED if party_type == "P" else "false"
+    if party_type == "P":
+        corroborated, sides = person_model.CORROBORATED, "".join(
+            f" join (select uid as uid_{side}, "
+            + ", ".join(f"{c} as {c}_{side}" for c in person_model.CORROBORATING_COLUMNS)
+            + f" from mentions) using (uid_{side})" for side in "lr")
+    else:
+        corroborated, sides = "false", ""
     pairs = local.sql(f"""
-        select p.uid_l, p.uid_r, p.match_weight, p.match_probability,
-               coalesce({corroborated}, false) as corroborated
-        from {predictions.physical_name} as p
-        join mentions as l on l.uid = p.uid_l
-        join mentions as r on r.uid = p.uid_r
-        order by p.uid_l, p.uid_r""").df()
+        select uid_l, uid_r, match_weight, match_probability,
+               {corroborated} as corroborated
+        from {predictions.physical_name}{sides}
+        order by uid_l, uid_r""").df()
     return Scored(linker, predictions, pairs)

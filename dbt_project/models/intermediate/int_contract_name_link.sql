@@ -6,48 +6,40 @@
     be linked; on one contract an equal name is certain enough to merge (matching
     treats these links as strong; two different valid IDs still never merge).
     One row per linked mention: each is linked to the smallest mention id of its
-    contract and name, a star that connects them all without listing every pair. -#}
+    contract and name, a star that connects them all without listing every pair.
+    A proposal links its insured to its applicant also before a policy number exists. -#}
+
+{#- (staging model, mention id, contract, rows that have one) of every role a contract names -#}
+{%- set roles = [
+    ('stg_core__policy', "'core|customer|' || holder_cust_no || '|customer'",
+     "'policy:' || policy_no", 'holder_cust_no is not null'),
+    ('stg_core__policy', "'core|customer|' || insured_cust_no || '|customer'",
+     "'policy:' || policy_no", 'insured_cust_no is not null'),
+    ('stg_uw__uw_case', "'uw|uw_case|' || case_id || '|applicant'",
+     "'policy:' || policy_no", 'policy_no is not null'),
+    ('stg_uw__uw_case', "'uw|uw_case|' || case_id || '|insured'",
+     "'policy:' || policy_no", 'policy_no is not null'),
+    ('stg_uw__uw_case', "'uw|uw_case|' || case_id || '|applicant'",
+     "'case:' || case_id", 'true'),
+    ('stg_uw__uw_case', "'uw|uw_case|' || case_id || '|insured'",
+     "'case:' || case_id", 'true'),
+    ('stg_claims__claim', "'claims|claim|' || claim_no || '|claimant'",
+     "'policy:' || policy_no", 'policy_no is not null'),
+    ('stg_claims__claim', "'claims|claim|' || claim_no || '|claimant'",
+     "'claim:' || claim_no", 'true'),
+    ('stg_finance__receipt', "'finance|receipt|' || receipt_no || '|payer'",
+     "'policy:' || policy_no", 'policy_no is not null'),
+    ('stg_finance__payout', "'finance|payout|' || payout_no || '|payee'",
+     "'claim:' || claim_no", 'claim_no is not null'),
+] -%}
 
 with contract_role as (
-    select 'core|customer|' || holder_cust_no || '|customer' as mention_id,
-           'policy:' || policy_no as contract
-    from {{ ref('stg_core__policy') }}
-    where holder_cust_no is not null
-    union all
-    select 'core|customer|' || insured_cust_no || '|customer', 'policy:' || policy_no
-    from {{ ref('stg_core__policy') }}
-    where insured_cust_no is not null
-    union all
-    select 'uw|uw_case|' || case_id || '|applicant', 'policy:' || policy_no
-    from {{ ref('stg_uw__uw_case') }}
-    where policy_no is not null
-    union all
-    select 'uw|uw_case|' || case_id || '|insured', 'policy:' || policy_no
-    from {{ ref('stg_uw__uw_case') }}
-    where policy_no is not null
-    union all
-    -- a proposal insuring its own applicant: one case, one name (also before a
-    -- policy number exists)
-    select 'uw|uw_case|' || case_id || '|applicant', 'case:' || case_id
-    from {{ ref('stg_uw__uw_case') }}
-    union all
-    select 'uw|uw_case|' || case_id || '|insured', 'case:' || case_id
-    from {{ ref('stg_uw__uw_case') }}
-    union all
-    select 'claims|claim|' || claim_no || '|claimant', 'policy:' || policy_no
-    from {{ ref('stg_claims__claim') }}
-    where policy_no is not null
-    union all
-    select 'claims|claim|' || claim_no || '|claimant', 'claim:' || claim_no
-    from {{ ref('stg_claims__claim') }}
-    union all
-    select 'finance|receipt|' || receipt_no || '|payer', 'policy:' || policy_no
-    from {{ ref('stg_finance__receipt') }}
-    where policy_no is not null
-    union all
-    select 'finance|payout|' || payout_no || '|payee', 'claim:' || claim_no
-    from {{ ref('stg_finance__payout') }}
-    where claim_no is not null
+    {%- for model, mention_id, contract, has_one in roles %}
+    {% if not loop.first %}union all{% endif %}
+    select {{ mention_id }} as mention_id, {{ contract }} as contract
+    from {{ ref(model) }}
+    where {{ has_one }}
+    {%- endfor %}
 ),
 
 named as (
