@@ -198,3 +198,6 @@ def write_frame(conn: Connection, schema: str, table: str, frame: Any, *,
     with conn.raw.cursor() as cur, cur.copy(f"copy {target} ({names}) from stdin") as copy:
         for row in values.itertuples(index=False, name=None):
             copy.write_row(row)
+    # a fresh table has no statistics until autovacuum gets to it: the planner would
+    # take it for empty and nest loops over it (minutes instead of a second)
+    conn.execute(f"analyze {target}")
