@@ -3,8 +3,10 @@
     .venv/bin/python benchmarks/bench_identify.py --warehouse W.duckdb [--clients 8] \
         [--seconds 60 | --requests N] [--warmup 400] [--write-results]
 
-The warehouse file is copied first (identification writes its new parties, and the
-service holds the file open); the copy gets a `system` user with a password, then
+The warehouse is copied first (identification writes its new parties, and on DuckDB
+the service holds the file open): the DuckDB file, or a PostgreSQL database (given as
+postgresql://…) made anew from it as template. The copy gets a `system` user with a
+password, then
 `ecif serve` starts on it as a subprocess on 127.0.0.1. This process logs in once
 and runs N client threads, each with its own keep-alive HTTP connection, posting to
 /v1/identify back to back (closed loop: a client sends its next request when the
@@ -33,8 +35,11 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse, urlunparse
 
 import httpx
 
@@ -198,10 +203,9 @@ def cpu_seconds(pid: int) -> float:
 
 
 def main() -> None:
-    from ecif.warehouse import Warehouse
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--warehouse", required=True, type=Path, help="a DuckDB warehouse file")
+    parser.add_argument("--warehouse", required=True,
+                        help="a DuckDB warehouse file, or a postgresql:// URL")
     parser.add_argument("--clients", type=int, default=8)
     amount = parser.add_mutually_exclusive_group()
     amount.add_argument("--requests", type=int, help="timed requests (default 3000)")
@@ -214,9 +218,43 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench_identify_"))
-    copy = work / "bench.duckdb"
-    shutil.copy(args.warehouse, copy)
-    warehouse = Warehouse(f"duckdb:///{copy}")
+    try:
+        with warehouse_copy(args.warehouse, work) as warehouse:
+            row = run(args, warehouse, work)
+    finally:
+        shutil.rmtree(work)
+    print_row(row)
+    if args.write_results:
+        if warehouse.kind == "duckdb":
+            write(row, "Identify", NOTES)
+        else:
+            write(row, "Identify on PostgreSQL", PG_NOTES)
+
+
+@contextmanager
+def warehouse_copy(source: str, work: Path) -> Iterator[Any]:
+    """A private copy of the warehouse, removed afterwards."""
+    from ecif.warehouse import Warehouse
+
+    if not source.startswith(("postgresql:", "postgres:")):
+        shutil.copy(source, work / "bench.duckdb")
+        yield Warehouse(f"duckdb:///{work / 'bench.duckdb'}")
+        return
+    parts = urlparse(source)
+    original = parts.path.lstrip("/")
+    name = f"{original}_bench_identify"
+    admin = Warehouse(urlunparse(parts._replace(path="/postgres")))
+    with admin.connect() as conn:
+        conn.execute(f'drop database if exists "{name}"')
+        conn.execute(f'create database "{name}" template "{original}"')
+    try:
+        yield Warehouse(urlunparse(parts._replace(path=f"/{name}")))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+def run(args: argparse.Namespace, warehouse: Any, work: Path) -> dict:
     timed = args.requests or (100_000 if args.seconds else 3000)
     requests = draw_requests(warehouse, args.warmup + timed, args.seed)
     add_system_user(warehouse)
@@ -240,13 +278,10 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=60)
-        shutil.rmtree(work)
     row = summarize(results, wall, cpu)
     row.update(golden=golden, mentions=mentions, clients=args.clients, startup=startup,
                load=(load_before, load_after), rss_mb=rss_mb, label=args.label)
-    print_row(row)
-    if args.write_results:
-        write(row)
+    return row
 
 
 def summarize(results: list[tuple[str, float, int]], wall: float, cpu: float) -> dict:
@@ -288,10 +323,19 @@ NOTES = [
 ]
 
 
-def write(row: dict) -> None:
+PG_NOTES = [
+    "Notes:",
+    "- The same single service process as on DuckDB; its connections to PostgreSQL are "
+    "kept open between requests (the live mentions are read once by COPY). PostgreSQL "
+    "runs on the same two CPUs; its CPU time is not in the service CPU column.",
+]
+
+
+def write(row: dict, title: str, notes: list[str]) -> None:
+    target = "W.duckdb" if title == "Identify" else "postgresql://USER@HOST:PORT/DB"
     lines = [machine(), "",
-             "Command: `.venv/bin/python benchmarks/bench_identify.py --warehouse W.duckdb "
-             f"--clients {row['clients']} --requests N --write-results`. "
+             "Command: `.venv/bin/python benchmarks/bench_identify.py --warehouse "
+             f"{target} --clients {row['clients']} --requests N --write-results`. "
              + " ".join(__doc__.split("\n\n")[2:4]).replace("\n", " "), "",
              "| data | golden customers (persons) | mentions | clients | requests | errors | "
              "p50 ms | p95 ms | p99 ms | requests/s | service CPU ms/request |",
@@ -306,8 +350,8 @@ def write(row: dict) -> None:
     lines += ["", f"Service start-up (until it answers, live mentions read): "
               f"{row['startup']:.1f} s; service RSS after the run {row['rss_mb']:,.0f} MB; "
               f"1-minute load average {row['load'][0]:.2f} before and {row['load'][1]:.2f} "
-              "after the timed run (other sessions share the machine).", "", *NOTES]
-    write_section("Identify", lines)
+              "after the timed run (other sessions share the machine).", "", *notes]
+    write_section(title, lines)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from matching.mentions import COLUMNS, _cast_pg_text, _fetch_arrow, local_duckdb
 
 SOURCES = ("int_mention_party", "int_name_pinyin")
 FRESHNESS = 1.0     # seconds
-# lookup key → its SQL over the raw (`raw`) and shaped (`shaped`) mention
+# lookup key → its SQL over the raw mention (`raw`, int_mention_party's columns)
 KEYS = {
     "id_no": "raw.id_no",
     "mobile": "case when raw.mobile_valid and raw.mobile_informative then raw.mobile end",
