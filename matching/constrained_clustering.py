@@ -10,6 +10,7 @@ edge that would create such a conflict: the weaker evidence loses.
 
 from __future__ import annotations
 
+import duckdb
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
@@ -84,12 +85,21 @@ def _components(n: int, edges: pd.DataFrame) -> np.ndarray:
 
 
 def _conflicting(labels: np.ndarray, ids: pd.DataFrame, cannot: pd.DataFrame) -> np.ndarray:
-    """Labels of components holding two numbers of one ID type, or a cannot-link."""
+    """Labels of components holding two numbers of one ID type, or a cannot-link.
+
+    Counted in DuckDB: pandas needs seconds to split and count a million ID strings."""
     frame = pd.DataFrame({"label": labels[ids["node"].to_numpy(dtype="int64")],
-                          "id_type": ids["id_key"].str.split(":", n=1).str[0].to_numpy(),
                           "id_key": ids["id_key"].to_numpy()})
-    spread = frame.groupby(["label", "id_type"])["id_key"].nunique()
-    bad = set(spread[spread > 1].index.get_level_values("label").tolist())
+    local = duckdb.connect()
+    try:
+        local.register("ids", frame)
+        spread = local.execute("""
+            select distinct label from ids
+            group by label, split_part(id_key, ':', 1)
+            having count(distinct id_key) > 1""").fetchnumpy()["label"]
+    finally:
+        local.close()
+    bad = set(spread.tolist())
     if len(cannot):
         la, lb = labels[cannot["a"].to_numpy()], labels[cannot["b"].to_numpy()]
         bad |= set(la[la == lb].tolist())

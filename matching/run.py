@@ -57,7 +57,9 @@ def run_matching(conn: Connection, run_id: str, report_dir: Path | None = None,
     try:
         n = load_mentions(conn, local)
         load_contract_links(conn, local)
-        frame = local.sql(_FRAME_SQL).df()
+        # through Arrow into pandas' own strings: DuckDB's .df() builds a Python object
+        # per string, seconds for a million mentions
+        frame = local.sql(_FRAME_SQL).to_arrow_table().to_pandas()
         persons = frame[frame["party_type"] == "P"]
         orgs = frame[frame["party_type"] == "O"]
         person_scores = score_pairs(local, "P", models["P"], thresholds.person_suspect)

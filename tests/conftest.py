@@ -21,6 +21,19 @@ from ecif.warehouse import Warehouse
 PG_ADMIN_URL = os.environ.get("ECIF_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_working_directory(tmp_path_factory) -> Iterator[Path]:
+    """Each test process works in a folder of its own. The pipeline writes its reports
+    (GX's file context, evidence pages) under the working directory by default: two
+    xdist workers sharing one GX context break each other's saved suites ("has changed
+    since it has last been saved"), and tests should not write into the checkout."""
+    patch = pytest.MonkeyPatch()
+    folder = tmp_path_factory.mktemp("cwd")
+    patch.chdir(folder)
+    yield folder
+    patch.undo()
+
+
 @pytest.fixture
 def duckdb_warehouse(tmp_path) -> Warehouse:
     return Warehouse(f"duckdb:///{tmp_path / 'warehouse.duckdb'}")

@@ -1,13 +1,16 @@
 """客户识别: who is this? Real-time identification of one incoming person or organization
 against the live golden records, with the nightly match's rules.
 
-1. The strong rule: an equal valid, informative ID (for organizations the
-   organization code inside a USCC, as matching.mentions keys them) → that party.
+1. The strong rule: an equal valid, informative ID and, for persons, the same name
+   by its pinyin (三要素; for organizations the organization code inside a USCC, as
+   matching.mentions keys them) → that party. A party holding the ID under another
+   name is at least a suspect, never a reason for a new id.
 2. Otherwise the candidates sharing an ID number, an informative mobile or the
    standardized name (the first MAX_CANDIDATES in mention id order) are scored with
    the saved Splink model (ecif.service.model_score), both sides shaped exactly as the
    nightly run shapes mentions (ecif.service.mention_shape).
-   Persons at or above the merge weight → that party; between the suspect and merge
+   Persons at or above the merge weight with an ID number or an informative mobile
+   agreeing (the nightly corroboration) → that party; between the suspect and merge
    weights → a suspect list; organizations are never merged by score, only suggested.
    A candidate with a different valid ID of the same type is never a match (the
    nightly clustering keeps such records apart too).
@@ -36,11 +39,12 @@ import numpy as np
 from ecif.identifiers import normalize_id_no, normalize_mobile, rid_check_char
 from ecif.service.live_mentions import LiveMentions
 from ecif.service.mention_shape import Mention, shape
-from ecif.service.model_score import pair_model
+from ecif.service.model_score import pair_condition, pair_model
 from ecif.service.party_numbers import PartyNumbers
 from ecif.stewardship.audit import now
 from ecif.warehouse import Connection
 from matching.mentions import COLUMNS
+from matching.person_model import CORROBORATED
 from matching.stable_ids import ID_WIDTH
 from matching.thresholds import load_thresholds
 from matching.training import MODEL_FILES
@@ -68,6 +72,7 @@ class Candidate:
     score: float            # match probability
     match_weight: float
     reason: str
+    corroborated: bool      # an ID number or an informative mobile agrees
 
 
 @dataclass
@@ -82,22 +87,27 @@ class Identification:
 def identify(conn: Connection, attrs: Attributes, live: LiveMentions,
              numbers: PartyNumbers) -> Identification:
     record = _mention(attrs, live)
-    strong = _strong_match(conn, live, record)
+    incoming = shape(record, live.raw_schema)
+    strong, same_id = _strong_match(conn, live, record, incoming)
     if len(strong) == 1:
         return Identification("MATCHED", strong[0], 1.0,
-                              f"same valid {record['id_type']} number (strong rule)")
+                              f"same valid {incoming['id_type']} number (strong rule)")
     thresholds = load_thresholds()
-    scored = [c for c in _score(live, record) if c.party_id not in strong]
-    scored += [Candidate(p, 1.0, float("inf"), "same valid ID number") for p in strong]
+    scored = [c for c in _score(live, record, incoming) if c.party_id not in strong]
+    scored += [Candidate(p, 1.0, float("inf"), "same valid ID number", True) for p in strong]
+    # a party holding this valid ID under another name is for a steward, never a new id
+    scored += [Candidate(p, 0.5, 0.0, "same valid ID number, another name", False)
+               for p in sorted(set(same_id) - {c.party_id for c in scored})]
     if attrs.party_type == "P":
-        merge = [c for c in scored if c.match_weight >= thresholds.person_merge]
+        merge = [c for c in scored
+                 if c.match_weight >= thresholds.person_merge and c.corroborated]
         if len(merge) == 1:
             return Identification("MATCHED", merge[0].party_id, merge[0].score,
                                   merge[0].reason)
         suspect_weight = thresholds.person_suspect
     else:
         suspect_weight = thresholds.org_suspect
-    suspects = [c for c in scored if c.match_weight >= suspect_weight]
+    suspects = [c for c in scored if c.match_weight >= suspect_weight or c.party_id in same_id]
     if suspects:
         return Identification("SUSPECTS", reason="similar records need a steward's review",
                               suspects=sorted(suspects, key=lambda c: -c.match_weight))
@@ -142,36 +152,50 @@ def _standardize(name: str, party_type: str) -> str:
     return re.sub(r"\s+", " ", text).upper()
 
 
-def _strong_match(conn: Connection, live: LiveMentions,
-                  record: dict[str, Any]) -> list[str]:
+def _strong_match(conn: Connection, live: LiveMentions, record: dict[str, Any],
+                  incoming: Mention) -> tuple[list[str], list[str]]:
+    """(the parties the strong rule names, the parties holding the same valid ID under
+    any name). For persons the strong rule is 三要素: ID type, number and name (by its
+    pinyin), as the nightly strong key; an organization's code alone is enough."""
     if not record["id_valid"]:
-        return []
+        return [], []
     party_type, id_type, id_no = record["party_type"], record["id_type"], record["id_no"]
     if party_type == "O" and id_type in ("USCC", "ORG"):
         found = live.find("org_code", id_no[8:17] if id_type == "USCC" else id_no, "O")
-    else:
-        found = live.find("strong_key", f"{party_type}:{id_type}:{id_no}", party_type)
-    parties = {m["party_id"] for m in live.rows(found)}
+        parties = sorted({m["party_id"] for m in live.rows(found)})
+        return parties, parties
+    strong = {m["party_id"] for m in live.rows(
+        live.find("strong_key", incoming["strong_key"], party_type))}
+    same_id = {m["party_id"] for m in live.rows(
+        live.find("id_key", f"{party_type}:{incoming['id_type']}:{id_no}", party_type))}
     # parties identification created since the last nightly run are not in the marts
     # yet: a manual customer with this ID, then (only then) its entry in party_mention
-    manual = [r[0] for r in conn.fetchall(
-        "select manual_key from stewardship.manual_customer "
-        "where party_type = ? and id_type = ? and id_no = ?", [party_type, id_type, id_no])]
-    if manual:
-        parties |= {r[0] for r in conn.fetchall(
-            "select distinct party_id from matching.party_mention "
-            f"where mention_id in ({', '.join('?' * len(manual))})",
-            [f"steward|manual_customer|{key}|customer" for key in manual])}
-    return sorted(parties)
+    for key, name in conn.fetchall(
+            "select manual_key, name from stewardship.manual_customer "
+            "where party_type = ? and id_type = ? and id_no = ?", [party_type, id_type, id_no]):
+        parties = {r[0] for r in conn.fetchall(
+            "select distinct party_id from matching.party_mention where mention_id = ?",
+            [f"steward|manual_customer|{key}|customer"])}
+        same_id |= parties
+        if party_type == "O" or _same_name(name, record, live):
+            strong |= parties
+    return sorted(strong), sorted(same_id | strong)
 
 
-def _score(live: LiveMentions, record: dict[str, Any]) -> list[Candidate]:
+def _same_name(name: str, record: dict[str, Any], live: LiveMentions) -> bool:
+    """The person's name equals the record's, standardized or read as pinyin."""
+    name_std = _standardize(name, "P")
+    return name_std == record["name_std"] or (
+        record["pinyin_key"] is not None and live.pinyin_key(name_std) == record["pinyin_key"])
+
+
+def _score(live: LiveMentions, record: dict[str, Any], incoming: Mention) -> list[Candidate]:
     """The best-scoring mention of each candidate party, scored against the record."""
     found = [live.find(key, record[key], record["party_type"])
              for key in ("id_no", "mobile", "name_std")]
     candidates = live.rows(np.union1d(np.union1d(*found[:2]), found[2])[:MAX_CANDIDATES])
     model = pair_model(MODEL_FILES[record["party_type"]])
-    incoming = shape(record, live.raw_schema)
+    corroborates = pair_condition(CORROBORATED)
     best: dict[str, Candidate] = {}
     for candidate in candidates:
         if _other_valid_id(incoming, candidate):
@@ -179,7 +203,8 @@ def _score(live: LiveMentions, record: dict[str, Any]) -> list[Candidate]:
         match_weight, reason = model.score(incoming, candidate)
         party = candidate["party_id"]
         if party not in best or match_weight > best[party].match_weight:
-            best[party] = Candidate(party, 1 / (1 + 2 ** -match_weight), match_weight, reason)
+            best[party] = Candidate(party, 1 / (1 + 2 ** -match_weight), match_weight, reason,
+                                    corroborates((incoming, candidate)) is True)
     return list(best.values())
 
 

@@ -40,9 +40,13 @@ KEYS = {
     "id_no": "raw.id_no",
     "mobile": "case when raw.mobile_valid and raw.mobile_informative then raw.mobile end",
     "name_std": "raw.name_std",
-    # the strong rule: party type, ID type and an informative ID number
-    "strong_key": "case when raw.id_informative "
-                  "then raw.party_type || ':' || raw.id_type || ':' || raw.id_no end",
+    # the strong rule: party type, ID type, an informative ID number and (persons)
+    # the name's pinyin key, as matching.mentions builds it
+    "strong_key": "shaped.strong_key",
+    # the same informative ID under any name (the type as the nightly run reads it:
+    # a household register's resident ID number is a resident ID)
+    "id_key": "case when raw.id_informative "
+              "then raw.party_type || ':' || shaped.id_type || ':' || raw.id_no end",
     # an organization's code, inside a USCC or an ORG number
     "org_code": "case when raw.party_type = 'O' and raw.id_informative then "
                 "case raw.id_type when 'USCC' then substr(raw.id_no, 9, 9) "

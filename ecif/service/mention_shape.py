@@ -19,12 +19,15 @@ import pyarrow as pa
 from ecif.service.model_score import pair_model
 from ecif.service.sql_python import UnsupportedSql, compile_select, parse
 from matching.mentions import _SHAPE, local_duckdb
+from matching.person_model import CORROBORATING_COLUMNS
 from matching.training import MODEL_FILES
 
 Mention = dict[str, Any]
-# what identification itself reads besides the models: a different valid ID of the
-# same type is never a match
-GATE = frozenset({"party_type", "valid_id_type", "valid_id_no"})
+# what identification itself reads besides the models: its strong key; a different
+# valid ID of the same type is never a match; a score merges only when an ID number
+# or a mobile corroborates it (matching.person_model.CORROBORATED)
+GATE = frozenset({"party_type", "strong_key", "valid_id_type", "valid_id_no",
+                  *CORROBORATING_COLUMNS})
 log = logging.getLogger(__name__)
 _opening = threading.Lock()
 

@@ -85,6 +85,12 @@ def pair_model(model: Path) -> PairModel:
     return PairModel(math.log2(prior / (1 - prior)), tuple(comparisons), frozenset(columns))
 
 
+@cache
+def pair_condition(sql: str) -> Compiled:
+    """A SQL condition over `_l`/`_r` columns (e.g. person_model.CORROBORATED), compiled."""
+    return compile_expression(parse(sql), _side_column)
+
+
 def _side_column(name: str) -> Compiled:
     """`x_l` is column x of the left mention, `x_r` of the right one."""
     base, side = name[:-2], name[-2:]

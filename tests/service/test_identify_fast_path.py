@@ -159,17 +159,24 @@ def test_live_mentions_find_what_the_warehouse_finds(sample):  # noqa: F811
     _, warehouse, _ = sample
     with warehouse.connect() as conn:
         live = LiveMentionsCache().current(conn)
-        keys = conn.fetchall("select party_type, id_type, id_no, mobile, name_std "
+        # (household registers and OTHER numbers may read as resident IDs: not here)
+        keys = conn.fetchall("select party_type, id_type, id_no, mobile, name_std, "
+                             "coalesce(pinyin_key, name_std) "
                              "from intermediate.int_mention_party where id_informative "
-                             "and mobile_valid and mobile_informative order by mention_id "
-                             "limit 40")
-        for party_type, id_type, id_no, mobile, name_std in keys:
+                             "and mobile_valid and mobile_informative "
+                             "and id_type not in ('HHR', 'OTHER') order by mention_id limit 40")
+        id_key = "party_type || ':' || id_type || ':' || id_no"
+        for party_type, id_type, id_no, mobile, name_std, reading in keys:
+            name_part = f":{reading}" if party_type == "P" else ""
             for key, value, where in (
                     ("id_no", id_no, "id_no = ?"),
                     ("mobile", mobile, "mobile = ? and mobile_valid and mobile_informative"),
                     ("name_std", name_std, "name_std = ?"),
-                    ("strong_key", f"{party_type}:{id_type}:{id_no}",
-                     "id_informative and party_type || ':' || id_type || ':' || id_no = ?")):
+                    ("id_key", f"{party_type}:{id_type}:{id_no}",
+                     f"id_informative and {id_key} = ?"),
+                    ("strong_key", f"{party_type}:{id_type}:{id_no}{name_part}",
+                     f"id_informative and {id_key} || case when party_type = 'P' "
+                     "then ':' || coalesce(pinyin_key, name_std) else '' end = ?")):
                 expected = conn.fetchall(
                     "select party_id from intermediate.int_mention_party "
                     f"where party_type = ? and {where} order by mention_id", [party_type, value])

@@ -40,16 +40,29 @@ def test_identify_strong_rule_model_and_new_id(client, parties, service_warehous
     bad = client.post("/v1/identify", json={**NEW_PERSON, "mobile": "call me"}, headers=system)
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "mobile"]
 
-    by_id = client.post("/v1/identify", headers=system, json={
-        "party_type": "P", "name": "anyone", "id_type": "RID", "id_no": parties.agent1_id_no})
-    assert by_id.json()["outcome"] == "MATCHED"
-    assert by_id.json()["party_id"] == parties.agent1_party and by_id.json()["score"] == 1.0
     name = fetch(service_warehouse, "select name from marts.customer where party_id = ?",
                  [parties.agent1_party])[0][0]
+    by_id = client.post("/v1/identify", headers=system, json={
+        "party_type": "P", "name": name, "id_type": "RID", "id_no": parties.agent1_id_no})
+    assert by_id.json()["outcome"] == "MATCHED"
+    assert by_id.json()["party_id"] == parties.agent1_party and by_id.json()["score"] == 1.0
+    # the ID under another name (三要素): a steward decides, no new id is handed out
+    other_name = client.post("/v1/identify", headers=system, json={
+        "party_type": "P", "name": "anyone", "id_type": "RID",
+        "id_no": parties.agent1_id_no}).json()
+    assert other_name["outcome"] == "SUSPECTS"
+    assert parties.agent1_party in [s["party_id"] for s in other_name["suspects"]]
     by_model = client.post("/v1/identify", headers=system, json={
         "party_type": "P", "name": name, "mobile": parties.agent1_mobile}).json()
     assert by_model["outcome"] == "MATCHED" and by_model["party_id"] == parties.agent1_party
     assert "same informative mobile" in by_model["reason"]
+    # a name and a birthday alone score high, but nothing identifying agrees: a suspect
+    birth = fetch(service_warehouse, "select birth_date from marts.customer where party_id = ?",
+                  [parties.agent1_party])[0][0]
+    by_birthday = client.post("/v1/identify", headers=system, json={
+        "party_type": "P", "name": name, "birth_date": str(birth)}).json()
+    assert by_birthday["outcome"] == "SUSPECTS"
+    assert parties.agent1_party in [s["party_id"] for s in by_birthday["suspects"]]
 
     new = client.post("/v1/identify", headers=system, json=NEW_PERSON).json()
     assert new["outcome"] == "NEW" and new["party_id"].startswith("P")
