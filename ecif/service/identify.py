@@ -118,15 +118,12 @@ def identify(conn: Connection, attrs: Attributes, live: LiveMentions,
 def _mention(attrs: Attributes, live: LiveMentions) -> dict[str, Any]:
     """The incoming record with the flags the staging models would give it."""
     id_no = normalize_id_no(attrs.id_no) if attrs.id_no else None
-    id_valid = bool(id_no and attrs.id_type and (
-        attrs.id_type != "RID" or (re.fullmatch(r"\d{17}[\dX]", id_no) is not None
-                                   and rid_check_char(id_no[:17]) == id_no[17])))
+    id_birth = _rid_birth_date(id_no) if id_no and attrs.id_type == "RID" else None
+    id_valid = bool(id_no and attrs.id_type and (attrs.id_type != "RID" or id_birth))
     mobile = normalize_mobile(attrs.mobile) if attrs.mobile else None
     mobile_valid = bool(mobile and re.fullmatch(r"1\d{10}", mobile))
     name_std = _standardize(attrs.name, attrs.party_type)
     pinyin = live.pinyin_key(name_std) if attrs.party_type == "P" else None
-    id_birth = (datetime.strptime(id_no[6:14], "%Y%m%d").date()
-                if id_valid and attrs.id_type == "RID" else None)
     birth = attrs.birth_date or id_birth
     record = dict.fromkeys(COLUMNS)
     record.update(
@@ -138,6 +135,17 @@ def _mention(attrs: Attributes, live: LiveMentions) -> dict[str, Any]:
         mobile=mobile, mobile_valid=mobile_valid, mobile_informative=mobile_valid,
         phone_problem="EMPTY", name=attrs.name.strip())
     return record
+
+
+def _rid_birth_date(id_no: str) -> date | None:
+    """The birth date of a valid resident ID; None for a bad format, check character or
+    date (staging's BAD_FORMAT, BAD_CHECK, BAD_BIRTH_DATE)."""
+    if re.fullmatch(r"\d{17}[\dX]", id_no) is None or rid_check_char(id_no[:17]) != id_no[17]:
+        return None
+    try:
+        return datetime.strptime(id_no[6:14], "%Y%m%d").date()
+    except ValueError:
+        return None
 
 
 def _standardize(name: str, party_type: str) -> str:

@@ -4,6 +4,7 @@ input (422 naming the field). Module tests share one warehouse and build on each
 other in file order."""
 
 
+from ecif.identifiers import rid_check_char
 from ecif.masking import mask_id, mask_mobile
 from ecif.service.accounts import RecentUsers
 from tests.service.conftest import login
@@ -71,6 +72,12 @@ def test_identify_strong_rule_model_and_new_id(client, parties, service_warehous
     reserved = fetch(service_warehouse, "select party_id from matching.party_mention "
                                         "where run_id = 'identify'")
     assert reserved == [(new["party_id"],)]
+    # a check character that fits a date that does not exist (13th month): invalid, not a 500
+    body = "11010519491331002"
+    impossible = client.post("/v1/identify", headers=system, json={
+        "party_type": "P", "name": "甄不存", "id_type": "RID",
+        "id_no": body + rid_check_char(body)})
+    assert impossible.status_code == 200 and impossible.json()["outcome"] != "MATCHED"
 
 
 def test_lookups_mask_by_role_and_audit_unmasked_reads(client, parties, service_warehouse):
