@@ -72,9 +72,9 @@ def compile_expression(node: exp.Expression, column: ColumnReader) -> Compiled:
     if isinstance(node, exp.DPipe):
         return _strict(_concat, sub(node.this), sub(node.expression))
     if isinstance(node, exp.And):
-        return _and(sub(node.this), sub(node.expression))
+        return _junction(False, sub(node.this), sub(node.expression))
     if isinstance(node, exp.Or):
-        return _or(sub(node.this), sub(node.expression))
+        return _junction(True, sub(node.this), sub(node.expression))
     if isinstance(node, exp.Not):
         return _strict(operator.not_, sub(node.this))
     if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
@@ -180,27 +180,17 @@ def _strict(function: Callable[..., Any], *args: Compiled) -> Compiled:
     return evaluate
 
 
-def _and(left: Compiled, right: Compiled) -> Compiled:
+def _junction(decisive: bool, left: Compiled, right: Compiled) -> Compiled:
+    """AND (decisive False) or OR (decisive True) in SQL's three-valued logic: the
+    decisive value wins even over NULL; otherwise NULL if either side is NULL."""
     def evaluate(row: Row) -> bool | None:
         a = left(row)
-        if a is False:
-            return False
+        if a is decisive:
+            return decisive
         b = right(row)
-        if b is False:
-            return False
-        return None if a is None or b is None else True
-    return evaluate
-
-
-def _or(left: Compiled, right: Compiled) -> Compiled:
-    def evaluate(row: Row) -> bool | None:
-        a = left(row)
-        if a is True:
-            return True
-        b = right(row)
-        if b is True:
-            return True
-        return None if a is None or b is None else False
+        if b is decisive:
+            return decisive
+        return None if a is None or b is None else not decisive
     return evaluate
 
 
