@@ -30,7 +30,7 @@ COLUMNS = (
 _SELECT = f"select {', '.join(COLUMNS)} from intermediate.int_party_mention"
 
 # Every party-type-specific column the models compare, with the rule that makes it.
-_SHAPE = """
+SHAPE = """
 select
     row_number() over (order by mention_id) - 1 as uid,
     mention_id,
@@ -109,10 +109,10 @@ def local_duckdb() -> duckdb.DuckDBPyConnection:
 
 def load_mentions(conn: Connection, local: duckdb.DuckDBPyConnection) -> int:
     """Table `mentions` in `local`: every mention, shaped; uid = rank of mention_id."""
-    table = _fetch_arrow(conn, _SELECT, COLUMNS)
-    local.register("raw_mentions", table if conn.kind == "duckdb" else _cast_pg_text(table))
+    table = fetch_arrow(conn, _SELECT, COLUMNS)
+    local.register("raw_mentions", table if conn.kind == "duckdb" else cast_pg_text(table))
     try:
-        local.execute(f"create or replace table mentions as {_SHAPE} order by uid")
+        local.execute(f"create or replace table mentions as {SHAPE} order by uid")
     finally:
         local.unregister("raw_mentions")
     return int(local.execute("select count(*) from mentions").fetchall()[0][0])
@@ -122,7 +122,7 @@ def load_contract_links(conn: Connection, local: duckdb.DuckDBPyConnection) -> N
     """Table `contract_links` in `local`: uids a, b of the mentions one policy, proposal
     or claim ties together under one name (`intermediate.int_contract_name_link`),
     with their party type."""
-    local.register("links", _fetch_arrow(
+    local.register("links", fetch_arrow(
         conn, "select mention_id_a, mention_id_b from intermediate.int_contract_name_link",
         ("mention_id_a", "mention_id_b")))
     try:
@@ -144,7 +144,7 @@ def contract_links(local: duckdb.DuckDBPyConnection, party_type: str) -> pd.Data
                          [party_type]).df()
 
 
-def _fetch_arrow(conn: Connection, sql: str, columns: tuple[str, ...]) -> pa.Table:
+def fetch_arrow(conn: Connection, sql: str, columns: tuple[str, ...]) -> pa.Table:
     """The query's rows as Arrow; from PostgreSQL every column arrives as text."""
     if conn.kind == "duckdb":
         return conn.raw.sql(sql).to_arrow_table()
@@ -159,7 +159,7 @@ def _fetch_arrow(conn: Connection, sql: str, columns: tuple[str, ...]) -> pa.Tab
     return pacsv.read_csv(buffer, convert_options=options)
 
 
-def _cast_pg_text(table: pa.Table) -> pa.Table:
+def cast_pg_text(table: pa.Table) -> pa.Table:
     """COPY's CSV gives text: restore the booleans, dates and years DuckDB compares."""
     local = duckdb.connect()
     try:

@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 
 from ecif.service.mention_shape import Mention, shaped_select
 from ecif.warehouse import Connection
-from matching.mentions import COLUMNS, _cast_pg_text, _fetch_arrow, local_duckdb
+from matching.mentions import COLUMNS, cast_pg_text, fetch_arrow, local_duckdb
 
 SOURCES = ("int_mention_party", "int_name_pinyin")
 FRESHNESS = 1.0     # seconds
@@ -147,10 +147,10 @@ def read(conn: Connection, source: tuple) -> LiveMentions:
     if len(source) != len(SOURCES):
         raise LookupError("identification needs intermediate.int_mention_party and "
                           "int_name_pinyin: run the pipeline (`ecif run`) first")
-    raw = _fetch_arrow(conn, f"select {', '.join(COLUMNS)}, party_id "
+    raw = fetch_arrow(conn, f"select {', '.join(COLUMNS)}, party_id "
                              "from intermediate.int_mention_party", (*COLUMNS, "party_id"))
     if conn.kind != "duckdb":
-        raw = _cast_pg_text(raw)
+        raw = cast_pg_text(raw)
     local = local_duckdb()
     try:
         local.register("raw_mentions", raw)

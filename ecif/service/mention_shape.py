@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from ecif.service.model_score import pair_model
 from ecif.service.sql_python import UnsupportedSql, compile_select, parse
-from matching.mentions import _SHAPE, local_duckdb
+from matching.mentions import SHAPE, local_duckdb
 from matching.person_model import CORROBORATING_COLUMNS
 from matching.training import MODEL_FILES
 
@@ -42,7 +42,7 @@ def shaped_select(extra: str = "") -> str:
     """The shaped, compared columns (and `extra` SQL over the raw mention `raw`) of
     table `raw_mentions` (party_id and int_party_mention's columns), in uid order."""
     compared = ", ".join(f"shaped.{c}" for c in sorted(compared_columns()))
-    return (f"with shaped as ({_SHAPE}) select raw.party_id, {compared}{extra} "
+    return (f"with shaped as ({SHAPE}) select raw.party_id, {compared}{extra} "
             "from raw_mentions as raw join shaped using (mention_id) order by shaped.uid")
 
 
@@ -57,7 +57,7 @@ def compiled_shape() -> Callable[[Mention], Mention] | None:
     """The shaping SQL as a Python function of one raw mention; None if it uses
     something ecif.service.sql_python cannot evaluate."""
     try:
-        return compile_select(parse(_SHAPE), sorted(compared_columns()))
+        return compile_select(parse(SHAPE), sorted(compared_columns()))
     except UnsupportedSql as problem:
         log.warning("identification shapes records in DuckDB (slower): %s", problem)
         return None

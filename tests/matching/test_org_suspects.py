@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from matching.mentions import _SHAPE, COLUMNS
+from matching.mentions import COLUMNS, SHAPE
 from matching.org_clusters import suspect_groups
 from matching.thresholds import NameRule
 
@@ -117,7 +117,7 @@ def test_names_read_alike_across_brackets_and_legal_forms_and_areas_come_from_th
                                           "mobile_informative")})
     local.register("raw_mentions", pa.table({c: pa.array(values[c], types.get(c, pa.string()))
                                              for c in COLUMNS}))
-    shaped = local.sql(f"select mention_id, org_name_key, org_reg_area from ({_SHAPE}) "
+    shaped = local.sql(f"select mention_id, org_name_key, org_reg_area from ({SHAPE}) "
                        "order by mention_id").fetchall()
     assert shaped == [("a", "华诚上海科技公司", "310115"),
                       ("b", "华诚上海科技公司", "310115"),

@@ -27,7 +27,7 @@ from ecif.service.party_numbers import BLOCK, PartyNumbers
 from ecif.service.sql_python import UnsupportedSql, compile_expression, parse
 from ecif.service.string_similarity import damerau_levenshtein, jaro_winkler_similarity
 from ecif.warehouse import Warehouse
-from matching.mentions import COLUMNS, _fetch_arrow, local_duckdb
+from matching.mentions import COLUMNS, fetch_arrow, local_duckdb
 from matching.training import MODEL_FILES
 from tests.pipeline.conftest import sample  # noqa: F401  (the session fixture)
 
@@ -37,7 +37,7 @@ def mentions(sample):  # noqa: F811
     """The sample's raw mentions (Arrow) and the same mentions shaped by DuckDB."""
     _, warehouse, _ = sample
     with warehouse.connect() as conn:
-        raw = _fetch_arrow(conn, f"select {', '.join(COLUMNS)}, party_id "
+        raw = fetch_arrow(conn, f"select {', '.join(COLUMNS)}, party_id "
                                  "from intermediate.int_mention_party", COLUMNS)
     local = local_duckdb()
     local.register("raw_mentions", raw)
