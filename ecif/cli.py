@@ -455,9 +455,11 @@ def serve(
     and the steward pages at /steward/."""
     import uvicorn
 
+    from ecif.service.access_log import mask_access_log
     from ecif.service.app import create_app
     from ecif.service.config import from_environment
 
+    mask_access_log()
     uvicorn.run(create_app(from_environment(wh.resolve(warehouse))), host=host, port=port)
 
 
