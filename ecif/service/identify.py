@@ -168,8 +168,8 @@ def _strong_match(conn: Connection, live: LiveMentions, record: dict[str, Any],
     if not record["id_valid"]:
         return [], []
     party_type, id_type, id_no = record["party_type"], record["id_type"], record["id_no"]
-    if party_type == "O" and id_type in ("USCC", "ORG"):
-        found = live.find("org_code", id_no[8:17] if id_type == "USCC" else id_no, "O")
+    if incoming["org_code"] is not None:
+        found = live.find("org_code", incoming["org_code"], "O")
         parties = sorted({m["party_id"] for m in live.rows(found)})
         return parties, parties
     strong = {m["party_id"] for m in live.rows(

@@ -48,9 +48,7 @@ KEYS = {
     "id_key": "case when raw.id_informative "
               "then raw.party_type || ':' || shaped.id_type || ':' || raw.id_no end",
     # an organization's code, inside a USCC or an ORG number
-    "org_code": "case when raw.party_type = 'O' and raw.id_informative then "
-                "case raw.id_type when 'USCC' then substr(raw.id_no, 9, 9) "
-                "when 'ORG' then raw.id_no end end",
+    "org_code": "shaped.org_code",
 }
 
 

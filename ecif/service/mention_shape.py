@@ -23,10 +23,11 @@ from matching.person_model import CORROBORATING_COLUMNS
 from matching.training import MODEL_FILES
 
 Mention = dict[str, Any]
-# what identification itself reads besides the models: its strong key; a different
-# valid ID of the same type is never a match; a score merges only when an ID number
-# or a mobile corroborates it (matching.person_model.CORROBORATED)
-GATE = frozenset({"party_type", "strong_key", "valid_id_type", "valid_id_no",
+# what identification itself reads besides the models: its strong keys (an
+# organization's code); a different valid ID of the same type is never a match; a
+# score merges only when an ID number or a mobile corroborates it
+# (matching.person_model.CORROBORATED)
+GATE = frozenset({"party_type", "strong_key", "org_code", "valid_id_type", "valid_id_no",
                   *CORROBORATING_COLUMNS})
 log = logging.getLogger(__name__)
 _opening = threading.Lock()

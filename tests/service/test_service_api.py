@@ -184,6 +184,18 @@ def test_suspect_queue_and_user_admin(client):
     assert no_owner.status_code == 422
 
 
+def test_identify_an_organization_by_its_code_inside_a_uscc_or_alone(client, service_warehouse):
+    system = login(client, "sys")
+    party, name, uscc = fetch(service_warehouse, """
+        select party_id, name_std, id_no from intermediate.int_mention_party
+        where party_type = 'O' and id_type = 'USCC' and id_informative
+        order by mention_id limit 1""")[0]
+    for id_type, id_no in (("USCC", uscc), ("ORG", uscc[8:17])):
+        found = client.post("/v1/identify", headers=system, json={
+            "party_type": "O", "name": name, "id_type": id_type, "id_no": id_no}).json()
+        assert (found["outcome"], found["party_id"], found["score"]) == ("MATCHED", party, 1.0)
+
+
 def test_next_nightly_run_keeps_the_identified_new_id(client, service_warehouse):
     from ecif.pipeline import build_staging, match_step
 
