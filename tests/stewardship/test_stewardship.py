@@ -130,6 +130,37 @@ def test_rollback_restores_exactly_the_earlier_parties_and_xref(wh):
                  [merge]) == [("ROLLED_BACK",)]
 
 
+def test_rolling_back_a_split_then_its_merge_restores_each_earlier_assignment(wh):
+    """merge → split → rollback(split) → rollback(merge): each rollback gives back exactly
+    the assignment from before its decision (a rolled-back split used to drop the merge
+    it had overridden, leaving the two mentions apart under a new id)."""
+    def assignment():
+        return fetch(wh, "select source_system, source_key, party_id from marts.customer_xref "
+                         "order by 1, 2, 3")
+
+    def decide(request):
+        service.approve(wh, request, "appr")
+        return request
+
+    apart = assignment()
+    a, b = party(wh, "core", "A"), party(wh, "core", "B")
+    assert a != b
+    merge = decide(service.request_merge(wh, [a, b], "stew", "one customer"))
+    merged = assignment()
+    assert party(wh, "core", "A") == party(wh, "core", "B")
+    split = decide(service.request_split(wh, party(wh, "core", "A"),
+                                         ["core|customer|B|customer"], "stew", "two people"))
+    assert party(wh, "core", "A") != party(wh, "core", "B")
+    decide(service.request_on_decision(wh, "ROLLBACK", split, "stew", "wrong split"))
+    assert assignment() == merged
+    nightly(wh)
+    assert assignment() == merged       # the merge stands again in later runs
+    decide(service.request_on_decision(wh, "ROLLBACK", merge, "stew", "wrong merge"))
+    assert assignment() == apart
+    nightly(wh)
+    assert assignment() == apart
+
+
 def test_a_decision_on_a_deleted_mention_is_refused(wh):
     g, e = party(wh, "core", "G"), party(wh, "core", "E")
     request = service.request_merge(wh, [g, e], "stew", "maybe the same")
