@@ -34,6 +34,7 @@ REASONS = {
     "NO_LETTER": "holds no Chinese character or Latin letter",
     "MISSING": "required",
     "UNKNOWN": "not one of",
+    "NOT_ADMISSIBLE": "a new party needs a valid ID, or a name with a valid mobile",
 }
 
 # cleansing.sql: full-width ASCII and the ideographic space to half-width (halfwidth)
@@ -46,10 +47,10 @@ _BLANK = "\t\n\f\r "
 class InvalidValue(ValueError):
     """A value a staging rule refuses; the message names the field and the reason."""
 
-    def __init__(self, field: str, problem: str, detail: str = "") -> None:
-        self.field, self.problem = field, problem
-        super().__init__(f"field {field}: {problem} ({REASONS.get(problem, problem)}"
-                         f"{' ' + detail if detail else ''})")
+    def __init__(self, field: str, problem: str, detail: str = "", where: str = "") -> None:
+        self.field, self.problem, self.detail = field, problem, detail
+        super().__init__(f"{where + ': ' if where else ''}field {field}: {problem} "
+                         f"({REASONS.get(problem, problem)}{' ' + detail if detail else ''})")
 
 
 @cache
@@ -330,6 +331,10 @@ class PartyInput:
         (every value here already passed its rule; placeholders never do)."""
         return self.id_no is not None or self.mobile is not None
 
+    def payload(self) -> dict[str, str | None]:
+        """As a steward request stores it (JSON)."""
+        return {**self.__dict__, "birth_date": self.birth_date and self.birth_date.isoformat()}
+
 
 def _one_of(field: str, value: str | None, allowed: tuple[str, ...]) -> str | None:
     if value is not None and value not in allowed:
@@ -374,7 +379,9 @@ def check_party(party_type: str, name: str | None, id_type: str | None = None,
         _one_of("id_type", id_type, standard_codes("id_type"))
         _refuse("id_no", id_problem(id_type, id_std))
     mobile_std = normalize_mobile(mobile)
-    _refuse("mobile", mobile_problem(mobile_std))
+    # staging reads a mobile without a digit as none; a request that sent one is wrong
+    _refuse("mobile", "BAD_FORMAT" if clean_text(mobile) and mobile_std is None
+            else mobile_problem(mobile_std))
     return PartyInput(party_type, cleaned, id_type if id_std else None, id_std, mobile_std,
                       _one_of("gender", gender, standard_codes("gender")),
                       check_date(birth_date, date_format, "birth_date"))
