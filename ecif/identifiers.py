@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -148,18 +149,24 @@ def rid_birth_date(rid18: str) -> date | None:
     return to_date(rid18[6:14], "%Y%m%d")
 
 
-def rid_problem(rid18: str | None) -> str | None:
-    if rid18 is None:
+def _document_problem(value: str | None, pattern: str,
+                      check: Callable[[str], str | None] = lambda v: None) -> str | None:
+    """The macros' order: a placeholder, then the format, then the type's own check."""
+    if value is None:
         return None
-    if is_placeholder(rid18, "id_no"):
+    if is_placeholder(value, "id_no"):
         return "PLACEHOLDER"
-    if not re.fullmatch("[0-9]{17}[0-9X]", rid18):
+    if not re.fullmatch(pattern, value):
         return "BAD_FORMAT"
-    if rid_check_char(rid18[:17]) != rid18[17]:
-        return "BAD_CHECK"
-    if rid_birth_date(rid18) is None:
-        return "BAD_BIRTH_DATE"
-    return None
+    return check(value)
+
+
+def rid_problem(rid18: str | None) -> str | None:
+    def check(value: str) -> str | None:
+        if rid_check_char(value[:17]) != value[17]:
+            return "BAD_CHECK"
+        return "BAD_BIRTH_DATE" if rid_birth_date(value) is None else None
+    return _document_problem(rid18, "[0-9]{17}[0-9X]", check)
 
 
 def _weighted(value: str, alphabet: str, weights: tuple[int, ...]) -> int:
@@ -172,44 +179,26 @@ _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 def org_code_problem(code: str | None) -> str | None:
     """GB 11714: 8 characters weighted 3 7 9 10 5 8 4 2, check 11 - sum mod 11."""
-    if code is None:
-        return None
-    if is_placeholder(code, "id_no"):
-        return "PLACEHOLDER"
-    if not re.fullmatch("[0-9A-Z]{8}[0-9X]", code):
-        return "BAD_FORMAT"
-    total = _weighted(code[:8], _ORG_ALPHABET, (3, 7, 9, 10, 5, 8, 4, 2))
-    if "0123456789X0"[11 - total % 11] != code[8]:
-        return "BAD_CHECK"
-    return None
+    def check(value: str) -> str | None:
+        total = _weighted(value[:8], _ORG_ALPHABET, (3, 7, 9, 10, 5, 8, 4, 2))
+        return None if "0123456789X0"[11 - total % 11] == value[8] else "BAD_CHECK"
+    return _document_problem(code, "[0-9A-Z]{8}[0-9X]", check)
 
 
 def uscc_problem(uscc: str | None) -> str | None:
     """GB 32100: check 31 - sum mod 31; characters 9–17 are an organization code."""
-    if uscc is None:
-        return None
-    if is_placeholder(uscc, "id_no"):
-        return "PLACEHOLDER"
-    if not re.fullmatch("[0-9A-HJ-NPQRTUW-Y]{18}", uscc):
-        return "BAD_FORMAT"
-    total = _weighted(uscc[:17], _USCC_ALPHABET, (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25,
-                                                  13, 8, 24, 10, 30, 28))
-    if _USCC_ALPHABET[(31 - total % 31) % 31] != uscc[17]:
-        return "BAD_CHECK"
-    if org_code_problem(uscc[8:17]) is not None:
-        return "BAD_ORG_CODE"
-    return None
+    def check(value: str) -> str | None:
+        total = _weighted(value[:17], _USCC_ALPHABET, (1, 3, 9, 27, 19, 26, 16, 17, 20, 29,
+                                                       25, 13, 8, 24, 10, 30, 28))
+        if _USCC_ALPHABET[(31 - total % 31) % 31] != value[17]:
+            return "BAD_CHECK"
+        return None if org_code_problem(value[8:17]) is None else "BAD_ORG_CODE"
+    return _document_problem(uscc, "[0-9A-HJ-NPQRTUW-Y]{18}", check)
 
 
 def document_problem(doc: str | None) -> str | None:
     """Any other document number: letters and digits, 5 to 20 of them."""
-    if doc is None:
-        return None
-    if is_placeholder(doc, "id_no"):
-        return "PLACEHOLDER"
-    if not re.fullmatch("[0-9A-Z]{5,20}", doc):
-        return "BAD_FORMAT"
-    return None
+    return _document_problem(doc, "[0-9A-Z]{5,20}")
 
 
 def id_problem(id_type: str | None, id_no_std: str | None) -> str | None:
