@@ -39,6 +39,7 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from ecif.dbt_runner import DbtError
         from ecif.exports import ExportError
+        from ecif.identifiers import InvalidValue
         from ecif.landing.control_file import ControlFileError
         from ecif.report_site.site import ReportError
         from ecif.stewardship.users import StewardshipError
@@ -48,7 +49,7 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except (UsageError, wh.WarehouseError, DbtError, ControlFileError, ExportError,
                 QualityGateError, ReportError,
-                StewardshipError,
+                StewardshipError, InvalidValue,
                 FileNotFoundError, NotADirectoryError, PermissionError) as exc:
             Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False,
                                        soft_wrap=True)

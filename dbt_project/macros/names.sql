@@ -71,3 +71,23 @@
 {% macro string_agg_ordered(expr, order_by) -%}
     string_agg({{ expr }}, '' order by {{ order_by }})
 {%- endmacro %}
+
+{#- A cleaned name (clean_text) a person could carry, or why not: TOO_LONG (more than
+    the name_max_length parameter), BAD_CHARACTER (anything but Chinese characters,
+    Latin letters, blanks and name punctuation; organizations also digits, brackets
+    and &: control characters, NUL, `>`), NO_LETTER. The Python twin is
+    ecif.identifiers.name_problem. -#}
+{% macro name_problem(name, party_type) -%}
+    {%- set letters = "A-Za-z一-龥㐀-䶵" -%}
+    {%- set punctuation = " ·•・．.‧∙⋅･''-" -%}
+    case
+        when {{ name }} is null then null
+        when length({{ name }}) > (select cast(value as integer) from {{ ref('dq_rule_parameter') }}
+                                   where parameter = 'name_max_length') then 'TOO_LONG'
+        when {{ party_type }} = 'O' and not {{ name }} ~ '^[{{ letters }}0-9()【】〔〕&{{ punctuation }}]+$'
+            then 'BAD_CHARACTER'
+        when {{ party_type }} <> 'O' and not {{ name }} ~ '^[{{ letters }}{{ punctuation }}]+$'
+            then 'BAD_CHARACTER'
+        when not {{ name }} ~ '[{{ letters }}]' then 'NO_LETTER'
+    end
+{%- endmacro %}

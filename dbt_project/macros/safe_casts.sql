@@ -49,8 +49,15 @@
 {% macro try_to_date(expr, fmt) -%}
   {{ return(adapter.dispatch('try_to_date')(expr, fmt)) }}
 {%- endmacro %}
+{#- DuckDB's strptime reads `2026113` as %Y%m%d: only text written exactly in the
+    format (every field at full width, as PostgreSQL's round trip demands) is a date -#}
+{% macro _exactly_in_format(expr, fmt) -%}
+    {%- set pattern = fmt | replace('%Y', '[0-9]{4}') | replace('%m', '[0-9]{2}') | replace('%d', '[0-9]{2}')
+                          | replace('%H', '[0-9]{2}') | replace('%M', '[0-9]{2}') | replace('%S', '[0-9]{2}') -%}
+    {{ expr }} ~ '^{{ pattern }}$'
+{%- endmacro %}
 {% macro default__try_to_date(expr, fmt) -%}
-  cast(try_strptime({{ expr }}, '{{ fmt }}') as date)
+  case when {{ _exactly_in_format(expr, fmt) }} then cast(try_strptime({{ expr }}, '{{ fmt }}') as date) end
 {%- endmacro %}
 {% macro postgres__try_to_date(expr, fmt) -%}
   public.ecif_try_date({{ expr }}, '{{ fmt }}')
@@ -61,7 +68,7 @@
   {{ return(adapter.dispatch('try_to_timestamp')(expr, fmt)) }}
 {%- endmacro %}
 {% macro default__try_to_timestamp(expr, fmt) -%}
-  try_strptime({{ expr }}, '{{ fmt }}')
+  case when {{ _exactly_in_format(expr, fmt) }} then try_strptime({{ expr }}, '{{ fmt }}') end
 {%- endmacro %}
 {% macro postgres__try_to_timestamp(expr, fmt) -%}
   public.ecif_try_timestamp({{ expr }}, '{{ fmt }}')

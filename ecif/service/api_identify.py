@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
+from ecif.identifiers import check_party, standard_codes
 from ecif.service.accounts import User
 from ecif.service.dependencies import require
-from ecif.service.identify import Attributes, identify
+from ecif.service.identify import identify
 
 router = APIRouter(prefix="/v1", tags=["identification"])
 IDENTIFIERS = ("system", "admin", "steward", "agent")
 
-IdType = Literal["RID", "PASSPORT", "MIL", "HKMO", "TW", "HHR", "FPR", "OTHER", "USCC", "ORG",
-                 "BRN"]
 
 
 class IdentifyRequest(BaseModel):
-    party_type: Literal["P", "O"] = Field(description="P person, O organization")
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    id_type: IdType | None = None
-    id_no: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z\- ]{5,30}$")] = None
-    mobile: Annotated[str | None, Field(pattern=r"^[+\d][\d \-]{6,19}$")] = None
-    gender: Literal["M", "F", "U"] | None = None
-    birth_date: date | None = None
+    """Checked by the staging rules (ecif.identifiers.check_party): a value they refuse
+    is a 422 naming the field and the reason."""
+    party_type: str = Field(description="P person, O organization")
+    name: str
+    id_type: str | None = Field(None, description=f"one of {', '.join(standard_codes('id_type'))}")
+    id_no: str | None = None
+    mobile: str | None = None
+    gender: str | None = Field(None, description="M, F or U")
+    birth_date: str | None = Field(None, description="YYYY-MM-DD")
 
 
 class Suspect(BaseModel):
@@ -36,7 +36,7 @@ class Suspect(BaseModel):
 
 
 class IdentifyResponse(BaseModel):
-    outcome: Literal["MATCHED", "SUSPECTS", "NEW"]
+    outcome: Literal["MATCHED", "SUSPECTS", "NEW", "NOT_FOUND"]
     party_id: str | None = Field(description="the existing or newly assigned party")
     score: float | None = Field(description="match probability (1.0 for the strong rule)")
     reason: str
@@ -47,11 +47,12 @@ class IdentifyResponse(BaseModel):
 def identify_party(body: IdentifyRequest, request: Request,
                    user: Annotated[User, Depends(require(*IDENTIFIERS))]) -> IdentifyResponse:
     """The existing party with score and reason, a suspect list for review, or a new
-    party id that the next nightly run keeps. Only ids are returned, never another
-    owner's data."""
+    party id that the next nightly run keeps (NOT_FOUND when the record is too thin to
+    create one). Only ids are returned, never another owner's data."""
+    party = check_party(**body.model_dump())
     state = request.app.state
     with state.connections.connect() as conn:
-        found = identify(conn, Attributes(**body.model_dump()),
+        found = identify(conn, party,
                          state.live_mentions.current(conn), state.party_numbers)
     return IdentifyResponse(
         outcome=found.outcome, party_id=found.party_id, score=found.score, reason=found.reason,

@@ -1,12 +1,11 @@
 """Stewardship over HTTP: requests, decisions, task pool, history and the suspect
 queue, each a thin call of ecif.stewardship.service (the same functions as
-`ecif steward ...`). Its refusals (StewardshipError) answer 409."""
+`ecif steward ...`). Its refusals (StewardshipError) answer 409, a value the staging
+rules refuse (ecif.identifiers.InvalidValue) 422; making requests is rate-limited per
+user (ecif.service.request_limits)."""
 
 from __future__ import annotations
 
-import csv
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException
@@ -16,6 +15,7 @@ from pydantic import BaseModel, Field
 from ecif.service import suspects
 from ecif.service.accounts import User
 from ecif.service.dependencies import Config, require
+from ecif.service.request_limits import Maker
 from ecif.stewardship import service
 from ecif.stewardship.users import APPROVERS, REQUESTERS
 
@@ -53,11 +53,15 @@ class PartyChange(BaseModel):
 
 
 class Create(BaseModel):
-    party_type: Literal["P", "O"] = "P"
-    name: Annotated[str, Field(min_length=1)]
+    """Checked by the staging rules (ecif.identifiers.check_party) and the admission
+    rule (准入) when the request is made."""
+    party_type: str = "P"
+    name: str
     id_type: str | None = None
     id_no: str | None = None
     mobile: str | None = None
+    gender: str | None = None
+    birth_date: str | None = Field(None, description="YYYY-MM-DD")
     reason: Reason
 
 
@@ -65,11 +69,12 @@ class EnhanceRow(BaseModel):
     party_id: PartyId
     attribute: str
     value: str
-    confirmed_on: Annotated[str | None, Field(pattern=r"^\d{8}$")] = None
+    confirmed_on: str | None = Field(None, description="YYYYMMDD")
 
 
 class Enhance(BaseModel):
-    file_name: Annotated[str, Field(pattern=r"^[\w.\-]{1,100}$")]
+    # a name for messages and the audit trail, never a path (no leading dot)
+    file_name: Annotated[str, Field(pattern=r"^[\w\-][\w.\-]{0,99}$")]
     rows: Annotated[list[EnhanceRow], Field(min_length=1)]
     reason: Reason
 
@@ -83,27 +88,27 @@ Approver = Annotated[User, Depends(require(*APPROVERS))]
 
 
 @router.post("/requests/merge", status_code=201, response_model=Requested)
-def merge(body: Parties, user: Requester, cfg: Config) -> Requested:
+def merge(body: Parties, user: Maker, cfg: Config) -> Requested:
     """人工强制归并."""
     return Requested(request_id=service.request_merge(cfg.warehouse, body.parties, user.name,
                                                       body.reason))
 
 
 @router.post("/requests/split", status_code=201, response_model=Requested)
-def split(body: Split, user: Requester, cfg: Config) -> Requested:
+def split(body: Split, user: Maker, cfg: Config) -> Requested:
     """人工强制拆分."""
     return Requested(request_id=service.request_split(cfg.warehouse, body.party_id,
                                                       body.mention_ids, user.name, body.reason))
 
 
 @router.post("/requests/reject-suspect", status_code=201, response_model=Requested)
-def reject_suspect(body: Parties, user: Requester, cfg: Config) -> Requested:
+def reject_suspect(body: Parties, user: Maker, cfg: Config) -> Requested:
     return Requested(request_id=service.request_reject_suspect(
         cfg.warehouse, body.parties, user.name, body.reason))
 
 
 @router.post("/requests/{kind}", status_code=201, response_model=Requested)
-def on_decision(kind: Literal["revoke", "rollback"], body: OnDecision, user: Requester,
+def on_decision(kind: Literal["revoke", "rollback"], body: OnDecision, user: Maker,
                 cfg: Config) -> Requested:
     return Requested(request_id=service.request_on_decision(
         cfg.warehouse, kind.upper(), body.request_id, user.name, body.reason))
@@ -111,7 +116,7 @@ def on_decision(kind: Literal["revoke", "rollback"], body: OnDecision, user: Req
 
 @router.post("/parties/{kind}", status_code=201, response_model=Requested)
 def party_change(kind: Literal["modify", "deactivate", "erase"], body: PartyChange,
-                 user: Requester, cfg: Config) -> Requested:
+                 user: Maker, cfg: Config) -> Requested:
     values = {}
     if kind == "modify":
         if body.attribute is None or body.value is None:
@@ -122,23 +127,18 @@ def party_change(kind: Literal["modify", "deactivate", "erase"], body: PartyChan
 
 
 @router.post("/parties", status_code=201, response_model=Requested)
-def create(body: Create, user: Requester, cfg: Config) -> Requested:
+def create(body: Create, user: Maker, cfg: Config) -> Requested:
     fields = body.model_dump(exclude={"reason"})
     return Requested(request_id=service.request_create(cfg.warehouse, fields, user.name,
                                                        body.reason))
 
 
 @router.post("/enhancements", status_code=201, response_model=Requested)
-def enhance(body: Enhance, user: Requester, cfg: Config) -> Requested:
+def enhance(body: Enhance, user: Maker, cfg: Config) -> Requested:
     """批量增强: the rows as the CSV file of `ecif steward enhance` would hold them."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / body.file_name
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, ["party_id", "attribute", "value", "confirmed_on"])
-            writer.writeheader()
-            writer.writerows(row.model_dump() for row in body.rows)
-        return Requested(request_id=service.request_enhance(cfg.warehouse, path, user.name,
-                                                            body.reason))
+    return Requested(request_id=service.request_enhance_rows(
+        cfg.warehouse, body.file_name, [row.model_dump() for row in body.rows], user.name,
+        body.reason))
 
 
 @router.post("/requests/{request_id}/approve")

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from ecif.identifiers import InvalidValue
 from ecif.service import (
     api_auth,
     api_customers,
@@ -22,6 +23,7 @@ from ecif.service.config import ServiceConfig
 from ecif.service.connections import ServiceConnections
 from ecif.service.live_mentions import LiveMentionsCache
 from ecif.service.party_numbers import PartyNumbers
+from ecif.service.request_limits import BodySizeLimit, RequestRate
 from ecif.stewardship.users import StewardshipError
 
 
@@ -41,6 +43,8 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.state.live_mentions = LiveMentionsCache()
     app.state.party_numbers = PartyNumbers()
     app.state.recent_users = RecentUsers()
+    app.state.request_rate = RequestRate(config.requests_per_minute, config.request_burst)
+    app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
     with connections.connect() as conn:
         ensure_tables(conn)
         if config.reader is not None:
@@ -52,6 +56,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     for module in (api_auth, api_identify, api_customers, api_stewardship, pages):
         app.include_router(module.router)
     app.add_exception_handler(StewardshipError, _refused)
+    app.add_exception_handler(InvalidValue, _invalid)
     app.add_exception_handler(pages.LoginRequired, pages.to_login)
     return app
 
@@ -59,3 +64,11 @@ def create_app(config: ServiceConfig) -> FastAPI:
 async def _refused(request: Request, exc: Exception) -> JSONResponse:
     """A stewardship rule said no (own request, not pending, unknown party…)."""
     return JSONResponse({"detail": str(exc)}, status_code=409)
+
+
+async def _invalid(request: Request, exc: Exception) -> JSONResponse:
+    """A value a staging rule refuses: 422 naming the field, as FastAPI's own (never
+    echoing the value)."""
+    assert isinstance(exc, InvalidValue)
+    return JSONResponse({"detail": [{"loc": ["body", exc.field], "msg": str(exc),
+                                     "type": "value_error"}]}, status_code=422)

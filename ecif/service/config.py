@@ -13,6 +13,8 @@ from ecif.warehouse import Warehouse
 
 SECRET_ENV = "ECIF_SERVICE_SECRET"
 READER_URL_ENV = "ECIF_SERVICE_READER_URL"
+# request bounds (ecif.service.request_limits), each overridable by ECIF_SERVICE_<NAME>
+LIMITS = ("max_body_bytes", "requests_per_minute", "request_burst")
 
 
 @dataclass(frozen=True)
@@ -23,13 +25,22 @@ class ServiceConfig:
     reader: Warehouse | None
     # approvals re-run the pipeline steps they need, after the response is sent
     rebuild_after_approval: bool = True
+    # a larger request body is refused (413): the largest legitimate one is an
+    # enhancement file of a few thousand rows
+    max_body_bytes: int = 1_048_576
+    # steward requests (requests, parties, enhancements) per user: refused (429) beyond
+    # `request_burst` at once or `requests_per_minute` sustained
+    requests_per_minute: int = 30
+    request_burst: int = 10
 
 
 def from_environment(warehouse: Warehouse) -> ServiceConfig:
     """Without ECIF_SERVICE_SECRET a random secret is drawn: tokens then die with the
     process, which is safe but logs everyone out on restart."""
     secret = os.environ.get(SECRET_ENV) or secrets.token_urlsafe(32)
-    return ServiceConfig(warehouse, secret, reader_of(warehouse))
+    limits = {name: int(os.environ[f"ECIF_SERVICE_{name.upper()}"]) for name in LIMITS
+              if os.environ.get(f"ECIF_SERVICE_{name.upper()}")}
+    return ServiceConfig(warehouse, secret, reader_of(warehouse), **limits)
 
 
 def reader_of(warehouse: Warehouse) -> Warehouse | None:

@@ -14,7 +14,9 @@ against the live golden records, with the nightly match's rules.
    weights → a suspect list; organizations are never merged by score, only suggested.
    A candidate with a different valid ID of the same type is never a match (the
    nightly clustering keeps such records apart too).
-3. Otherwise a new party id, which the next nightly run keeps: the record becomes a
+3. Otherwise, if the record is admissible (准入: a valid ID, or a name with a valid
+   mobile; ecif.identifiers.PartyInput), a new party id, which the next nightly run
+   keeps, and NOT_FOUND if it is not: the record becomes a
    manual customer (`stewardship.manual_customer`, request 0 = created by
    identification, a source the nightly staging reads) and its mention is entered in
    `matching.party_mention` under the new id, so the nightly stable-id assignment
@@ -29,14 +31,12 @@ nightly run, and written only for a new party.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 
-from ecif.identifiers import normalize_id_no, normalize_mobile, rid_check_char
+from ecif.identifiers import PartyInput, rid_birth_date, standardize_name, standardize_person_name
 from ecif.service.live_mentions import LiveMentions
 from ecif.service.mention_shape import Mention, shape
 from ecif.service.model_score import pair_condition, pair_model
@@ -56,17 +56,6 @@ IDENTIFY_REQUEST = 0
 
 
 @dataclass
-class Attributes:
-    party_type: str
-    name: str
-    id_type: str | None = None
-    id_no: str | None = None
-    mobile: str | None = None
-    gender: str | None = None
-    birth_date: date | None = None
-
-
-@dataclass
 class Candidate:
     party_id: str
     score: float            # match probability
@@ -77,15 +66,16 @@ class Candidate:
 
 @dataclass
 class Identification:
-    outcome: str            # MATCHED | SUSPECTS | NEW
+    outcome: str            # MATCHED | SUSPECTS | NEW | NOT_FOUND
     party_id: str | None = None
     score: float | None = None
     reason: str = ""
     suspects: list[Candidate] = field(default_factory=list)
 
 
-def identify(conn: Connection, attrs: Attributes, live: LiveMentions,
+def identify(conn: Connection, attrs: PartyInput, live: LiveMentions,
              numbers: PartyNumbers) -> Identification:
+    """`attrs` passed the staging rules (ecif.identifiers.check_party)."""
     record = _mention(attrs, live)
     incoming = shape(record, live.raw_schema)
     strong, same_id = _strong_match(conn, live, record, incoming)
@@ -111,53 +101,32 @@ def identify(conn: Connection, attrs: Attributes, live: LiveMentions,
     if suspects:
         return Identification("SUSPECTS", reason="similar records need a steward's review",
                               suspects=sorted(suspects, key=lambda c: -c.match_weight))
+    if not attrs.admissible:
+        return Identification("NOT_FOUND", reason="no existing record matches, and a new party "
+                              "needs a valid ID, or a name with a valid mobile")
     return Identification("NEW", _reserve(conn, record, numbers.take(conn)), None,
                           "no existing record matches: new party, kept by the next nightly run")
 
 
-def _mention(attrs: Attributes, live: LiveMentions) -> dict[str, Any]:
-    """The incoming record with the flags the staging models would give it."""
-    id_no = normalize_id_no(attrs.id_no) if attrs.id_no else None
-    id_birth = _rid_birth_date(id_no) if id_no and attrs.id_type == "RID" else None
-    id_valid = bool(id_no and attrs.id_type and (attrs.id_type != "RID" or id_birth))
-    mobile = normalize_mobile(attrs.mobile) if attrs.mobile else None
-    mobile_valid = bool(mobile and re.fullmatch(r"1\d{10}", mobile))
-    name_std = _standardize(attrs.name, attrs.party_type)
+def _mention(attrs: PartyInput, live: LiveMentions) -> dict[str, Any]:
+    """The incoming record with the flags the staging models would give it: every
+    value present is valid (a placeholder never is), none is known to be shared."""
+    id_birth = rid_birth_date(attrs.id_no) if attrs.id_no and attrs.id_type == "RID" else None
+    id_valid = attrs.id_no is not None
+    mobile_valid = attrs.mobile is not None
+    name_std = standardize_name(attrs.name, attrs.party_type)
     pinyin = live.pinyin_key(name_std) if attrs.party_type == "P" else None
     birth = attrs.birth_date or id_birth
     record = dict.fromkeys(COLUMNS)
     record.update(
         mention_id=INPUT, party_type=attrs.party_type, name_std=name_std,
-        pinyin_key=pinyin, id_type=attrs.id_type, id_no=id_no,
-        id_problem=None if id_valid else ("EMPTY" if not id_no else "INVALID"),
+        pinyin_key=pinyin, id_type=attrs.id_type, id_no=attrs.id_no,
+        id_problem=None if id_valid else "EMPTY",
         id_valid=id_valid, id_informative=id_valid, id_birth_date=id_birth,
         gender=attrs.gender or "U", birth_date=birth, birth_year=birth.year if birth else None,
-        mobile=mobile, mobile_valid=mobile_valid, mobile_informative=mobile_valid,
-        phone_problem="EMPTY", name=attrs.name.strip())
+        mobile=attrs.mobile, mobile_valid=mobile_valid, mobile_informative=mobile_valid,
+        phone_problem="EMPTY", name=attrs.name)
     return record
-
-
-def _rid_birth_date(id_no: str) -> date | None:
-    """The birth date of a valid resident ID; None for a bad format, check character or
-    date (staging's BAD_FORMAT, BAD_CHECK, BAD_BIRTH_DATE)."""
-    if re.fullmatch(r"\d{17}[\dX]", id_no) is None or rid_check_char(id_no[:17]) != id_no[17]:
-        return None
-    try:
-        return datetime.strptime(id_no[6:14], "%Y%m%d").date()
-    except ValueError:
-        return None
-
-
-def _standardize(name: str, party_type: str) -> str:
-    """The dbt macros standardize_person_name / standardize_org_name, for one value
-    (the organization's legal-form suffix is left as typed)."""
-    import unicodedata
-
-    text = unicodedata.normalize("NFKC", name).strip()
-    if party_type == "O" or re.search(r"[\u4e00-\u9fff]", text):
-        text = re.sub(r"\s", "", text)
-        return text.translate(str.maketrans("•・．.‧∙⋅･【】[]〔〕", "········()()()"))
-    return re.sub(r"\s+", " ", text).upper()
 
 
 def _strong_match(conn: Connection, live: LiveMentions, record: dict[str, Any],
@@ -192,7 +161,7 @@ def _strong_match(conn: Connection, live: LiveMentions, record: dict[str, Any],
 
 def _same_name(name: str, record: dict[str, Any], live: LiveMentions) -> bool:
     """The person's name equals the record's, standardized or read as pinyin."""
-    name_std = _standardize(name, "P")
+    name_std = standardize_person_name(name)
     return name_std == record["name_std"] or (
         record["pinyin_key"] is not None and live.pinyin_key(name_std) == record["pinyin_key"])
 

@@ -20,7 +20,9 @@ REBUILD = {
     "REVOKE": "matching", "ROLLBACK": "matching", "CREATE": "staging", "ERASE": "staging",
     "MODIFY": "marts", "DEACTIVATE": "marts", "ENHANCE": "marts",
 }
-OVERRIDABLE = ("name", "gender", "birth_date", "mobile", "phone", "email", "address")
+# every golden attribute of customer_attribute_lineage; the values are checked when the
+# request is made (ecif.identifiers.check_attribute)
+OVERRIDABLE = ("name", "id", "gender", "birth_date", "mobile", "phone", "email", "address")
 
 
 def constraint_pairs(request: Request) -> list[tuple[str, str, str]]:

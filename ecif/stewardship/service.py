@@ -1,7 +1,9 @@
 """Stewardship operations as the CLI and the service call them: each opens the
 warehouse, works in one transaction, and after an approval re-runs the pipeline
 steps the effect needs. A refusal rolls everything back and leaves only its
-audit row."""
+audit row. Every request is checked when it is made, with the staging rules
+(ecif.identifiers): a bad value is refused then (InvalidValue, naming the field), not
+found at approval or lost in the nightly run."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from ecif.identifiers import InvalidValue, check_attribute, check_date, check_party
 from ecif.stewardship import effects, requests
 from ecif.stewardship.audit import log
 from ecif.stewardship.mentions import check_current, mentions_of
@@ -19,6 +22,7 @@ from ecif.stewardship.users import StewardshipError, add_user
 from ecif.warehouse import Connection, Warehouse
 
 T = TypeVar("T")
+MAX_REASON = 500            # characters
 
 
 @contextmanager
@@ -36,6 +40,10 @@ def _session(warehouse: Warehouse, actor: str, action: str,
 
 def _submit(warehouse: Warehouse, kind: str, user: str, reason: str | None,
             build: Callable[[Connection], dict], party_id: str | None = None) -> int:
+    if reason is not None and len(reason) > MAX_REASON:
+        raise InvalidValue("reason", "TOO_LONG", f"than {MAX_REASON} characters")
+    if reason is not None and not reason.isprintable():
+        raise InvalidValue("reason", "BAD_CHARACTER")
     with _session(warehouse, user, kind, party_id) as conn:
         return requests.submit(conn, kind, build(conn), user, reason, party_id)
 
@@ -85,6 +93,10 @@ def request_on_decision(warehouse: Warehouse, kind: str, request_id: int, user: 
 def request_party_change(warehouse: Warehouse, kind: str, party: str, user: str, reason: str,
                          **values: str) -> int:
     """MODIFY (attribute=…, value=…), DEACTIVATE or ERASE of one party."""
+    if kind == "MODIFY":
+        values["value"] = check_attribute(values["attribute"], values["value"], party[:1],
+                                          effects.OVERRIDABLE)
+
     def build(conn: Connection) -> dict:
         check_current(conn, mentions_of(conn, party)[:1])
         return {"party": party, **values}
@@ -92,23 +104,52 @@ def request_party_change(warehouse: Warehouse, kind: str, party: str, user: str,
 
 
 def request_create(warehouse: Warehouse, fields: dict, user: str, reason: str) -> int:
-    return _submit(warehouse, "CREATE", user, reason, lambda conn: fields)
+    """创建: `fields` as check_party takes them (birth_date YYYY-MM-DD); only an
+    admissible customer (准入) may be asked for."""
+    party = check_party(**fields)
+    if not party.admissible:
+        raise InvalidValue("id_no", "NOT_ADMISSIBLE")
+    return _submit(warehouse, "CREATE", user, reason, lambda conn: party.payload())
 
 
 def request_enhance(warehouse: Warehouse, path: Path, user: str, reason: str) -> int:
-    """A steward-approved file of confirmed contact details: CSV with party_id,
-    attribute, value and optionally confirmed_on (YYYYMMDD)."""
+    """批量增强 from a CSV file with party_id, attribute, value and optionally
+    confirmed_on (YYYYMMDD)."""
     with path.open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
+    return request_enhance_rows(warehouse, path.name, rows, user, reason)
+
+
+def request_enhance_rows(warehouse: Warehouse, file_name: str, rows: list[dict[str, str]],
+                         user: str, reason: str) -> int:
+    """A steward-approved file of confirmed contact details, every row checked now
+    (numbered as in the CSV file, after its header); messages name the file by its
+    name only."""
+    checked = []
     for number, row in enumerate(rows, start=2):
+        where = f"{file_name}: row {number}"
         missing = [c for c in ("party_id", "attribute", "value") if not row.get(c)]
         if missing:
-            raise StewardshipError(f"{path}: row {number}: field {missing[0]} is empty")
-        if row["attribute"] not in effects.OVERRIDABLE:
-            raise StewardshipError(f"{path}: row {number}: field attribute: "
-                                   f"{row['attribute']!r} cannot be set")
-    return _submit(warehouse, "ENHANCE", user, reason,
-                   lambda conn: {"file": path.name, "rows": rows})
+            raise StewardshipError(f"{where}: field {missing[0]} is empty")
+        try:
+            checked.append({
+                "party_id": row["party_id"], "attribute": row["attribute"],
+                "value": check_attribute(row["attribute"], row["value"], row["party_id"][:1],
+                                         effects.OVERRIDABLE),
+                "confirmed_on": row.get("confirmed_on") and check_date(
+                    row["confirmed_on"], "%Y%m%d", "confirmed_on").strftime("%Y%m%d")})
+        except InvalidValue as problem:
+            raise InvalidValue(problem.field, problem.problem, problem.detail, where) from None
+
+    def build(conn: Connection) -> dict:
+        for number, row in enumerate(checked, start=2):
+            try:
+                mentions_of(conn, row["party_id"])
+            except StewardshipError as problem:
+                raise StewardshipError(f"{file_name}: row {number}: field party_id: "
+                                       f"{problem}") from None
+        return {"file": file_name, "rows": checked}
+    return _submit(warehouse, "ENHANCE", user, reason, build)
 
 
 def approve(warehouse: Warehouse, request_id: int, user: str, note: str | None = None,

@@ -16,10 +16,10 @@ from datetime import date
 import duckdb
 import pytest
 
-from ecif.identifiers import rid_check_char
+from ecif.identifiers import PartyInput, rid_check_char
 from ecif.service import live_mentions as live_module
 from ecif.service.connections import ServiceConnections
-from ecif.service.identify import Attributes, identify
+from ecif.service.identify import identify
 from ecif.service.live_mentions import LiveMentionsCache
 from ecif.service.mention_shape import compiled_shape, shape, shape_in_duckdb, shaped_select
 from ecif.service.model_score import pair_model
@@ -220,7 +220,7 @@ def test_concurrent_new_parties_get_distinct_ids_from_the_nightly_counter(privat
 
         def new_person(i: int) -> str:
             first17 = f"11010519700101{i:03d}"
-            attrs = Attributes("P", f"甄{'一二三四五六七八九十'[i % 10]}{i}", "RID",
+            attrs = PartyInput("P", f"甄{'一二三四五六七八九十'[i % 10]}{i}", "RID",
                                first17 + rid_check_char(first17), f"1990000{i:04d}")
             with connections.connect() as conn:
                 found = identify(conn, attrs, cache.current(conn), numbers)

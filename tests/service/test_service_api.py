@@ -72,12 +72,14 @@ def test_identify_strong_rule_model_and_new_id(client, parties, service_warehous
     reserved = fetch(service_warehouse, "select party_id from matching.party_mention "
                                         "where run_id = 'identify'")
     assert reserved == [(new["party_id"],)]
-    # a check character that fits a date that does not exist (13th month): invalid, not a 500
+    # a check character that fits a date that does not exist (13th month): refused as
+    # staging would flag it, not a 500 (tests/service/test_input_validation.py: the rest)
     body = "11010519491331002"
     impossible = client.post("/v1/identify", headers=system, json={
         "party_type": "P", "name": "甄不存", "id_type": "RID",
         "id_no": body + rid_check_char(body)})
-    assert impossible.status_code == 200 and impossible.json()["outcome"] != "MATCHED"
+    assert impossible.status_code == 422
+    assert impossible.json()["detail"][0]["loc"] == ["body", "id_no"]
 
 
 def test_lookups_mask_by_role_and_audit_unmasked_reads(client, parties, service_warehouse):
@@ -206,7 +208,7 @@ def test_next_nightly_run_keeps_the_identified_new_id(client, service_warehouse)
     kept = [row for mention_id, _ in reserved for row in fetch(
         service_warehouse, "select mention_id, party_id from matching.party_mention "
                            "where mention_id = ?", [mention_id])]
-    assert len(reserved) == 2 and kept == reserved     # the new person, the impossible ID
+    assert len(reserved) == 1 and kept == reserved     # the new person
 
 
 def test_a_removed_user_is_refused_once_its_role_is_read_again(client, service_warehouse,

@@ -28,9 +28,11 @@ candidates as (
         id_birth_date is null or birth_date = id_birth_date
     from mentions where birth_date is not null
     union all
+    -- a golden mobile is a valid one or none: a malformed value (from any source, a
+    -- steward's or identification's included) stays in quality.dq_exception
     select party_id, mention_id, source_system, source_entity, source_key, _business_date,
         'mobile', mobile, coalesce(mobile_informative, false)
-    from mentions where mobile is not null
+    from mentions where mobile_valid
     union all
     select party_id, mention_id, source_system, source_entity, source_key, _business_date,
         'phone', phone, phone_problem is null

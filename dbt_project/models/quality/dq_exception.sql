@@ -106,6 +106,15 @@ mention_values as (
         source_role || '.email', 'EMAIL_' || email_problem, 'WARNING', email,
         _batch_id, _row_number
     from mentions where email_problem is not null
+    union all
+    -- a name no one carries (control characters, `>`, a page of text): the value is
+    -- personal data and not shown
+    select 'int_party_mention', source_system, source_entity, source_key,
+        source_role || '.name', 'NAME_' || name_problem, 'WARNING',
+        cast(null as {{ dbt.type_string() }}), _batch_id, _row_number
+    from (select mentions.*, {{ name_problem('name', 'party_type') }} as name_problem
+          from mentions) as named
+    where name_problem is not null
 )
 
 select * from row_dispositions
