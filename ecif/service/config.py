@@ -1,5 +1,6 @@
 """What one running service needs: the warehouse it owns, the reader login it reads
-customer data through on PostgreSQL, and the secret its tokens are signed with."""
+customer data through on PostgreSQL, the secret its tokens are signed with, when
+failed logins lock an account, and whether its cookies are sent over TLS only."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import urlparse, urlunparse
 
+from ecif.service.accounts import LoginPolicy
 from ecif.service.row_security import READER_ROLE
 from ecif.warehouse import Warehouse
 
 SECRET_ENV = "ECIF_SERVICE_SECRET"
 READER_URL_ENV = "ECIF_SERVICE_READER_URL"
+SECURE_COOKIE_ENV = "ECIF_SERVICE_SECURE_COOKIE"
 
 
 @dataclass(frozen=True)
@@ -23,13 +26,19 @@ class ServiceConfig:
     reader: Warehouse | None
     # approvals re-run the pipeline steps they need, after the response is sent
     rebuild_after_approval: bool = True
+    login_policy: LoginPolicy = LoginPolicy()
+    # the steward pages' cookie is Secure when the request came over https, or always
+    # with this set (behind a proxy that ends TLS and forwards plain http)
+    secure_cookie: bool = False
 
 
 def from_environment(warehouse: Warehouse) -> ServiceConfig:
     """Without ECIF_SERVICE_SECRET a random secret is drawn: tokens then die with the
     process, which is safe but logs everyone out on restart."""
     secret = os.environ.get(SECRET_ENV) or secrets.token_urlsafe(32)
-    return ServiceConfig(warehouse, secret, reader_of(warehouse))
+    return ServiceConfig(warehouse, secret, reader_of(warehouse),
+                         login_policy=LoginPolicy.from_environment(),
+                         secure_cookie=os.environ.get(SECURE_COOKIE_ENV, "") == "1")
 
 
 def reader_of(warehouse: Warehouse) -> Warehouse | None:

@@ -55,14 +55,17 @@ DDL = (
         request_id bigint not null,
         mention_id text not null,
         party_id text not null)""",
-    # append-only; values masked
+    # append-only; values masked; subject_user: whom a user-lifecycle action concerns
     """create table if not exists stewardship.audit_log (
         logged_at timestamp not null,
         actor text not null,
         action text not null,
         request_id bigint,
         party_id text,
-        detail text)""",
+        detail text,
+        subject_user text)""",
+    # warehouses made before the user lifecycle
+    "alter table stewardship.audit_log add column if not exists subject_user text",
 )
 
 
