@@ -47,7 +47,7 @@ def write_constraints(conn: Connection, pairs: list[tuple[str, str, str]], user:
                      [a, b, kind, user, stamp, f"request:{request_id}"])
 
 
-def apply(conn: Connection, request: Request, user: str, effective_date: str) -> None:
+def apply(conn: Connection, request: Request, user: str, effective_date: str | None) -> None:
     """Write the effect of an approved request (inside the caller's transaction)."""
     p = request.payload
     kind = request.kind

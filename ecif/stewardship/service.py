@@ -152,7 +152,9 @@ def approve(warehouse: Warehouse, request_id: int, user: str, note: str | None =
     with _session(warehouse, user, "DECISION") as conn:
         request = requests.get(conn, request_id)
         requests.check_decider(conn, request, user, at)
-        as_of = conn.scalar("select max(_business_date) from intermediate.int_party_mention")
+        # a user's role change does not touch customer data (nor need a pipeline run)
+        as_of = conn.scalar("select max(_business_date) from intermediate.int_party_mention") \
+            if effects.REBUILD[request.kind] else None
         requests.close(conn, request_id, "APPROVED", user, note)
         log(conn, user, "APPROVED", request_id=request_id, detail=note or "")
         effects.apply(conn, request, user, as_of)
