@@ -383,26 +383,26 @@ def steward_user_role(name: str, role: Annotated[str, typer.Option()], reason: R
     _requested(service.request_role(target, name, role, owner_code, user, reason))
 
 
+def _set_disabled(name: str, disabled: bool, warehouse: str | None) -> None:
+    from ecif.stewardship import service
+
+    target, user = _acting(warehouse)
+    service.user_disable(target, name, disabled, user)
+    console.print(f"{name} is {'disabled' if disabled else 'enabled'}", highlight=False)
+
+
 @steward_app.command("user-disable")
 @one_line_errors
 def steward_user_disable(name: str, warehouse: WarehouseOption = None) -> None:
     """Disable a user (admin): login and every token refused, until re-enabled."""
-    from ecif.stewardship import service
-
-    target, user = _acting(warehouse)
-    service.user_disable(target, name, True, user)
-    console.print(f"{name} is disabled", highlight=False)
+    _set_disabled(name, True, warehouse)
 
 
 @steward_app.command("user-enable")
 @one_line_errors
 def steward_user_enable(name: str, warehouse: WarehouseOption = None) -> None:
     """Enable a disabled user again (admin)."""
-    from ecif.stewardship import service
-
-    target, user = _acting(warehouse)
-    service.user_disable(target, name, False, user)
-    console.print(f"{name} is enabled", highlight=False)
+    _set_disabled(name, False, warehouse)
 
 
 @steward_app.command("user-delete")

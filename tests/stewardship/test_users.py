@@ -6,7 +6,9 @@ delete and list."""
 from datetime import timedelta
 
 import pytest
+from typer.testing import CliRunner
 
+from ecif.cli import app
 from ecif.service import accounts, passwords, tokens
 from ecif.service.accounts import LoginPolicy
 from ecif.service.passwords import WeakPassword
@@ -174,3 +176,35 @@ def test_disable_enable_delete_and_list(users):
     assert "mkt" not in {row[0] for row in service.user_list(users, "root")}
     assert [a for a in ("USER_DISABLE", "USER_ENABLE", "USER_DELETE")
             if audit(users, a)] == ["USER_DISABLE", "USER_ENABLE", "USER_DELETE"]
+
+
+def test_the_cli_bootstraps_logs_in_and_a_reset_ends_the_session(warehouse, tmp_path):
+    """Two OS users, each with their own token file: root (admin) and stew."""
+    runner = CliRunner()
+
+    def as_(who, *args, password=PASSWORD):
+        return runner.invoke(app, [*args, "--warehouse", warehouse.url], input=password + "\n",
+                             env={"ECIF_TOKEN_FILE": str(tmp_path / who / "tokens.json")})
+
+    assert as_("root", "steward", "user-add", "root", "--role", "admin",
+               "--password-stdin").exit_code == 0               # the first: no login
+    refused = as_("root", "steward", "user-add", "stew", "--role", "steward", "--password-stdin")
+    assert refused.exit_code == 1 and "run `ecif login` first" in refused.output
+    assert as_("root", "login", "--user", "root", "--password-stdin").exit_code == 0
+    assert as_("root", "steward", "user-add", "stew", "--role", "steward",
+               "--password-stdin").exit_code == 0
+    assert as_("stew", "login", "--user", "stew", "--password-stdin").exit_code == 0
+    assert as_("stew", "steward", "tasks").exit_code == 0
+    assert as_("root", "steward", "password", "stew", "--password-stdin",
+               password=OTHER).exit_code == 0
+    ended = as_("stew", "steward", "tasks")
+    assert ended.exit_code == 1 and "run `ecif login` first" in ended.output
+    assert as_("root", "steward", "user-disable", "stew").exit_code == 0
+    assert as_("stew", "login", "--user", "stew", "--password-stdin",
+               password=OTHER).exit_code == 1
+    assert as_("root", "steward", "user-enable", "stew").exit_code == 0
+    assert as_("stew", "login", "--user", "stew", "--password-stdin",
+               password=OTHER).exit_code == 0
+    asked = as_("root", "steward", "user-role", "stew", "--role", "analyst", "--reason", "moves")
+    assert asked.exit_code == 0 and "pending approval" in asked.output
+    assert "stew" in as_("root", "steward", "user-list").output
