@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from ecif.service.passwords import dummy_hash, hash_password, verify_password
 from ecif.service.tokens import LIFETIME, Claims
 from ecif.stewardship.audit import log, now
+from ecif.stewardship.tables import add_missing_columns
 from ecif.stewardship.tables import ensure_tables as ensure_stewardship_tables
 from ecif.warehouse import Connection
 
@@ -24,16 +25,14 @@ SCOPED_ROLES = ("agent", "telesales")
 MAX_FAILURES_ENV = "ECIF_LOGIN_MAX_FAILURES"
 LOCK_MINUTES_ENV = "ECIF_LOGIN_LOCK_MINUTES"
 
+# added after the first release: warehouses made before get them (add_missing_columns)
+ACCOUNT_STATE = {"disabled": "boolean default false", "token_generation": "integer default 0",
+                 "failed_logins": "integer default 0", "locked_until": "timestamp"}
 DDL = (
     """create table if not exists security.account (
         user_name text primary key,
         password_hash text not null,
         owner_code text)""",
-    # warehouses made before lockout, disabling and revocation
-    "alter table security.account add column if not exists disabled boolean default false",
-    "alter table security.account add column if not exists token_generation integer default 0",
-    "alter table security.account add column if not exists failed_logins integer default 0",
-    "alter table security.account add column if not exists locked_until timestamp",
     # tokens revoked one by one (logout), kept until they would have expired anyway
     """create table if not exists security.revoked_token (
         jti text primary key,
@@ -85,6 +84,7 @@ def ensure_tables(conn: Connection) -> None:
     conn.execute("create schema if not exists security")
     for statement in DDL:
         conn.execute(statement)
+    add_missing_columns(conn, "security", "account", ACCOUNT_STATE)
 
 
 def add_account(conn: Connection, user_name: str, password: str,

@@ -64,8 +64,6 @@ DDL = (
         party_id text,
         detail text,
         subject_user text)""",
-    # warehouses made before the user lifecycle
-    "alter table stewardship.audit_log add column if not exists subject_user text",
 )
 
 
@@ -73,4 +71,15 @@ def ensure_tables(conn: Connection) -> None:
     conn.execute("create schema if not exists stewardship")
     for statement in DDL:
         conn.execute(statement)
+    add_missing_columns(conn, "stewardship", "audit_log", {"subject_user": "text"})
     ensure_link_constraints(conn)
+
+
+def add_missing_columns(conn: Connection, schema: str, table: str,
+                        columns: dict[str, str]) -> None:
+    """Columns added since a warehouse was made; only when missing (an ALTER locks the
+    table even when it changes nothing, and this runs while the service reads)."""
+    present = set(conn.columns(schema, table))
+    for column, definition in columns.items():
+        if column not in present:
+            conn.execute(f"alter table {schema}.{table} add column {column} {definition}")
