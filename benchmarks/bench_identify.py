@@ -126,18 +126,21 @@ def _new_person(rnd: random.Random) -> dict[str, Any]:
 
 
 def add_system_user(warehouse) -> None:
-    from ecif.service.accounts import set_password
     from ecif.stewardship import service
 
     with warehouse.connect() as conn:
         admin = conn.scalar("select min(user_name) from stewardship.app_user where role = 'admin'"
                             ) if conn.table_exists("stewardship", "app_user") else None
+        known = conn.scalar("select count(*) from stewardship.app_user where user_name = ?",
+                            [USER]) if admin else 0
     if admin is None:
         admin = "bench.admin"
-        service.user_add(warehouse, admin, "admin", admin)   # the first user bootstraps
-    service.user_add(warehouse, USER, "system", admin)
-    with warehouse.connect() as conn:
-        set_password(conn, USER, PASSWORD)
+        # the first user bootstraps; nobody logs in as it
+        service.user_add(warehouse, admin, "admin", secrets.token_urlsafe(24), None)
+    if known:
+        service.user_password(warehouse, USER, PASSWORD, admin)
+    else:
+        service.user_add(warehouse, USER, "system", PASSWORD, admin)
 
 
 def start_service(warehouse_url: str, port: int, log: Path) -> tuple[subprocess.Popen, float]:

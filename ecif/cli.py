@@ -140,17 +140,25 @@ def demo(
 export_app = typer.Typer(no_args_is_help=True, help="Marketing lists as CSV or XLSX.")
 app.add_typer(export_app, name="export")
 UnmaskedOption = Annotated[bool, typer.Option(
-    "--unmasked", help="show mobiles and ID numbers in full (needs --role that may see them)")]
-RoleOption = Annotated[str | None, typer.Option(
-    "--role", envvar="ECIF_ROLE", help="your role (reference_data/seeds/role_permission.csv)")]
+    "--unmasked", help="show mobiles and ID numbers in full (needs `ecif login` as a user "
+                       "whose role may see them)")]
 
 
-def _export(name: str, out: Path, warehouse: str | None, unmasked: bool, role: str | None,
+def _identity(target: wh.Warehouse, unmasked: bool) -> Any:
+    """Who asks: the logged-in user, required for unmasked output (its role decides)."""
+    from ecif.cli_session import current_user, user_if_logged_in
+
+    return current_user(target) if unmasked else user_if_logged_in(target)
+
+
+def _export(name: str, out: Path, warehouse: str | None, unmasked: bool,
             within_days: int | None = None) -> None:
+    """An agent or telesales seat logged in gets only its own customers."""
     from ecif.exports import export_list
 
-    rows = export_list(wh.resolve(warehouse), name, out, within_days=within_days,
-                       unmasked=unmasked, role=role)
+    target = wh.resolve(warehouse)
+    rows = export_list(target, name, out, within_days=within_days, unmasked=unmasked,
+                       user=_identity(target, unmasked))
     console.print(f"wrote {rows:,} rows to {out}"
                   + ("" if unmasked else " (mobiles and ID numbers masked)"), highlight=False)
 
@@ -162,10 +170,9 @@ def export_renewal_targets(
     within_days: Annotated[int, typer.Option(min=0, help="policies expiring within N days")] = 60,
     warehouse: WarehouseOption = None,
     unmasked: UnmaskedOption = False,
-    role: RoleOption = None,
 ) -> None:
     """续保名单: in-force policies due for renewal, holder reachable."""
-    _export("renewal-targets", out, warehouse, unmasked, role, within_days)
+    _export("renewal-targets", out, warehouse, unmasked, within_days)
 
 
 @export_app.command("telesales-prospects")
@@ -174,10 +181,9 @@ def export_telesales_prospects(
     out: Annotated[Path, typer.Option(help="FILE.csv or FILE.xlsx")],
     warehouse: WarehouseOption = None,
     unmasked: UnmaskedOption = False,
-    role: RoleOption = None,
 ) -> None:
     """电销名单: consented leads and cross-sell candidates."""
-    _export("telesales-prospects", out, warehouse, unmasked, role)
+    _export("telesales-prospects", out, warehouse, unmasked)
 
 
 @app.command()
@@ -188,25 +194,31 @@ def lookup(
     party_id: Annotated[str | None, typer.Option(help="a golden customer's party id")] = None,
     warehouse: WarehouseOption = None,
     unmasked: UnmaskedOption = False,
-    role: RoleOption = None,
 ) -> None:
-    """Who is calling? The customer-360 view of whoever the key resolves to."""
+    """Who is calling? The customer-360 view of whoever the key resolves to (an agent or
+    telesales seat logged in finds only its own customers)."""
     from ecif.audit import record_personal_data_access
     from ecif.lookup import customer_view, find_parties
     from ecif.lookup_display import render_view
     from ecif.masking import check_unmasked
+    from ecif.service.scoping import visible
 
     if sum(v is not None for v in (phone, id_no, party_id)) != 1:
         raise UsageError("give exactly one of --phone, --id-no, --party-id")
+    target = wh.resolve(warehouse)
+    user = _identity(target, unmasked)
     if unmasked:
-        check_unmasked(role)
-    with wh.resolve(warehouse).connect() as conn:
+        check_unmasked(user.role)
+    with target.connect() as conn:
         parties = find_parties(conn, phone=phone, id_no=id_no, party_id=party_id)
+        if user is not None:
+            parties = visible(conn, user, parties)
         if not parties:
             raise UsageError("no customer found for that " + (
                 "phone number" if phone else "ID number" if id_no else "party id"))
         if unmasked:
-            record_personal_data_access(conn, role, "lookup", ",".join(parties), len(parties))
+            record_personal_data_access(conn, user.role, "lookup",
+                                        f"{user.name}: {','.join(parties)}", len(parties))
         for party in parties:
             render_view(console, customer_view(conn, party), unmasked=unmasked)
 
@@ -264,7 +276,8 @@ steward_app = typer.Typer(no_args_is_help=True, help=(
     "Stewardship (闭环管理): requests take effect only when another user with the "
     "approver role approves them."))
 app.add_typer(steward_app, name="steward")
-UserOption = Annotated[str, typer.Option("--user", envvar="ECIF_USER", help="who you are")]
+PasswordStdinOption = Annotated[bool, typer.Option(
+    "--password-stdin", help="read the password from the first line of stdin (scripts)")]
 ReasonOption = Annotated[str, typer.Option("--reason", help="why (kept in the audit trail)")]
 
 
@@ -272,109 +285,251 @@ def _requested(request_id: int) -> None:
     console.print(f"request {request_id} is pending approval", highlight=False)
 
 
+def _acting(warehouse: str | None) -> tuple[wh.Warehouse, str]:
+    """The warehouse and the logged-in user acting on it (`ecif login`)."""
+    from ecif.cli_session import current_user
+
+    target = wh.resolve(warehouse)
+    return target, current_user(target).name
+
+
+@app.command()
+@one_line_errors
+def login(user: Annotated[str, typer.Option("--user", envvar="ECIF_USER", prompt=True,
+                                            help="your user name")],
+          password_stdin: PasswordStdinOption = False,
+          warehouse: WarehouseOption = None) -> None:
+    """Prove who you are (password, or ECIF_PASSWORD / --password-stdin for scripts); the
+    token is kept in ~/.config/ecif/tokens.json (ECIF_TOKEN_FILE), readable by you only."""
+    from ecif.cli_session import login as log_in
+    from ecif.cli_session import read_password
+
+    found = log_in(wh.resolve(warehouse), user, read_password(password_stdin))
+    console.print(f"logged in as {found.name} ({found.role})", highlight=False)
+
+
+@app.command()
+@one_line_errors
+def logout(warehouse: WarehouseOption = None) -> None:
+    """End the session: the token is revoked, not only forgotten."""
+    from ecif.cli_session import logout as log_out
+
+    ended = log_out(wh.resolve(warehouse))
+    console.print("logged out" if ended else "was not logged in", highlight=False)
+
+
+def _user_command(value_error_as_usage: Callable[..., Any]) -> Callable[..., Any]:
+    """A user-lifecycle command: a bad role, owner code or password is a usage error."""
+    @wraps(value_error_as_usage)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ecif.stewardship.users import StewardshipError
+
+        try:
+            return value_error_as_usage(*args, **kwargs)
+        except StewardshipError:
+            raise
+        except ValueError as problem:
+            raise UsageError(str(problem)) from None
+    return wrapper
+
+
+OwnerCodeOption = Annotated[str | None, typer.Option(
+    help="the agent code or telesales seat whose customers the user sees")]
+
+
 @steward_app.command("user-add")
 @one_line_errors
-def steward_user_add(name: str, role: Annotated[str, typer.Option()], user: UserOption,
+@_user_command
+def steward_user_add(name: str, role: Annotated[str, typer.Option()],
+                     owner_code: OwnerCodeOption = None,
+                     password_stdin: PasswordStdinOption = False,
                      warehouse: WarehouseOption = None) -> None:
-    """Give a user a role (admin, steward, approver, agent, telesales, analyst, system)."""
+    """Add a user with a role (those of role_permission.csv) and a password (asked twice).
+    An admin does it; the very first user, an admin, is added without a login."""
+    from ecif.cli_session import no_users_yet, read_password
     from ecif.stewardship import service
 
-    service.user_add(wh.resolve(warehouse), name, role, user)
+    target = wh.resolve(warehouse)
+    actor = None if no_users_yet(target) else _acting(warehouse)[1]
+    password = read_password(password_stdin, f"password for {name}", confirm=True)
+    service.user_add(target, name, role, password, actor, owner_code)
     console.print(f"{name} is {role}", highlight=False)
+
+
+@steward_app.command("password")
+@one_line_errors
+@_user_command
+def steward_password(name: str, password_stdin: PasswordStdinOption = False,
+                     warehouse: WarehouseOption = None) -> None:
+    """Set a user's password: your own, or (admin) anyone's. Ends all of the user's sessions."""
+    from ecif.cli_session import read_password
+    from ecif.stewardship import service
+
+    target, user = _acting(warehouse)
+    password = read_password(password_stdin, f"new password for {name}", confirm=True)
+    service.user_password(target, name, password, user)
+    console.print(f"password of {name} set; their sessions ended", highlight=False)
+
+
+@steward_app.command("user-role")
+@one_line_errors
+@_user_command
+def steward_user_role(name: str, role: Annotated[str, typer.Option()], reason: ReasonOption,
+                      owner_code: OwnerCodeOption = None,
+                      warehouse: WarehouseOption = None) -> None:
+    """Ask (admin) to change a user's role; another admin or approver approves it."""
+    from ecif.stewardship import service
+
+    target, user = _acting(warehouse)
+    _requested(service.request_role(target, name, role, owner_code, user, reason))
+
+
+def _set_disabled(name: str, disabled: bool, warehouse: str | None) -> None:
+    from ecif.stewardship import service
+
+    target, user = _acting(warehouse)
+    service.user_disable(target, name, disabled, user)
+    console.print(f"{name} is {'disabled' if disabled else 'enabled'}", highlight=False)
+
+
+@steward_app.command("user-disable")
+@one_line_errors
+def steward_user_disable(name: str, warehouse: WarehouseOption = None) -> None:
+    """Disable a user (admin): login and every token refused, until re-enabled."""
+    _set_disabled(name, True, warehouse)
+
+
+@steward_app.command("user-enable")
+@one_line_errors
+def steward_user_enable(name: str, warehouse: WarehouseOption = None) -> None:
+    """Enable a disabled user again (admin)."""
+    _set_disabled(name, False, warehouse)
+
+
+@steward_app.command("user-delete")
+@one_line_errors
+def steward_user_delete(name: str, warehouse: WarehouseOption = None) -> None:
+    """Delete a user with no pending requests (admin); the audit trail keeps its name."""
+    from ecif.stewardship import service
+
+    target, user = _acting(warehouse)
+    service.user_delete(target, name, user)
+    console.print(f"{name} is deleted", highlight=False)
+
+
+@steward_app.command("user-list")
+@one_line_errors
+def steward_user_list(warehouse: WarehouseOption = None) -> None:
+    """Every user with role, owner code and state (admin)."""
+    from ecif.stewardship import service
+
+    target, user = _acting(warehouse)
+    for name, role, owner, disabled, locked_until, created in service.user_list(target, user):
+        state = "disabled" if disabled else f"locked until {locked_until:%H:%M}" \
+            if locked_until else "enabled"
+        console.print(f"{name:<16} {role:<10} {owner or '-':<12} {state:<22} "
+                      f"since {created:%Y-%m-%d}", highlight=False)
 
 
 @steward_app.command("merge")
 @one_line_errors
-def steward_merge(parties: list[str], user: UserOption, reason: ReasonOption,
+def steward_merge(parties: list[str], reason: ReasonOption,
                   warehouse: WarehouseOption = None) -> None:
     """人工强制归并: ask to merge two or more parties (e.g. a suspect group)."""
     from ecif.stewardship import service
 
-    _requested(service.request_merge(wh.resolve(warehouse), parties, user, reason))
+    target, user = _acting(warehouse)
+    _requested(service.request_merge(target, parties, user, reason))
 
 
 @steward_app.command("split")
 @one_line_errors
 def steward_split(party: str, mentions: Annotated[list[str], typer.Option(
                       "--mention", help="a mention id to take out (repeat)")],
-                  user: UserOption, reason: ReasonOption,
+                  reason: ReasonOption,
                   warehouse: WarehouseOption = None) -> None:
     """人工强制拆分: ask to take the chosen mentions out of a party into a party of their own."""
     from ecif.stewardship import service
 
-    _requested(service.request_split(wh.resolve(warehouse), party, mentions, user, reason))
+    target, user = _acting(warehouse)
+    _requested(service.request_split(target, party, mentions, user, reason))
 
 
 @steward_app.command("reject-suspect")
 @one_line_errors
-def steward_reject_suspect(parties: list[str], user: UserOption, reason: ReasonOption,
+def steward_reject_suspect(parties: list[str], reason: ReasonOption,
                            warehouse: WarehouseOption = None) -> None:
     """Ask to record that suspected parties are different (never suggested again)."""
     from ecif.stewardship import service
 
-    _requested(service.request_reject_suspect(wh.resolve(warehouse), parties, user, reason))
+    target, user = _acting(warehouse)
+    _requested(service.request_reject_suspect(target, parties, user, reason))
 
 
 @steward_app.command("revoke")
 @one_line_errors
-def steward_revoke(request_id: int, user: UserOption, reason: ReasonOption,
+def steward_revoke(request_id: int, reason: ReasonOption,
                    warehouse: WarehouseOption = None) -> None:
     """Ask to stop enforcing an approved merge, split or rejection (automatic result)."""
     from ecif.stewardship import service
 
-    _requested(service.request_on_decision(wh.resolve(warehouse), "REVOKE", request_id,
+    target, user = _acting(warehouse)
+    _requested(service.request_on_decision(target, "REVOKE", request_id,
                                            user, reason))
 
 
 @steward_app.command("rollback")
 @one_line_errors
-def steward_rollback(request_id: int, user: UserOption, reason: ReasonOption,
+def steward_rollback(request_id: int, reason: ReasonOption,
                      warehouse: WarehouseOption = None) -> None:
     """Ask to undo a decision and the later ones built on it, restoring earlier parties."""
     from ecif.stewardship import service
 
-    _requested(service.request_on_decision(wh.resolve(warehouse), "ROLLBACK", request_id,
+    target, user = _acting(warehouse)
+    _requested(service.request_on_decision(target, "ROLLBACK", request_id,
                                            user, reason))
 
 
 @steward_app.command("modify")
 @one_line_errors
 def steward_modify(party: str, attribute: Annotated[str, typer.Option()],
-                   value: Annotated[str, typer.Option()], user: UserOption,
-                   reason: ReasonOption, warehouse: WarehouseOption = None) -> None:
+                   value: Annotated[str, typer.Option()], reason: ReasonOption,
+                   warehouse: WarehouseOption = None) -> None:
     """修改: ask to set a golden attribute (wins until a source sends a newer value)."""
     from ecif.stewardship import service
 
-    _requested(service.request_party_change(wh.resolve(warehouse), "MODIFY", party, user,
+    target, user = _acting(warehouse)
+    _requested(service.request_party_change(target, "MODIFY", party, user,
                                             reason, attribute=attribute, value=value))
 
 
 @steward_app.command("deactivate")
 @one_line_errors
-def steward_deactivate(party: str, user: UserOption, reason: ReasonOption,
+def steward_deactivate(party: str, reason: ReasonOption,
                        warehouse: WarehouseOption = None) -> None:
     """停用: ask to deactivate a customer (kept, excluded from marketing lists)."""
     from ecif.stewardship import service
 
-    _requested(service.request_party_change(wh.resolve(warehouse), "DEACTIVATE", party,
+    target, user = _acting(warehouse)
+    _requested(service.request_party_change(target, "DEACTIVATE", party,
                                             user, reason))
 
 
 @steward_app.command("erase")
 @one_line_errors
-def steward_erase(party: str, user: UserOption, reason: ReasonOption,
+def steward_erase(party: str, reason: ReasonOption,
                   warehouse: WarehouseOption = None) -> None:
     """Ask to erase a person's data physically (only a non-personal audit row stays)."""
     from ecif.stewardship import service
 
-    _requested(service.request_party_change(wh.resolve(warehouse), "ERASE", party, user,
+    target, user = _acting(warehouse)
+    _requested(service.request_party_change(target, "ERASE", party, user,
                                             reason))
 
 
 @steward_app.command("create")
 @one_line_errors
-def steward_create(name: Annotated[str, typer.Option()], user: UserOption,
-                   reason: ReasonOption,
+def steward_create(name: Annotated[str, typer.Option()], reason: ReasonOption,
                    party_type: Annotated[str, typer.Option()] = "P",
                    id_type: Annotated[str | None, typer.Option()] = None,
                    id_no: Annotated[str | None, typer.Option()] = None,
@@ -383,53 +538,56 @@ def steward_create(name: Annotated[str, typer.Option()], user: UserOption,
     """创建: ask to create a customer by hand."""
     from ecif.stewardship import service
 
+    target, user = _acting(warehouse)
     fields = {"party_type": party_type, "name": name, "id_type": id_type, "id_no": id_no,
               "mobile": mobile}
-    _requested(service.request_create(wh.resolve(warehouse), fields, user, reason))
+    _requested(service.request_create(target, fields, user, reason))
 
 
 @steward_app.command("enhance")
 @one_line_errors
-def steward_enhance(file: Path, user: UserOption, reason: ReasonOption,
+def steward_enhance(file: Path, reason: ReasonOption,
                     warehouse: WarehouseOption = None) -> None:
     """批量增强: ask to apply a file of confirmed contacts (party_id,attribute,value)."""
     from ecif.stewardship import service
 
-    _requested(service.request_enhance(wh.resolve(warehouse), file, user, reason))
+    target, user = _acting(warehouse)
+    _requested(service.request_enhance(target, file, user, reason))
 
 
 @steward_app.command("approve")
 @one_line_errors
-def steward_approve(request_id: int, user: UserOption,
-                    note: Annotated[str | None, typer.Option()] = None,
+def steward_approve(request_id: int, note: Annotated[str | None, typer.Option()] = None,
                     warehouse: WarehouseOption = None) -> None:
     """审批: approve a request and apply it (re-runs the pipeline steps it needs)."""
     from ecif.stewardship import service
 
-    step = service.approve(wh.resolve(warehouse), request_id, user, note)
-    console.print(f"request {request_id} approved and applied (rebuilt from {step})",
-                  highlight=False)
+    target, user = _acting(warehouse)
+    step = service.approve(target, request_id, user, note)
+    console.print(f"request {request_id} approved and applied"
+                  + (f" (rebuilt from {step})" if step else ""), highlight=False)
 
 
 @steward_app.command("reject")
 @one_line_errors
-def steward_reject(request_id: int, user: UserOption,
-                   note: Annotated[str | None, typer.Option()] = None,
+def steward_reject(request_id: int, note: Annotated[str | None, typer.Option()] = None,
                    warehouse: WarehouseOption = None) -> None:
     """Reject a pending request."""
     from ecif.stewardship import service
 
-    service.reject(wh.resolve(warehouse), request_id, user, note)
+    target, user = _acting(warehouse)
+    service.reject(target, request_id, user, note)
     console.print(f"request {request_id} rejected", highlight=False)
 
 
 @steward_app.command("tasks")
 @one_line_errors
-def steward_tasks(user: UserOption, warehouse: WarehouseOption = None) -> None:
+def steward_tasks(warehouse: WarehouseOption = None) -> None:
     """The user's task pool: requests awaiting their decision, and their own pending ones."""
     from ecif.stewardship import service
 
-    for request_id, kind, by, at, reason in service.tasks(wh.resolve(warehouse), user):
+    target, user = _acting(warehouse)
+    for request_id, kind, by, at, reason in service.tasks(target, user):
         console.print(f"{request_id:>6}  {kind:<15} by {by:<12} {at:%Y-%m-%d %H:%M}  "
                       f"{reason or ''}", highlight=False)
 
@@ -440,7 +598,8 @@ def steward_history(party: str, warehouse: WarehouseOption = None) -> None:
     """归并历史: every merge, split, override and rollback of a party, with who and why."""
     from ecif.stewardship import service
 
-    for at, who, what, detail in service.history(wh.resolve(warehouse), party):
+    target, _ = _acting(warehouse)
+    for at, who, what, detail in service.history(target, party):
         console.print(f"{at or '':<26} {who:<12} {what:<22} {detail or ''}", highlight=False)
 
 
@@ -462,24 +621,6 @@ def serve(
 
     mask_access_log()
     uvicorn.run(create_app(from_environment(wh.resolve(warehouse))), host=host, port=port)
-
-
-@steward_app.command("password")
-@one_line_errors
-def steward_password(name: str, warehouse: WarehouseOption = None,
-                     owner_code: Annotated[str | None, typer.Option(
-                         help="the agent code or telesales seat whose customers it sees")] = None,
-                     ) -> None:
-    """Set a user's service password (asked twice, stored as a salted scrypt hash)."""
-    from ecif.service.accounts import set_password
-
-    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    with wh.resolve(warehouse).connect() as conn:
-        try:
-            set_password(conn, name, password, owner_code)
-        except ValueError as problem:
-            raise UsageError(str(problem)) from None
-    console.print(f"{name} may log in to the service", highlight=False)
 
 
 @app.command()

@@ -1,5 +1,6 @@
 """Marketing lists out of the warehouse: CSV or XLSX by the file's extension, with
-mobiles and ID numbers masked unless a role that may see them asks otherwise."""
+mobiles and ID numbers masked unless a user whose role may see them asks otherwise;
+an agent or telesales seat gets only the customers it owns."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pandas as pd
 
 from ecif.audit import record_personal_data_access
 from ecif.masking import check_unmasked, mask_id, mask_mobile
+from ecif.service.accounts import SCOPED_ROLES, User
+from ecif.service.scoping import owned_parties
 from ecif.warehouse import Warehouse
 
 
@@ -18,14 +21,16 @@ class MarketingList:
     table: str
     order_by: str
     masked: dict[str, object]  # column → masking function
+    party_column: str          # whose customer a row is (row scoping)
 
 
 LISTS = {
     "renewal-targets": MarketingList("marts.renewal_target", "expiry_date, policy_no",
-                                     {"mobile": mask_mobile, "id_no": mask_id}),
+                                     {"mobile": mask_mobile, "id_no": mask_id},
+                                     "holder_party_id"),
     "telesales-prospects": MarketingList("marts.telesales_prospect",
                                          "prospect_type, party_id, suggested_product_line",
-                                         {"mobile": mask_mobile}),
+                                         {"mobile": mask_mobile}, "party_id"),
 }
 WRITERS = {".csv", ".xlsx"}
 
@@ -35,15 +40,22 @@ class ExportError(ValueError):
 
 
 def export_list(warehouse: Warehouse, name: str, out: Path, *, within_days: int | None = None,
-                unmasked: bool = False, role: str | None = None) -> int:
-    """Write the list to `out`; returns the number of rows written."""
+                unmasked: bool = False, user: User | None = None) -> int:
+    """Write the list to `out`; returns the number of rows written. `user`: who asks
+    (logged in), needed for unmasked output."""
     if out.suffix.lower() not in WRITERS:
         raise ExportError(f"{out}: write .csv or .xlsx")
+    role = user.role if user else None
     if unmasked:
         check_unmasked(role)
     spec = LISTS[name]
-    where, params = ("where days_to_expiry <= ?", [within_days]) if within_days is not None \
-        else ("", [])
+    conditions, params = [], []
+    if within_days is not None:
+        conditions, params = ["days_to_expiry <= ?"], [within_days]
+    if user is not None and user.role in SCOPED_ROLES:
+        conditions.append(f"{spec.party_column} in ({owned_parties(user.role)})")
+        params.append(user.owner_code)
+    where = "where " + " and ".join(conditions) if conditions else ""
     with warehouse.connect() as conn:
         if not conn.table_exists(*spec.table.split(".")):
             raise ExportError(f"{spec.table} does not exist yet: run `ecif run` first")
@@ -51,7 +63,8 @@ def export_list(warehouse: Warehouse, name: str, out: Path, *, within_days: int 
                               params)
         frame = pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
         if unmasked:
-            record_personal_data_access(conn, role, f"export {name}", str(out), len(frame))
+            record_personal_data_access(conn, role, f"export {name}", f"{user.name}: {out}",
+                                        len(frame))
     if not unmasked:
         for column, mask in spec.masked.items():
             frame[column] = frame[column].map(mask, na_action="ignore")

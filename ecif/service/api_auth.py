@@ -1,17 +1,15 @@
-"""Tokens and accounts: POST /v1/token (OAuth2 password form), POST /v1/users (admin)."""
+"""Tokens: POST /v1/token (OAuth2 password form) and POST /v1/logout."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
+from pydantic import BaseModel
 
 from ecif.service import tokens
-from ecif.service.accounts import User, authenticate, set_password
-from ecif.service.dependencies import Config, require
-from ecif.stewardship import service
-from ecif.stewardship.users import ROLES
+from ecif.service.accounts import User, authenticate, generation_of, revoke
+from ecif.service.dependencies import Config, bearer_claims
 
 router = APIRouter(prefix="/v1", tags=["authentication"])
 
@@ -21,31 +19,37 @@ class Token(BaseModel):
     token_type: str = "bearer"
 
 
+def log_in(cfg: Config, username: str, password: str) -> tuple[User, str] | None:
+    """The user and a new token, or None (wrong password, unknown, disabled or locked)."""
+    with cfg.warehouse.connect() as conn:
+        user = authenticate(conn, username, password, cfg.login_policy)
+        if user is None:
+            return None
+        return user, tokens.issue(user.name, generation_of(conn, user.name), cfg.secret)
+
+
 @router.post("/token", response_model=Token)
 def token(username: Annotated[str, Form(min_length=1)], password: Annotated[str, Form()],
           cfg: Config) -> Token:
-    with cfg.warehouse.connect() as conn:
-        user = authenticate(conn, username, password)
-    if user is None:
-        raise HTTPException(401, "wrong user name or password",
+    """Five wrong passwords in a row (ECIF_LOGIN_MAX_FAILURES) lock the account for
+    15 minutes (ECIF_LOGIN_LOCK_MINUTES); the answer does not say which."""
+    issued = log_in(cfg, username, password)
+    if issued is None:
+        raise HTTPException(401, "wrong user name or password, or the account is disabled "
+                                 "or locked for a while",
                             headers={"WWW-Authenticate": "Bearer"})
-    return Token(access_token=tokens.issue(user.name, cfg.secret))
+    return Token(access_token=issued[1])
 
 
-class NewUser(BaseModel):
-    user_name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")]
-    role: Annotated[str, Field(json_schema_extra={"enum": list(ROLES)})]
-    password: Annotated[str, Field(min_length=8)]
-    owner_code: str | None = Field(None, description="agent code or telesales seat")
+@router.post("/logout", status_code=204)
+def logout(request: Request,
+           claims: Annotated[tokens.Claims, Depends(bearer_claims)]) -> Response:
+    """Revokes the token the request carries."""
+    end_session(request, claims)
+    return Response(status_code=204)
 
 
-@router.post("/users", status_code=201)
-def add_user(body: NewUser, cfg: Config,
-             admin: Annotated[User, Depends(require("admin"))]) -> dict[str, str]:
-    service.user_add(cfg.warehouse, body.user_name, body.role, admin.name)
-    with cfg.warehouse.connect() as conn:
-        try:
-            set_password(conn, body.user_name, body.password, body.owner_code)
-        except ValueError as problem:
-            raise HTTPException(422, str(problem)) from None
-    return {"user_name": body.user_name, "role": body.role}
+def end_session(request: Request, claims: tokens.Claims) -> None:
+    with request.app.state.connections.connect() as conn:
+        revoke(conn, claims)
+    request.app.state.recent_users.forget(claims.user_name)

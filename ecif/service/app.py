@@ -15,6 +15,7 @@ from ecif.service import (
     api_customers,
     api_identify,
     api_stewardship,
+    api_users,
     pages,
     row_security,
 )
@@ -24,6 +25,7 @@ from ecif.service.connections import ServiceConnections
 from ecif.service.live_mentions import LiveMentionsCache
 from ecif.service.party_numbers import PartyNumbers
 from ecif.service.request_limits import BodySizeLimit, RequestRate
+from ecif.service.security_headers import SecurityHeaders
 from ecif.stewardship.users import StewardshipError
 
 
@@ -53,8 +55,9 @@ def create_app(config: ServiceConfig) -> FastAPI:
             app.state.live_mentions.current(conn)   # now, not in the first identification
         except LookupError:
             pass                                    # no pipeline run yet: read when asked
-    for module in (api_auth, api_identify, api_customers, api_stewardship, pages):
+    for module in (api_auth, api_users, api_identify, api_customers, api_stewardship, pages):
         app.include_router(module.router)
+    app.add_middleware(SecurityHeaders)
     app.add_exception_handler(StewardshipError, _refused)
     app.add_exception_handler(InvalidValue, _invalid)
     app.add_exception_handler(pages.LoginRequired, pages.to_login)

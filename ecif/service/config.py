@@ -1,5 +1,6 @@
 """What one running service needs: the warehouse it owns, the reader login it reads
-customer data through on PostgreSQL, and the secret its tokens are signed with."""
+customer data through on PostgreSQL, the secret its tokens are signed with, when
+failed logins lock an account, and whether its cookies are sent over TLS only."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import urlparse, urlunparse
 
+from ecif.service.accounts import LoginPolicy
 from ecif.service.row_security import READER_ROLE
 from ecif.warehouse import Warehouse
 
@@ -15,6 +17,7 @@ SECRET_ENV = "ECIF_SERVICE_SECRET"
 READER_URL_ENV = "ECIF_SERVICE_READER_URL"
 # request bounds (ecif.service.request_limits), each overridable by ECIF_SERVICE_<NAME>
 LIMITS = ("max_body_bytes", "requests_per_minute", "request_burst")
+SECURE_COOKIE_ENV = "ECIF_SERVICE_SECURE_COOKIE"
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,10 @@ class ServiceConfig:
     # `request_burst` at once or `requests_per_minute` sustained
     requests_per_minute: int = 30
     request_burst: int = 10
+    login_policy: LoginPolicy = LoginPolicy()
+    # the steward pages' cookie is Secure when the request came over https, or always
+    # with this set (behind a proxy that ends TLS and forwards plain http)
+    secure_cookie: bool = False
 
 
 def from_environment(warehouse: Warehouse) -> ServiceConfig:
@@ -41,6 +48,9 @@ def from_environment(warehouse: Warehouse) -> ServiceConfig:
     limits = {name: int(os.environ[f"ECIF_SERVICE_{name.upper()}"]) for name in LIMITS
               if os.environ.get(f"ECIF_SERVICE_{name.upper()}")}
     return ServiceConfig(warehouse, secret, reader_of(warehouse), **limits)
+    return ServiceConfig(warehouse, secret, reader_of(warehouse),
+                         login_policy=LoginPolicy.from_environment(),
+                         secure_cookie=os.environ.get(SECURE_COOKIE_ENV, "") == "1")
 
 
 def reader_of(warehouse: Warehouse) -> Warehouse | None:

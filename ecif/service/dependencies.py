@@ -11,7 +11,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ecif.service import row_security, tokens
-from ecif.service.accounts import User, load_user
+from ecif.service.accounts import User, load_identity
 from ecif.service.config import ServiceConfig
 from ecif.warehouse import Connection
 
@@ -28,31 +28,44 @@ class NotLoggedIn(Exception):
     """No valid token: 401 for the API, a redirect to the login page for the pages."""
 
 
-def token_user(request: Request, credentials: HTTPAuthorizationCredentials | None) -> User:
-    token = credentials.credentials if credentials else request.cookies.get(COOKIE)
-    cfg = config(request)
-    name = tokens.subject(token, cfg.secret) if token else None
-    if name is None:
+def token_user(request: Request, token: str | None) -> tuple[User, tokens.Claims]:
+    """The user a token names, if it is signed, unexpired, not revoked (logout, or a
+    password reset, role change or disabling since it was issued) and the user enabled."""
+    claims = tokens.claims(token, config(request).secret) if token else None
+    if claims is None:
         raise NotLoggedIn
     state = request.app.state
-    user = state.recent_users.get(name)
-    if user is None:
+    identity = state.recent_users.get(claims.user_name)
+    if identity is None:
         with state.connections.connect() as conn:
-            user = load_user(conn, name)
-        if user is None:
+            identity = load_identity(conn, claims.user_name)
+        if identity is None:
             raise NotLoggedIn
-        state.recent_users.put(user)
-    return user
+        state.recent_users.put(identity)
+    if not identity.accepts(claims):
+        raise NotLoggedIn
+    return identity.user, claims
 
 
-def current_user(request: Request,
+def _bearer_user(request: Request,
                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-                 ) -> User:
+                 ) -> tuple[User, tokens.Claims]:
+    """The API takes the Authorization header only, never the pages' cookie: a cookie
+    rides along on requests other sites make, a header does not."""
     try:
-        return token_user(request, credentials)
+        return token_user(request, credentials.credentials if credentials else None)
     except NotLoggedIn:
         raise HTTPException(401, "missing or invalid token",
                             headers={"WWW-Authenticate": "Bearer"}) from None
+
+
+def current_user(caller: Annotated[tuple[User, tokens.Claims], Depends(_bearer_user)]) -> User:
+    return caller[0]
+
+
+def bearer_claims(caller: Annotated[tuple[User, tokens.Claims], Depends(_bearer_user)]
+                  ) -> tokens.Claims:
+    return caller[1]
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

@@ -1,21 +1,26 @@
 """The steward's web pages, server-rendered: log in, the suspect queue, one group's
 records side by side with the differences marked, merge or reject it, and the
 requests awaiting approval. The session is the same signed token as the API's, in
-an HttpOnly, SameSite=Strict cookie (which also keeps other sites from posting the
-forms)."""
+an HttpOnly, SameSite=Strict cookie, Secure over TLS; the API itself never takes
+that cookie. Every form carries a CSRF token that must equal the one in its own
+cookie (double submit), and a post must come from this site's own pages (its
+Origin, or failing that its Referer)."""
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from ecif.audit import record_personal_data_access
 from ecif.service import suspects, tokens
-from ecif.service.accounts import User, authenticate
+from ecif.service.accounts import User
+from ecif.service.api_auth import end_session, log_in
 from ecif.service.dependencies import COOKIE, NotLoggedIn, config, token_user
 from ecif.stewardship import service
 from ecif.stewardship.users import APPROVERS, REQUESTERS, StewardshipError
@@ -23,6 +28,7 @@ from ecif.stewardship.users import APPROVERS, REQUESTERS, StewardshipError
 router = APIRouter(prefix="/steward", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 Reason = Annotated[str, Form(min_length=1)]
+CSRF_COOKIE = "ecif_csrf"
 
 
 class LoginRequired(Exception):
@@ -35,7 +41,7 @@ async def to_login(request: Request, exc: Exception) -> Response:
 
 def steward(request: Request) -> User:
     try:
-        user = token_user(request, None)
+        user, _ = token_user(request, request.cookies.get(COOKIE))
     except NotLoggedIn:
         raise LoginRequired from None
     if user.role not in REQUESTERS:
@@ -46,10 +52,35 @@ def steward(request: Request) -> User:
 Steward = Annotated[User, Depends(steward)]
 
 
+async def same_site_form(request: Request) -> None:
+    """A form post from this site's own page: its CSRF field equals its cookie, and
+    the browser says it comes from here (Origin, or Referer when Origin is absent)."""
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    origin = request.headers.get("origin")
+    referer = request.headers.get("referer", "")
+    if origin != own and not (origin is None and referer.startswith(own + "/")):
+        raise HTTPException(403, "form posted from another site")
+    sent = (await request.form()).get("csrf_token")
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if not (isinstance(sent, str) and cookie and hmac.compare_digest(sent, cookie)):
+        raise HTTPException(403, "missing or wrong CSRF token: reload the page")
+
+
+SameSiteForm = [Depends(same_site_form)]
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https" or config(request).secure_cookie
+
+
 def _page(request: Request, name: str, user: User | None, status_code: int = 200,
           **context: object) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, {"user": user, **context},
-                                      status_code=status_code)
+    csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+    response = templates.TemplateResponse(request, name, {"user": user, "csrf": csrf,
+                                                          **context}, status_code=status_code)
+    response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
+                        secure=_secure(request), path="/steward")
+    return response
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -57,23 +88,28 @@ def login_form(request: Request) -> HTMLResponse:
     return _page(request, "login.html", None, error=None)
 
 
-@router.post("/login")
+@router.post("/login", dependencies=SameSiteForm)
 def login(request: Request, username: Annotated[str, Form()],
           password: Annotated[str, Form()]) -> Response:
-    cfg = config(request)
-    with cfg.warehouse.connect() as conn:
-        user = authenticate(conn, username, password)
-    if user is None or user.role not in REQUESTERS:
+    issued = log_in(config(request), username, password)
+    if issued is None or issued[0].role not in REQUESTERS:
         return _page(request, "login.html", None, error="wrong user name or password, "
-                     "or not a steward, approver or admin")
+                     "the account disabled or locked for a while, or not a steward, "
+                     "approver or admin")
     response = RedirectResponse("/steward/", status_code=303)
-    response.set_cookie(COOKIE, tokens.issue(user.name, cfg.secret), httponly=True,
-                        samesite="strict", max_age=int(tokens.LIFETIME.total_seconds()))
+    response.set_cookie(COOKIE, issued[1], httponly=True, samesite="strict",
+                        secure=_secure(request), max_age=int(tokens.LIFETIME.total_seconds()))
     return response
 
 
-@router.post("/logout")
-def logout() -> Response:
+@router.post("/logout", dependencies=SameSiteForm)
+def logout(request: Request) -> Response:
+    """Revokes the session's token, not only the browser's copy of it."""
+    try:
+        _, claims = token_user(request, request.cookies.get(COOKIE))
+        end_session(request, claims)
+    except NotLoggedIn:
+        pass        # nothing left to revoke
     response = RedirectResponse("/steward/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response
@@ -101,7 +137,7 @@ def group(request: Request, group_id: str, user: Steward) -> HTMLResponse:
                  status_code=200 if records else 404)
 
 
-@router.post("/groups/{group_id}/{decision}")
+@router.post("/groups/{group_id}/{decision}", dependencies=SameSiteForm)
 def decide_group(request: Request, group_id: str, decision: str, reason: Reason,
                  user: Steward) -> Response:
     """merge: 人工强制归并; reject: the parties are different (never suggested again)."""
@@ -125,7 +161,7 @@ def requests(request: Request, user: Steward, made: int | None = None) -> HTMLRe
                  decides=user.role in APPROVERS, error=None)
 
 
-@router.post("/requests/{request_id}/{decision}")
+@router.post("/requests/{request_id}/{decision}", dependencies=SameSiteForm)
 def decide_request(request: Request, request_id: int, decision: str, user: Steward,
                    note: Annotated[str | None, Form()] = None) -> Response:
     cfg = config(request)

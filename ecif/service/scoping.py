@@ -19,13 +19,19 @@ OWNING_MENTIONS = {
 }
 
 
+def owned_parties(role: str) -> str:
+    """A query of the party ids a user of a scoped role owns; its one parameter is the
+    user's owner code."""
+    return ("select mention.party_id from intermediate.int_mention_party as mention "
+            f"where {OWNING_MENTIONS[role]} and mention.agent_code = ?")
+
+
 def visible(conn: Connection, user: User, party_ids: list[str]) -> list[str]:
     """The subset of party_ids the user may see, in the given order."""
     if user.role not in SCOPED_ROLES or not party_ids:
         return party_ids if user.role not in SCOPED_ROLES else []
     owned = {r[0] for r in conn.fetchall(
-        "select distinct mention.party_id from intermediate.int_mention_party as mention "
-        f"where {OWNING_MENTIONS[user.role]} and mention.agent_code = ? "
-        "and mention.party_id in (" + ", ".join("?" for _ in party_ids) + ")",
+        f"select distinct party_id from ({owned_parties(user.role)}) as owned "
+        "where party_id in (" + ", ".join("?" for _ in party_ids) + ")",
         [user.owner_code, *party_ids])}
     return [p for p in party_ids if p in owned]

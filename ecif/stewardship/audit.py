@@ -13,6 +13,7 @@ def now() -> datetime:
 
 
 def log(conn: Connection, actor: str, action: str, *, request_id: int | None = None,
-        party_id: str | None = None, detail: str = "") -> None:
-    conn.execute("insert into stewardship.audit_log values (?, ?, ?, ?, ?, ?)",
-                 [now(), actor, action, request_id, party_id, detail])
+        party_id: str | None = None, detail: str = "", subject_user: str | None = None) -> None:
+    conn.execute("insert into stewardship.audit_log (logged_at, actor, action, request_id, "
+                 "party_id, detail, subject_user) values (?, ?, ?, ?, ?, ?, ?)",
+                 [now(), actor, action, request_id, party_id, detail, subject_user])

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from ecif.stewardship import erasure, rollback
+from ecif.stewardship import erasure, rollback, users
 from ecif.stewardship.audit import log, now
 from ecif.stewardship.mentions import check_current
 from ecif.stewardship.requests import Request
 from ecif.stewardship.users import StewardshipError
 from ecif.warehouse import Connection
 
-# staging: the mentions change (manual customers, erased rows); matching: identities
+# staging: the mentions change (manual customers, erased rows); matching: identities;
+# None: no customer data changes
 REBUILD = {
     "MERGE": "matching", "SPLIT": "matching", "REJECT_SUSPECT": "matching",
     "REVOKE": "matching", "ROLLBACK": "matching", "CREATE": "staging", "ERASE": "staging",
-    "MODIFY": "marts", "DEACTIVATE": "marts", "ENHANCE": "marts",
+    "MODIFY": "marts", "DEACTIVATE": "marts", "ENHANCE": "marts", "ROLE": None,
 }
 # every golden attribute of customer_attribute_lineage; the values are checked when the
 # request is made (ecif.identifiers.check_attribute)
@@ -48,7 +49,7 @@ def write_constraints(conn: Connection, pairs: list[tuple[str, str, str]], user:
                      [a, b, kind, user, stamp, f"request:{request_id}"])
 
 
-def apply(conn: Connection, request: Request, user: str, effective_date: str) -> None:
+def apply(conn: Connection, request: Request, user: str, effective_date: str | None) -> None:
     """Write the effect of an approved request (inside the caller's transaction)."""
     p = request.payload
     kind = request.kind
@@ -81,8 +82,10 @@ def apply(conn: Connection, request: Request, user: str, effective_date: str) ->
              request.request_id, now()])
     elif kind == "ERASE":
         erasure.erase_party(conn, p["party"], user, request.request_id)
+    elif kind == "ROLE":
+        users.change_role(conn, p["user"], p["role"], p.get("owner_code"), user)
     log(conn, user, f"APPLIED_{kind}", request_id=request.request_id,
-        party_id=p.get("party"), detail=f"rebuilds from {REBUILD[kind]}")
+        party_id=p.get("party"), detail=f"rebuilds from {REBUILD[kind] or 'nothing'}")
 
 
 def add_overrides(conn: Connection, party_id: str, values: dict[str, str], effective_date: str,

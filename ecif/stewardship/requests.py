@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from ecif.stewardship.audit import log, now
-from ecif.stewardship.users import APPROVERS, REQUESTERS, StewardshipError, role_of
+from ecif.stewardship.users import (
+    APPROVERS,
+    REQUESTERS,
+    StewardshipError,
+    check_admin,
+    check_independent,
+    role_of,
+)
 from ecif.warehouse import Connection
 
 KINDS = ("MERGE", "SPLIT", "REJECT_SUSPECT", "REVOKE", "ROLLBACK", "CREATE", "MODIFY",
-         "DEACTIVATE", "ERASE", "ENHANCE")
+         "DEACTIVATE", "ERASE", "ENHANCE", "ROLE")
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,8 @@ def submit(conn: Connection, kind: str, payload: dict, user: str, reason: str | 
     if role_of(conn, user) not in REQUESTERS:
         raise StewardshipError(f"{user} may not make requests: needs one of "
                                f"{', '.join(REQUESTERS)}")
+    if kind == "ROLE":
+        check_admin(conn, user, "ask for a role change")
     request_id = int(conn.scalar("select coalesce(max(request_id), 0) + 1 "
                                  "from stewardship.request"))
     conn.execute("insert into stewardship.request values (?, ?, ?, ?, 'PENDING', ?, ?, "
@@ -53,8 +63,10 @@ def get(conn: Connection, request_id: int) -> Request:
     return Request(row[0], row[1], json.loads(row[2]), *row[3:])
 
 
-def check_decider(conn: Connection, request: Request, user: str) -> None:
-    """Only an approver who did not make the request may decide it."""
+def check_decider(conn: Connection, request: Request, user: str,
+                  at: datetime | None = None) -> None:
+    """Only an approver independent of the maker (users.check_independent) may decide,
+    and never on a change of their own role."""
     problem = None
     if request.status != "PENDING":
         problem = f"request {request.request_id} is {request.status}, not PENDING"
@@ -62,8 +74,11 @@ def check_decider(conn: Connection, request: Request, user: str) -> None:
         problem = f"{user} made request {request.request_id} and may not approve it"
     elif role_of(conn, user) not in APPROVERS:
         problem = f"{user} is not an approver"
+    elif request.kind == "ROLE" and request.payload["user"] == user:
+        problem = f"{user} may not decide a change of their own role"
     if problem:
         raise StewardshipError(problem)
+    check_independent(conn, request.requested_by, user, at)
 
 
 def close(conn: Connection, request_id: int, status: str, user: str, note: str | None) -> None:
@@ -72,9 +87,10 @@ def close(conn: Connection, request_id: int, status: str, user: str, note: str |
                  [status, user, now(), note, request_id])
 
 
-def reject(conn: Connection, request_id: int, user: str, note: str | None) -> None:
+def reject(conn: Connection, request_id: int, user: str, note: str | None,
+           at: datetime | None = None) -> None:
     request = get(conn, request_id)
-    check_decider(conn, request, user)
+    check_decider(conn, request, user, at)
     close(conn, request_id, "REJECTED", user, note)
     log(conn, user, "REJECTED", request_id=request_id, detail=note or "")
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
 from ecif.identifiers import InvalidValue, check_attribute, check_date, check_party
-from ecif.stewardship import effects, requests
+from ecif.service.accounts import ensure_tables
+from ecif.stewardship import effects, requests, users
 from ecif.stewardship.audit import log
 from ecif.stewardship.mentions import check_current, mentions_of
-from ecif.stewardship.tables import ensure_tables
-from ecif.stewardship.users import StewardshipError, add_user
+from ecif.stewardship.users import StewardshipError
 from ecif.warehouse import Connection, Warehouse
 
 T = TypeVar("T")
@@ -48,9 +49,42 @@ def _submit(warehouse: Warehouse, kind: str, user: str, reason: str | None,
         return requests.submit(conn, kind, build(conn), user, reason, party_id)
 
 
-def user_add(warehouse: Warehouse, user: str, role: str, actor: str) -> None:
-    with _session(warehouse, actor, "USER_ROLE") as conn:
-        add_user(conn, user, role, actor)
+def user_add(warehouse: Warehouse, user: str, role: str, password: str, actor: str | None,
+             owner_code: str | None = None) -> None:
+    """actor None: the bootstrap of the first user (an admin), by nobody logged in."""
+    with _session(warehouse, actor or user, "USER_ADD") as conn:
+        users.add_user(conn, user, role, password, owner_code, actor)
+
+
+def user_password(warehouse: Warehouse, user: str, password: str, actor: str) -> None:
+    with _session(warehouse, actor, "PASSWORD_RESET") as conn:
+        users.reset_password(conn, user, password, actor)
+
+
+def user_disable(warehouse: Warehouse, user: str, disabled: bool, actor: str) -> None:
+    with _session(warehouse, actor, "USER_DISABLE" if disabled else "USER_ENABLE") as conn:
+        users.set_disabled(conn, user, disabled, actor)
+
+
+def user_delete(warehouse: Warehouse, user: str, actor: str) -> None:
+    with _session(warehouse, actor, "USER_DELETE") as conn:
+        users.delete_user(conn, user, actor)
+
+
+def user_list(warehouse: Warehouse, actor: str) -> list[tuple]:
+    with _session(warehouse, actor, "USER_LIST") as conn:
+        users.check_admin(conn, actor, "list users")
+        return users.list_users(conn)
+
+
+def request_role(warehouse: Warehouse, user: str, role: str, owner_code: str | None,
+                 actor: str, reason: str) -> int:
+    """A role change takes effect when another admin or approver approves it."""
+    def build(conn: Connection) -> dict:
+        users.role_of(conn, user)
+        users.check_role(role, owner_code)
+        return {"user": user, "role": role, "owner_code": owner_code}
+    return _submit(warehouse, "ROLE", actor, reason, build)
 
 
 def request_merge(warehouse: Warehouse, parties: list[str], user: str, reason: str) -> int:
@@ -153,12 +187,15 @@ def request_enhance_rows(warehouse: Warehouse, file_name: str, rows: list[dict[s
 
 
 def approve(warehouse: Warehouse, request_id: int, user: str, note: str | None = None,
-            rebuild: bool = True) -> str:
-    """Approve and apply; returns the pipeline step the effect was rebuilt from."""
+            rebuild: bool = True, at: datetime | None = None) -> str | None:
+    """Approve and apply; returns the pipeline step the effect was rebuilt from (None:
+    no customer data changed). `at`: the time the decision is judged at (tests)."""
     with _session(warehouse, user, "DECISION") as conn:
         request = requests.get(conn, request_id)
-        requests.check_decider(conn, request, user)
-        as_of = conn.scalar("select max(_business_date) from intermediate.int_party_mention")
+        requests.check_decider(conn, request, user, at)
+        # a user's role change does not touch customer data (nor need a pipeline run)
+        as_of = conn.scalar("select max(_business_date) from intermediate.int_party_mention") \
+            if effects.REBUILD[request.kind] else None
         requests.close(conn, request_id, "APPROVED", user, note)
         log(conn, user, "APPROVED", request_id=request_id, detail=note or "")
         effects.apply(conn, request, user, as_of)
@@ -167,14 +204,17 @@ def approve(warehouse: Warehouse, request_id: int, user: str, note: str | None =
     return effects.REBUILD[request.kind]
 
 
-def reject(warehouse: Warehouse, request_id: int, user: str, note: str | None) -> None:
+def reject(warehouse: Warehouse, request_id: int, user: str, note: str | None,
+           at: datetime | None = None) -> None:
     with _session(warehouse, user, "DECISION") as conn:
-        requests.reject(conn, request_id, user, note)
+        requests.reject(conn, request_id, user, note, at)
 
 
-def rebuild_from(warehouse: Warehouse, step: str) -> None:
+def rebuild_from(warehouse: Warehouse, step: str | None) -> None:
     from ecif.pipeline import build_marts, build_staging, match_step
 
+    if step is None:
+        return
     if step == "staging":
         build_staging(warehouse)
     if step in ("staging", "matching"):

@@ -55,14 +55,15 @@ DDL = (
         request_id bigint not null,
         mention_id text not null,
         party_id text not null)""",
-    # append-only; values masked
+    # append-only; values masked; subject_user: whom a user-lifecycle action concerns
     """create table if not exists stewardship.audit_log (
         logged_at timestamp not null,
         actor text not null,
         action text not null,
         request_id bigint,
         party_id text,
-        detail text)""",
+        detail text,
+        subject_user text)""",
 )
 
 
@@ -70,4 +71,15 @@ def ensure_tables(conn: Connection) -> None:
     conn.execute("create schema if not exists stewardship")
     for statement in DDL:
         conn.execute(statement)
+    add_missing_columns(conn, "stewardship", "audit_log", {"subject_user": "text"})
     ensure_link_constraints(conn)
+
+
+def add_missing_columns(conn: Connection, schema: str, table: str,
+                        columns: dict[str, str]) -> None:
+    """Columns added since a warehouse was made; only when missing (an ALTER locks the
+    table even when it changes nothing, and this runs while the service reads)."""
+    present = set(conn.columns(schema, table))
+    for column, definition in columns.items():
+        if column not in present:
+            conn.execute(f"alter table {schema}.{table} add column {column} {definition}")

@@ -1,6 +1,7 @@
 """Marketing exports and the caller lookup on the generated sample."""
 
 import csv
+import shutil
 
 import pandas as pd
 import pytest
@@ -8,8 +9,11 @@ from typer.testing import CliRunner
 
 from ecif.cli import app
 from ecif.masking import mask_id, mask_mobile
+from ecif.stewardship import service
+from ecif.warehouse import Warehouse
 
 runner = CliRunner()
+PASSWORD = "correct horse battery"
 
 
 def fetch(warehouse, sql, params=None):
@@ -39,20 +43,96 @@ def test_renewal_export_respects_the_window_and_masks(sample, tmp_path):
         assert r["id_no"] == "" or "*" in r["id_no"]
 
 
-def test_unmasked_needs_a_role_that_may_see_personal_data_and_is_audited(sample, tmp_path):
-    _, warehouse, _ = sample
+@pytest.fixture
+def private(sample, tmp_path, monkeypatch):
+    """A copy of the sample with users (the shared one stays without), and a token file
+    of this test's own."""
+    _, shared, _ = sample
+    with shared.connect() as conn:
+        conn.execute("checkpoint")
+    copy = Warehouse(f"duckdb:///{tmp_path / 'private.duckdb'}")
+    shutil.copy(shared.duckdb_path, copy.duckdb_path)
+    seat = fetch(copy, "select assigned_seat from marts.telesales_prospect "
+                       "where assigned_seat is not null order by party_id limit 1")[0][0]
+    service.user_add(copy, "root", "admin", PASSWORD, None)
+    service.user_add(copy, "ana", "analyst", PASSWORD, "root")
+    service.user_add(copy, "seat", "telesales", PASSWORD, "root", seat)
+    monkeypatch.setenv("ECIF_TOKEN_FILE", str(tmp_path / "config" / "tokens.json"))
+    return copy, seat
+
+
+def log_in(warehouse, user, password=PASSWORD):
+    return runner.invoke(app, ["login", "--user", user, "--password-stdin", "--warehouse",
+                               warehouse.url], input=password + "\n")
+
+
+def test_unmasked_needs_a_login_whose_role_may_see_personal_data_and_is_audited(private,
+                                                                               tmp_path):
+    warehouse, _ = private
     out = tmp_path / "prospects.xlsx"
-    refused = invoke(warehouse, "export", "telesales-prospects", "--out", str(out),
-                     "--unmasked", "--role", "analyst")
-    assert refused.exit_code == 1 and "--unmasked needs --role" in refused.output
+    unmasked = ["export", "telesales-prospects", "--out", str(out), "--unmasked"]
+    # naming a user, or a role, proves nothing
+    anyone = runner.invoke(app, [*unmasked, "--warehouse", warehouse.url],
+                           env={"ECIF_USER": "root", "ECIF_ROLE": "admin"})
+    assert anyone.exit_code == 1 and "run `ecif login` first" in anyone.output
+    assert invoke(warehouse, *unmasked, "--role", "admin").exit_code == 2   # no such option
+    assert log_in(warehouse, "ana", "wrong password!").exit_code == 1
+    assert log_in(warehouse, "ana").exit_code == 0
+    token_file = tmp_path / "config" / "tokens.json"
+    assert token_file.stat().st_mode & 0o777 == 0o600
+    refused = invoke(warehouse, *unmasked)
+    assert refused.exit_code == 1 and "--unmasked needs" in refused.output
     assert not out.exists()
-    allowed = invoke(warehouse, "export", "telesales-prospects", "--out", str(out),
-                     "--unmasked", "--role", "telesales")
+    assert log_in(warehouse, "root").exit_code == 0
+    allowed = invoke(warehouse, *unmasked)
     assert allowed.exit_code == 0, allowed.output
     sheet = pd.read_excel(out, dtype=str)
     assert len(sheet) > 0 and sheet["mobile"].str.fullmatch(r"1\d{10}").all()
-    assert ("telesales", "export telesales-prospects") in fetch(
-        warehouse, "select role, command from audit.personal_data_access")
+    assert ("admin", "export telesales-prospects", f"root: {out}") in fetch(
+        warehouse, "select role, command, detail from audit.personal_data_access")
+    assert invoke(warehouse, "logout").exit_code == 0
+    after = invoke(warehouse, *unmasked)
+    assert after.exit_code == 1 and "run `ecif login` first" in after.output
+
+
+def test_a_seats_export_holds_only_its_customers(private, tmp_path):
+    warehouse, seat = private
+    out = tmp_path / "mine.csv"
+    assert log_in(warehouse, "seat").exit_code == 0
+    result = invoke(warehouse, "export", "telesales-prospects", "--out", str(out), "--unmasked")
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8-sig") as fh:
+        exported = {row["party_id"] for row in csv.DictReader(fh)}
+    owned = {r[0] for r in fetch(warehouse, "select party_id from intermediate.int_mention_party "
+                                            "where source_system = 'telesales' "
+                                            "and source_entity = 'lead' and agent_code = ?",
+                                 [seat])}
+    every = {r[0] for r in fetch(warehouse, "select party_id from marts.telesales_prospect")}
+    assert exported and exported <= owned and exported == owned & every and every - exported
+
+
+def test_steward_commands_act_as_the_logged_in_user(private):
+    warehouse, _ = private
+    named = runner.invoke(app, ["steward", "tasks", "--warehouse", warehouse.url],
+                          env={"ECIF_USER": "root"})
+    assert named.exit_code == 1 and "run `ecif login` first" in named.output
+    assert log_in(warehouse, "ana").exit_code == 0
+    made = invoke(warehouse, "steward", "user-add", "mkt", "--role", "marketing",
+                  "--password-stdin")
+    assert made.exit_code == 1 and "ana is not an admin" in made.output
+    assert log_in(warehouse, "root").exit_code == 0
+    made = runner.invoke(app, ["steward", "user-add", "mkt", "--role", "marketing",
+                               "--password-stdin", "--warehouse", warehouse.url],
+                         input=PASSWORD + "\n")
+    assert made.exit_code == 0, made.output
+    again = runner.invoke(app, ["steward", "user-add", "mkt", "--role", "marketing",
+                                "--password-stdin", "--warehouse", warehouse.url],
+                          input=PASSWORD + "\n")
+    assert again.exit_code == 1 and "user mkt exists" in again.output
+    listed = invoke(warehouse, "steward", "user-list")
+    assert "mkt" in listed.output and "marketing" in listed.output
+    assert ("root", "USER_ADD", "mkt") in fetch(
+        warehouse, "select actor, action, subject_user from stewardship.audit_log")
 
 
 def test_lookup_by_a_caller_number_in_any_format(sample):

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 
-from ecif.service.accounts import set_password
 from ecif.service.app import create_app
 from ecif.service.config import ServiceConfig
 from ecif.stewardship import service
@@ -32,16 +31,12 @@ class Owned:
 
 
 def add_users(warehouse: Warehouse, seat: str) -> None:
-    service.user_add(warehouse, "root", "admin", "root")
+    service.user_add(warehouse, "root", "admin", PASSWORD, None)    # the first: bootstrap
     users = {"stew": ("steward", None), "appr": ("approver", None), "ag0": ("agent", "AG000000"),
              "ag1": ("agent", "AG000001"), "agx": ("agent", "AGX"), "seat": ("telesales", seat),
              "ana": ("analyst", None), "sys": ("system", None)}
-    for name, (role, _) in users.items():
-        service.user_add(warehouse, name, role, "root")
-    with warehouse.connect() as conn:
-        set_password(conn, "root", PASSWORD)
-        for name, (_, owner) in users.items():
-            set_password(conn, name, PASSWORD, owner)
+    for name, (role, owner) in users.items():
+        service.user_add(warehouse, name, role, PASSWORD, "root", owner)
 
 
 def owned(warehouse: Warehouse) -> Owned:

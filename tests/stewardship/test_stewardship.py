@@ -15,6 +15,7 @@ D1, D2, D3 = "20261101", "20261102", "20261103"
 ID = {"A": "11010519491231002X", "B": "440524188001010014", "C": "110101199003076632",
       "E": "310101198503070019", "G": "510104197001010010"}
 MANUAL_ID = "110101198001010010"
+PASSWORD = "correct horse battery"
 
 
 def person(cust_no, name, id_no, mobile, op="I"):
@@ -60,9 +61,9 @@ def wh(module_warehouse):
         ]),
     ])
     nightly(warehouse)
-    service.user_add(warehouse, "root", "admin", "root")
+    service.user_add(warehouse, "root", "admin", PASSWORD, None)
     for user, role in (("stew", "steward"), ("appr", "approver"), ("ana", "analyst")):
-        service.user_add(warehouse, user, role, "root")
+        service.user_add(warehouse, user, role, PASSWORD, "root")
     return warehouse
 
 
