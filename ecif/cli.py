@@ -148,10 +148,12 @@ def _export(name: str, out: Path, warehouse: str | None, unmasked: bool, role: s
             within_days: int | None = None) -> None:
     from ecif.exports import export_list
 
+    if role is None:
+        raise UsageError("give --role (what it may see: reference_data/seeds/role_permission.csv)")
     rows = export_list(wh.resolve(warehouse), name, out, within_days=within_days,
                        unmasked=unmasked, role=role)
     console.print(f"wrote {rows:,} rows to {out}"
-                  + ("" if unmasked else " (mobiles and ID numbers masked)"), highlight=False)
+                  + ("" if unmasked else " (personal data masked)"), highlight=False)
 
 
 @export_app.command("renewal-targets")
@@ -191,14 +193,19 @@ def lookup(
 ) -> None:
     """Who is calling? The customer-360 view of whoever the key resolves to."""
     from ecif.audit import record_personal_data_access
-    from ecif.lookup import customer_view, find_parties
+    from ecif.lookup import customer_view, find_parties, present
     from ecif.lookup_display import render_view
-    from ecif.masking import check_unmasked
+    from ecif.masking import VISIBLE, access, check_unmasked
 
     if sum(v is not None for v in (phone, id_no, party_id)) != 1:
         raise UsageError("give exactly one of --phone, --id-no, --party-id")
+    if role is None:
+        raise UsageError("give --role (what it may see: reference_data/seeds/role_permission.csv)")
     if unmasked:
         check_unmasked(role)
+    searched = "mobile" if phone else "id_no" if id_no else None
+    if searched and access(role, searched) != VISIBLE:
+        raise UsageError(f"role {role} may not search by {searched}")
     with wh.resolve(warehouse).connect() as conn:
         parties = find_parties(conn, phone=phone, id_no=id_no, party_id=party_id)
         if not parties:
@@ -207,7 +214,7 @@ def lookup(
         if unmasked:
             record_personal_data_access(conn, role, "lookup", ",".join(parties), len(parties))
         for party in parties:
-            render_view(console, customer_view(conn, party), unmasked=unmasked)
+            render_view(console, present(customer_view(conn, party), role, unmasked=unmasked))
 
 
 @app.command()
@@ -459,8 +466,9 @@ def serve(
     from ecif.service.app import create_app
     from ecif.service.config import from_environment
 
-    mask_access_log()
-    uvicorn.run(create_app(from_environment(wh.resolve(warehouse))), host=host, port=port)
+    service = create_app(from_environment(wh.resolve(warehouse)))
+    mask_access_log(service.routes)
+    uvicorn.run(service, host=host, port=port)
 
 
 @steward_app.command("password")

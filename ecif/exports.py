@@ -1,5 +1,6 @@
-"""Marketing lists out of the warehouse: CSV or XLSX by the file's extension, with
-mobiles and ID numbers masked unless a role that may see them asks otherwise."""
+"""Marketing lists out of the warehouse: CSV or XLSX by the file's extension, with the
+columns the role may see (reference_data/seeds/role_permission.csv): personal data
+masked unless a role that may see it asks otherwise."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ecif.audit import record_personal_data_access
-from ecif.masking import check_unmasked, mask_id, mask_mobile
+from ecif.masking import check_unmasked, view_of
 from ecif.warehouse import Warehouse
 
 
@@ -17,15 +18,12 @@ from ecif.warehouse import Warehouse
 class MarketingList:
     table: str
     order_by: str
-    masked: dict[str, object]  # column → masking function
 
 
 LISTS = {
-    "renewal-targets": MarketingList("marts.renewal_target", "expiry_date, policy_no",
-                                     {"mobile": mask_mobile, "id_no": mask_id}),
+    "renewal-targets": MarketingList("marts.renewal_target", "expiry_date, policy_no"),
     "telesales-prospects": MarketingList("marts.telesales_prospect",
-                                         "prospect_type, party_id, suggested_product_line",
-                                         {"mobile": mask_mobile}),
+                                         "prospect_type, party_id, suggested_product_line"),
 }
 WRITERS = {".csv", ".xlsx"}
 
@@ -35,7 +33,7 @@ class ExportError(ValueError):
 
 
 def export_list(warehouse: Warehouse, name: str, out: Path, *, within_days: int | None = None,
-                unmasked: bool = False, role: str | None = None) -> int:
+                unmasked: bool = False, role: str) -> int:
     """Write the list to `out`; returns the number of rows written."""
     if out.suffix.lower() not in WRITERS:
         raise ExportError(f"{out}: write .csv or .xlsx")
@@ -52,8 +50,10 @@ def export_list(warehouse: Warehouse, name: str, out: Path, *, within_days: int 
         frame = pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
         if unmasked:
             record_personal_data_access(conn, role, f"export {name}", str(out), len(frame))
-    if not unmasked:
-        for column, mask in spec.masked.items():
+    columns = view_of(role, frame.columns, unmasked=unmasked)
+    frame = frame[list(columns)].copy()
+    for column, mask in columns.items():
+        if mask is not None:
             frame[column] = frame[column].map(mask, na_action="ignore")
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".csv":

@@ -9,13 +9,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from ecif.audit import ensure_audit_table
 from ecif.service import (
     api_auth,
     api_customers,
     api_identify,
     api_stewardship,
     pages,
-    row_security,
 )
 from ecif.service.accounts import RecentUsers, ensure_tables
 from ecif.service.config import ServiceConfig
@@ -43,8 +43,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.state.recent_users = RecentUsers()
     with connections.connect() as conn:
         ensure_tables(conn)
-        if config.reader is not None:
-            row_security.ensure(conn)
+        ensure_audit_table(conn)    # now: requests write to it and never run DDL
         try:
             app.state.live_mentions.current(conn)   # now, not in the first identification
         except LookupError:
