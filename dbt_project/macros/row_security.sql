@@ -17,8 +17,12 @@
     }) }}
 {%- endmacro -%}
 
+{#- The application roles: those of the seed. The seed is referenced outside any
+    condition, so that dbt records it as a dependency of the protected models. -#}
 {%- macro app_roles() -%}
-    {%- set roles = run_query("select distinct role from " ~ ref('role_permission') ~ " order by role") -%}
+    {%- set seed = ref('role_permission') -%}
+    {%- if not execute or target.type != 'postgres' -%}{{ return([]) }}{%- endif -%}
+    {%- set roles = run_query("select distinct role from " ~ seed ~ " order by role") -%}
     {{ return(roles.columns[0].values() | list) }}
 {%- endmacro -%}
 
@@ -27,9 +31,10 @@
 {#- Once per build, as the post-hook of int_mention_party (every other protected model
     is built after it): the roles, schema access and the ownership function. -#}
 {% macro row_security_setup() -%}
+    {%- set roles = app_roles() -%}
     {%- if target.type == 'postgres' and execute -%}
     {%- set all_roles = [] -%}
-    {%- for role in app_roles() %}{% do all_roles.append(app_role(role)) %}{% endfor -%}
+    {%- for role in roles %}{% do all_roles.append(app_role(role)) %}{% endfor -%}
     {%- for role in all_roles %}
     do $$ begin
         if not exists (select from pg_roles where rolname = '{{ role }}') then
@@ -59,9 +64,9 @@
 
 {#- The post-hook of each protected model: the party a row is about is in `party_column`. -#}
 {% macro row_security(party_column) -%}
+    {%- set roles = app_roles() -%}
     {%- if target.type == 'postgres' and execute -%}
     {%- set scoped = owning_mentions() -%}
-    {%- set roles = app_roles() -%}
     {%- set unscoped = [] -%}
     {%- for role in roles if role not in scoped %}{% do unscoped.append(app_role(role)) %}{% endfor -%}
     alter table {{ this }} enable row level security;

@@ -7,7 +7,7 @@ other in file order."""
 from ecif.identifiers import rid_check_char
 from ecif.masking import mask_id, mask_mobile
 from ecif.service.accounts import RecentUsers
-from tests.service.conftest import login
+from tests.service.conftest import login, read_customers_and_identify
 
 NEW_PERSON = {"party_type": "P", "name": "欧阳明远", "id_type": "RID",
               "id_no": "110101199001011237", "mobile": "13900001111"}
@@ -199,6 +199,16 @@ def test_identify_gives_no_id_of_a_customer_the_agent_may_not_read(client, parti
                        ).json()["party_id"] == parties.agent1_party
     assert parties.agent1_party in [s["party_id"] for s in client.post(
         "/v1/identify", json=suspects, headers=login(client, "sys")).json()["suspects"]]
+
+
+def test_customer_reads_and_identify_run_no_ddl(client, parties, service_warehouse,
+                                                ddl_statements):
+    name = fetch(service_warehouse, "select name from marts.customer where party_id = ?",
+                 [parties.agent1_party])[0][0]
+    statuses = read_customers_and_identify(client, {
+        "agent": "ag1", "party": parties.agent1_party, "mobile": parties.agent1_mobile,
+        "id_no": parties.agent1_id_no, "name": name})
+    assert statuses == [200] * 6 and ddl_statements == []
 
 def test_stewardship_requests_decisions_and_refusals(client, parties):
     steward, approver = login(client, "stew"), login(client, "appr")
