@@ -471,6 +471,24 @@ def serve(
     uvicorn.run(service, host=host, port=port)
 
 
+@app.command("reader-login")
+@one_line_errors
+def reader_login(warehouse: WarehouseOption = None) -> None:
+    """PostgreSQL: create or update the service's reader login `ecif_reader` (asks its
+    password); run once as an administrator (README, Security)."""
+    from ecif.service.row_security import READER_LOGIN, create_reader
+
+    target = wh.resolve(warehouse)
+    if target.kind != "postgres":
+        raise UsageError("the reader login is for a PostgreSQL warehouse")
+    password = typer.prompt(f"password for {READER_LOGIN}", hide_input=True,
+                            confirmation_prompt=True)
+    with target.connect() as conn:
+        create_reader(conn, password)
+    console.print(f"{READER_LOGIN} may now log in and take the application roles; give the "
+                  f"service ECIF_SERVICE_READER_URL with this password", highlight=False)
+
+
 @steward_app.command("password")
 @one_line_errors
 def steward_password(name: str, warehouse: WarehouseOption = None,

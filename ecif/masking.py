@@ -105,9 +105,27 @@ def shown(row: dict[str, Any], role: str | None, *, unmasked: bool = True) -> di
             for field, mask in view_of(role, row, unmasked=unmasked).items()}
 
 
+def permission_table() -> str:
+    """The seed as a Markdown table, field by role (README, Security; `python -m
+    ecif.masking` prints it)."""
+    rules = permissions()
+    roles = list(rules)
+    fields = list(dict.fromkeys(f for r in roles for f in rules[r]))
+    cell = {VISIBLE: "yes", MASKED: "masked", ABSENT: "-"}
+    lines = [f"| field | {' | '.join(roles)} |", "|---" * (len(roles) + 1) + "|"]
+    for field in fields:
+        name = "any other field" if field == ANY_FIELD else f"`{field}`"
+        lines.append(f"| {name} | " + " | ".join(cell[access(r, field)] for r in roles) + " |")
+    return "\n".join(lines)
+
+
 def check_unmasked(role: str | None) -> None:
     """Refuse unmasked output unless the role may see personal data."""
     if not sees_personal_data(role):
         allowed = sorted(r for r in permissions() if sees_personal_data(r))
         raise AccessDenied(f"--unmasked needs --role with access to personal data "
                            f"({', '.join(allowed)}); got {role or 'no role'}")
+
+
+if __name__ == "__main__":
+    print(permission_table())
