@@ -60,10 +60,10 @@ def identify_party(body: IdentifyRequest, request: Request,
         hidden = {*existing, *(s.party_id for s in found.suspects)}
         hidden -= set(visible(conn, user, sorted(hidden)))
 
-    def shown(party_id: str | None) -> str | None:
+    def readable(party_id: str | None) -> str | None:
         return None if party_id in hidden else party_id
     return IdentifyResponse(
-        outcome=found.outcome, party_id=shown(found.party_id), score=found.score,
+        outcome=found.outcome, party_id=readable(found.party_id), score=found.score,
         reason=found.reason,
-        suspects=[Suspect(party_id=shown(s.party_id), score=s.score, reason=s.reason)
+        suspects=[Suspect(party_id=readable(s.party_id), score=s.score, reason=s.reason)
                   for s in found.suspects])

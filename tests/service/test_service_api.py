@@ -208,7 +208,7 @@ def test_customer_reads_and_identify_run_no_ddl(client, parties, service_warehou
     statuses = read_customers_and_identify(client, {
         "agent": "ag1", "party": parties.agent1_party, "mobile": parties.agent1_mobile,
         "id_no": parties.agent1_id_no, "name": name})
-    assert statuses == [200] * 6 and ddl_statements == []
+    assert ddl_statements == [] and statuses == [200] * 6
 
 def test_stewardship_requests_decisions_and_refusals(client, parties):
     steward, approver = login(client, "stew"), login(client, "appr")
