@@ -5,7 +5,9 @@ rows, and nothing the login can set for itself unlocks more. The build, not the
 service, keeps the roles, grants and policies in place: a rebuild leaves them readable
 with no service involved, and service reads during a rebuild never fail."""
 
+import re
 import threading
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -15,6 +17,7 @@ from ecif.pipeline import build_marts, build_staging, match_step
 from ecif.service import row_security
 from ecif.service.app import create_app
 from ecif.service.config import ServiceConfig
+from ecif.service.scoping import OWNING_MENTIONS
 from ecif.warehouse import Warehouse
 from tests.dbt.raw_rows import load_raw
 from tests.service.conftest import SECRET, add_users, login, read_customers_and_identify
@@ -203,3 +206,10 @@ def test_reads_during_a_rebuild_never_fail(pg, client):
         rounds += 1
     builder.join()
     assert failures == [] and rounds > 1
+
+
+def test_both_layers_apply_the_same_ownership_rule():
+    macro = (Path(__file__).resolve().parents[2] / "dbt_project/macros/row_security.sql"
+             ).read_text(encoding="utf-8")
+    in_sql = dict(re.findall(r"'(\w+)': \"([^\"]+)\"", macro))
+    assert in_sql == OWNING_MENTIONS
