@@ -132,6 +132,21 @@ def test_the_reader_needs_a_password_and_the_application_roles_cannot_log_in(pg)
                         user="ecif_app_admin")
 
 
+def test_the_reader_login_is_made_by_a_command(pg, tmp_path):
+    from typer.testing import CliRunner
+
+    from ecif.cli import app
+
+    made = CliRunner().invoke(app, ["reader-login", "--warehouse", pg.url],
+                              input=f"{READER_PASSWORD}\n{READER_PASSWORD}\n")
+    assert made.exit_code == 0, made.output
+    with as_reader(pg, "agent", "AGX") as conn:
+        assert names(conn) == ["张伟", "李娜"]
+    duckdb = CliRunner().invoke(app, ["reader-login", "--warehouse",
+                                      f"duckdb:///{tmp_path / 'w.duckdb'}"])
+    assert duckdb.exit_code == 1 and "PostgreSQL" in duckdb.output
+
+
 def test_api_with_query_scoping_broken_still_hides_rows(pg, client, monkeypatch):
     with pg.connect() as conn:
         other = conn.scalar("select party_id from marts.customer where name = '王芳'")
