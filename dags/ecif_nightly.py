@@ -162,9 +162,10 @@ def ecif_nightly():
 
     @task(pool=WAREHOUSE_POOL)
     def export(name: str, day: str) -> int:
-        """The list as of the business date, masked (the file is replaced on a retry)."""
+        """The list as of the business date, as marketing may see it (the file is
+        replaced on a retry)."""
         return exports.export_list(SETTINGS.warehouse, name,
-                                   SETTINGS.exports_dir / day / f"{name}.csv")
+                                   SETTINGS.exports_dir / day / f"{name}.csv", role="marketing")
 
     landed >> dbt_staging >> gate >> match() >> dbt_marts >> mart_checks >> published
     for name in exports.LISTS:

@@ -144,23 +144,19 @@ UnmaskedOption = Annotated[bool, typer.Option(
                        "whose role may see them)")]
 
 
-def _identity(target: wh.Warehouse, unmasked: bool) -> Any:
-    """Who asks: the logged-in user, required for unmasked output (its role decides)."""
-    from ecif.cli_session import current_user, user_if_logged_in
-
-    return current_user(target) if unmasked else user_if_logged_in(target)
-
-
 def _export(name: str, out: Path, warehouse: str | None, unmasked: bool,
             within_days: int | None = None) -> None:
-    """An agent or telesales seat logged in gets only its own customers."""
+    """As the logged-in user: its role decides the columns, an agent or telesales seat
+    gets only its own customers."""
+    from ecif.cli_session import current_user
     from ecif.exports import export_list
 
     target = wh.resolve(warehouse)
+    user = current_user(target)
     rows = export_list(target, name, out, within_days=within_days, unmasked=unmasked,
-                       user=_identity(target, unmasked))
+                       role=user.role, user=user)
     console.print(f"wrote {rows:,} rows to {out}"
-                  + ("" if unmasked else " (mobiles and ID numbers masked)"), highlight=False)
+                  + ("" if unmasked else " (personal data masked)"), highlight=False)
 
 
 @export_app.command("renewal-targets")
@@ -198,21 +194,25 @@ def lookup(
     """Who is calling? The customer-360 view of whoever the key resolves to (an agent or
     telesales seat logged in finds only its own customers)."""
     from ecif.audit import record_personal_data_access
-    from ecif.lookup import customer_view, find_parties
+    from ecif.cli_session import current_user
+    from ecif.lookup import customer_view, find_parties, present
     from ecif.lookup_display import render_view
-    from ecif.masking import check_unmasked
+    from ecif.masking import VISIBLE, access, check_unmasked
     from ecif.service.scoping import visible
 
     if sum(v is not None for v in (phone, id_no, party_id)) != 1:
         raise UsageError("give exactly one of --phone, --id-no, --party-id")
     target = wh.resolve(warehouse)
-    user = _identity(target, unmasked)
+    user = current_user(target)
+    role = user.role
     if unmasked:
-        check_unmasked(user.role)
+        check_unmasked(role)
+    searched = "mobile" if phone else "id_no" if id_no else None
+    if searched and access(role, searched) != VISIBLE:
+        raise UsageError(f"role {role} may not search by {searched}")
     with target.connect() as conn:
         parties = find_parties(conn, phone=phone, id_no=id_no, party_id=party_id)
-        if user is not None:
-            parties = visible(conn, user, parties)
+        parties = visible(conn, user, parties)
         if not parties:
             raise UsageError("no customer found for that " + (
                 "phone number" if phone else "ID number" if id_no else "party id"))
@@ -220,7 +220,7 @@ def lookup(
             record_personal_data_access(conn, user.role, "lookup",
                                         f"{user.name}: {','.join(parties)}", len(parties))
         for party in parties:
-            render_view(console, customer_view(conn, party), unmasked=unmasked)
+            render_view(console, present(customer_view(conn, party), role, unmasked=unmasked))
 
 
 @app.command()
@@ -619,8 +619,27 @@ def serve(
     from ecif.service.app import create_app
     from ecif.service.config import from_environment
 
-    mask_access_log()
-    uvicorn.run(create_app(from_environment(wh.resolve(warehouse))), host=host, port=port)
+    service = create_app(from_environment(wh.resolve(warehouse)))
+    mask_access_log(service.routes)
+    uvicorn.run(service, host=host, port=port)
+
+
+@app.command("reader-login")
+@one_line_errors
+def reader_login(warehouse: WarehouseOption = None) -> None:
+    """PostgreSQL: create or update the service's reader login `ecif_reader` (asks its
+    password); run once as an administrator (README, Security)."""
+    from ecif.service.row_security import READER_LOGIN, create_reader
+
+    target = wh.resolve(warehouse)
+    if target.kind != "postgres":
+        raise UsageError("the reader login is for a PostgreSQL warehouse")
+    password = typer.prompt(f"password for {READER_LOGIN}", hide_input=True,
+                            confirmation_prompt=True)
+    with target.connect() as conn:
+        create_reader(conn, password)
+    console.print(f"{READER_LOGIN} may now log in and take the application roles; give the "
+                  f"service ECIF_SERVICE_READER_URL with this password", highlight=False)
 
 
 @app.command()

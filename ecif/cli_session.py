@@ -108,10 +108,3 @@ def no_users_yet(warehouse: Warehouse) -> bool:
     with warehouse.connect() as conn:
         accounts.ensure_tables(conn)
         return not conn.scalar("select count(*) from stewardship.app_user")
-
-
-def user_if_logged_in(warehouse: Warehouse) -> User | None:
-    try:
-        return current_user(warehouse)
-    except NotLoggedIn:
-        return None

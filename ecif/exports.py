@@ -1,6 +1,7 @@
-"""Marketing lists out of the warehouse: CSV or XLSX by the file's extension, with
-mobiles and ID numbers masked unless a user whose role may see them asks otherwise;
-an agent or telesales seat gets only the customers it owns."""
+"""Marketing lists out of the warehouse: CSV or XLSX by the file's extension, with the
+columns the role may see (reference_data/seeds/role_permission.csv): personal data
+masked unless a user whose role may see it asks otherwise; an agent or telesales seat
+gets only the customers it owns."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ecif.audit import record_personal_data_access
-from ecif.masking import check_unmasked, mask_id, mask_mobile
+from ecif.masking import check_unmasked, view_of
 from ecif.service.accounts import SCOPED_ROLES, User
 from ecif.service.scoping import owned_parties
 from ecif.warehouse import Warehouse
@@ -20,17 +21,15 @@ from ecif.warehouse import Warehouse
 class MarketingList:
     table: str
     order_by: str
-    masked: dict[str, object]  # column → masking function
     party_column: str          # whose customer a row is (row scoping)
 
 
 LISTS = {
     "renewal-targets": MarketingList("marts.renewal_target", "expiry_date, policy_no",
-                                     {"mobile": mask_mobile, "id_no": mask_id},
                                      "holder_party_id"),
     "telesales-prospects": MarketingList("marts.telesales_prospect",
                                          "prospect_type, party_id, suggested_product_line",
-                                         {"mobile": mask_mobile}, "party_id"),
+                                         "party_id"),
 }
 WRITERS = {".csv", ".xlsx"}
 
@@ -40,12 +39,12 @@ class ExportError(ValueError):
 
 
 def export_list(warehouse: Warehouse, name: str, out: Path, *, within_days: int | None = None,
-                unmasked: bool = False, user: User | None = None) -> int:
-    """Write the list to `out`; returns the number of rows written. `user`: who asks
-    (logged in), needed for unmasked output."""
+                unmasked: bool = False, role: str, user: User | None = None) -> int:
+    """Write the list to `out`; returns the number of rows written. `role` decides the
+    columns; `user` (logged in on the command line) scopes the rows of a seat or agent
+    and is named in the audit of an unmasked read."""
     if out.suffix.lower() not in WRITERS:
         raise ExportError(f"{out}: write .csv or .xlsx")
-    role = user.role if user else None
     if unmasked:
         check_unmasked(role)
     spec = LISTS[name]
@@ -63,10 +62,12 @@ def export_list(warehouse: Warehouse, name: str, out: Path, *, within_days: int 
                               params)
         frame = pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
         if unmasked:
-            record_personal_data_access(conn, role, f"export {name}", f"{user.name}: {out}",
-                                        len(frame))
-    if not unmasked:
-        for column, mask in spec.masked.items():
+            record_personal_data_access(conn, role, f"export {name}",
+                                        f"{user.name if user else role}: {out}", len(frame))
+    columns = view_of(role, frame.columns, unmasked=unmasked)
+    frame = frame[list(columns)].copy()
+    for column, mask in columns.items():
+        if mask is not None:
             frame[column] = frame[column].map(mask, na_action="ignore")
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".csv":

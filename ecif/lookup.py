@@ -4,8 +4,10 @@ and gather their 360° view."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ecif.identifiers import normalize_id_no, normalize_mobile
+from ecif.masking import ABSENT, access, shown
 from ecif.warehouse import Connection
 
 
@@ -55,6 +57,18 @@ def customer_view(conn: Connection, party_id: str, recent_events: int = 5) -> Cu
         "from marts.customer_event where party_id = ? order by occurred_at desc limit ?"),
         [party_id, recent_events])
     return CustomerView(profile, policies, events)
+
+
+def present(view: CustomerView, role: str | None, *,
+            unmasked: bool = True) -> dict[str, Any]:
+    """The view as the role may see it (ecif.masking), for the API and the terminal:
+    `policies` and `events` are fields too, absent for roles that may not see them."""
+    def section(name: str, rows: list[dict]) -> list[dict]:
+        return [] if access(role, name) == ABSENT else [shown(r, role, unmasked=unmasked)
+                                                         for r in rows]
+    return {"profile": shown(view.profile, role, unmasked=unmasked),
+            "policies": section("policies", view.policies),
+            "events": section("events", view.events)}
 
 
 def _rows(conn: Connection, sql: str, params: list) -> list[dict]:

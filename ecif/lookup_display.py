@@ -1,50 +1,54 @@
-"""The customer-360 view on a terminal: a profile panel, policies and recent contacts."""
+"""The customer-360 view on a terminal: a profile panel, policies and recent contacts,
+as ecif.lookup.present left them for the caller's role (a field the role may not see
+is shown as -)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from ecif.lookup import CustomerView
-from ecif.masking import mask_id, mask_mobile
-
 CLASSES = {"A": "high value", "B": "core", "C": "standard"}
 
 
-def render_view(console: Console, view: CustomerView, *, unmasked: bool) -> None:
-    p = view.profile
-    mobile = p["mobile"] if unmasked else mask_mobile(p["mobile"])
-    id_no = p["id_no"] if unmasked else mask_id(p["id_no"])
-    phone = p["phone"] if unmasked else mask_mobile(p["phone"])
-    kind = "person" if p["party_type"] == "P" else "organization"
+def _text(value: Any) -> str:
+    return "-" if value is None or value == "" else str(value)
+
+
+def render_view(console: Console, view: dict[str, Any]) -> None:
+    p = view["profile"]
+    kind = "person" if p.get("party_type") == "P" else "organization"
     lines = [
-        f"[bold]{p['name'] or '(no name)'}[/bold]  {p['party_id']}  {kind}  {p['status']}",
-        f"ID {p['id_type'] or '-'} {id_no or '-'}   mobile {mobile or '-'}   "
-        f"landline {phone or '-'}",
-        f"{p['province'] or ''}{p['city'] or ''}{p['district'] or ''}",
-        f"value {p['value_class']} ({CLASSES.get(p['value_class'], '')}), risk "
-        f"{p['risk_class']}; {p['policies_in_force']} policies in force "
-        f"({p['product_lines_in_force'] or '-'}), premium {p['premium_in_force']:,.2f} yuan",
-        f"claims {p['claims_total']} ({p['claims_open']} open, paid "
-        f"{p['claims_paid']:,.2f} yuan); complaints in 12 months {p['complaints_12m']}"
-        + ("  [red]open complaint[/red]" if p["has_open_complaint"] else ""),
-        "do not call" if p["do_not_call"] else
-        ("consents to marketing" if p["consent_marketing"] else "no marketing consent"),
+        f"[bold]{_text(p.get('name'))}[/bold]  {p['party_id']}  {kind}  {_text(p.get('status'))}",
+        f"ID {_text(p.get('id_type'))} {_text(p.get('id_no'))}   mobile {_text(p.get('mobile'))}"
+        f"   landline {_text(p.get('phone'))}",
+        "".join(p.get(k) or "" for k in ("province", "city", "district")),
+        f"value {_text(p.get('value_class'))} ({CLASSES.get(p.get('value_class'), '')}), risk "
+        f"{_text(p.get('risk_class'))}; {_text(p.get('policies_in_force'))} policies in force "
+        f"({_text(p.get('product_lines_in_force'))}), premium "
+        f"{p.get('premium_in_force') or 0:,.2f} yuan",
+        f"claims {_text(p.get('claims_total'))} ({_text(p.get('claims_open'))} open, paid "
+        f"{p.get('claims_paid') or 0:,.2f} yuan); complaints in 12 months "
+        f"{_text(p.get('complaints_12m'))}"
+        + ("  [red]open complaint[/red]" if p.get("has_open_complaint") else ""),
+        "do not call" if p.get("do_not_call") else
+        ("consents to marketing" if p.get("consent_marketing") else "no marketing consent"),
     ]
     console.print(Panel("\n".join(lines), title="customer 360", expand=False))
-    if view.policies:
+    if view["policies"]:
         table = Table("policy", "line", "status", "effective", "expiry", "premium", "plate",
                       "renewed", title="policies")
-        for pol in view.policies:
-            table.add_row(pol["policy_no"], pol["product_line"], pol["status"],
-                          str(pol["effective_date"]), str(pol["expiry_date"]),
-                          f"{pol['premium'] or 0:,.2f}", pol["vehicle_plate"] or "",
-                          "yes" if pol["is_renewed"] else "")
+        for pol in view["policies"]:
+            table.add_row(_text(pol.get("policy_no")), _text(pol.get("product_line")),
+                          _text(pol.get("status")), _text(pol.get("effective_date")),
+                          _text(pol.get("expiry_date")), f"{pol.get('premium') or 0:,.2f}",
+                          _text(pol.get("vehicle_plate")), "yes" if pol.get("is_renewed") else "")
         console.print(table)
-    if view.events:
+    if view["events"]:
         table = Table("when", "event", "channel", "outcome", "reference", title="recent contacts")
-        for ev in view.events:
-            table.add_row(str(ev["occurred_at"]), ev["event_type"], ev["channel"] or "",
-                          ev["outcome"] or "", ev["event_key"])
+        for ev in view["events"]:
+            table.add_row(*(_text(ev.get(k)) for k in ("occurred_at", "event_type", "channel",
+                                                        "outcome", "event_key")))
         console.print(table)

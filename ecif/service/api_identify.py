@@ -11,6 +11,7 @@ from ecif.identifiers import check_party, standard_codes
 from ecif.service.accounts import User
 from ecif.service.dependencies import require
 from ecif.service.identify import identify
+from ecif.service.scoping import visible
 
 router = APIRouter(prefix="/v1", tags=["identification"])
 IDENTIFIERS = ("system", "admin", "steward", "agent")
@@ -30,14 +31,15 @@ class IdentifyRequest(BaseModel):
 
 
 class Suspect(BaseModel):
-    party_id: str
+    party_id: str | None = Field(description="null when the caller may not read the party")
     score: float
     reason: str
 
 
 class IdentifyResponse(BaseModel):
     outcome: Literal["MATCHED", "SUSPECTS", "NEW", "NOT_FOUND"]
-    party_id: str | None = Field(description="the existing or newly assigned party")
+    party_id: str | None = Field(description="the existing or newly assigned party; null when "
+                                 "the caller may not read the existing party")
     score: float | None = Field(description="match probability (1.0 for the strong rule)")
     reason: str
     suspects: list[Suspect] = []
@@ -48,13 +50,22 @@ def identify_party(body: IdentifyRequest, request: Request,
                    user: Annotated[User, Depends(require(*IDENTIFIERS))]) -> IdentifyResponse:
     """The existing party with score and reason, a suspect list for review, or a new
     party id that the next nightly run keeps (NOT_FOUND when the record is too thin to
-    create one). Only ids are returned, never another owner's data."""
+    create one). Only ids are returned, and only the ids of parties the caller may read
+    (an agent gets no id of another agent's customer: the customer endpoints would
+    answer 404 for it)."""
     party = check_party(**body.model_dump())
     state = request.app.state
     with state.connections.connect() as conn:
         found = identify(conn, party,
                          state.live_mentions.current(conn), state.party_numbers)
+        existing = [found.party_id] if found.outcome != "NEW" and found.party_id else []
+        hidden = {*existing, *(s.party_id for s in found.suspects)}
+        hidden -= set(visible(conn, user, sorted(hidden)))
+
+    def readable(party_id: str | None) -> str | None:
+        return None if party_id in hidden else party_id
     return IdentifyResponse(
-        outcome=found.outcome, party_id=found.party_id, score=found.score, reason=found.reason,
-        suspects=[Suspect(party_id=s.party_id, score=s.score, reason=s.reason)
+        outcome=found.outcome, party_id=readable(found.party_id), score=found.score,
+        reason=found.reason,
+        suspects=[Suspect(party_id=readable(s.party_id), score=s.score, reason=s.reason)
                   for s in found.suspects])

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from ecif.audit import ensure_audit_table
 from ecif.identifiers import InvalidValue
 from ecif.service import (
     api_auth,
@@ -17,7 +18,6 @@ from ecif.service import (
     api_stewardship,
     api_users,
     pages,
-    row_security,
 )
 from ecif.service.accounts import RecentUsers, ensure_tables
 from ecif.service.config import ServiceConfig
@@ -49,8 +49,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
     with connections.connect() as conn:
         ensure_tables(conn)
-        if config.reader is not None:
-            row_security.ensure(conn)
+        ensure_audit_table(conn)    # now: requests write to it and never run DDL
         try:
             app.state.live_mentions.current(conn)   # now, not in the first identification
         except LookupError:

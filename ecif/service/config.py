@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse, urlunparse
 
 from ecif.service.accounts import LoginPolicy
-from ecif.service.row_security import READER_ROLE
+from ecif.service.row_security import READER_LOGIN
 from ecif.warehouse import Warehouse
 
 SECRET_ENV = "ECIF_SERVICE_SECRET"
@@ -60,4 +60,4 @@ def reader_of(warehouse: Warehouse) -> Warehouse | None:
         return Warehouse(os.environ[READER_URL_ENV])
     parts = urlparse(warehouse.url)
     host = f"{parts.hostname}:{parts.port}" if parts.port else (parts.hostname or "")
-    return Warehouse(urlunparse(parts._replace(netloc=f"{READER_ROLE}@{host}")))
+    return Warehouse(urlunparse(parts._replace(netloc=f"{READER_LOGIN}@{host}")))

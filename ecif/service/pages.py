@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from ecif.audit import record_personal_data_access
+from ecif.masking import ABSENT, access, sees_personal_data, shown
 from ecif.service import suspects, tokens
 from ecif.service.accounts import User
 from ecif.service.api_auth import end_session, log_in
@@ -128,12 +129,14 @@ def group(request: Request, group_id: str, user: Steward) -> HTMLResponse:
     with cfg.warehouse.connect() as conn:
         party_ids = suspects.members(conn, group_id)
         records, differing = suspects.side_by_side(conn, party_ids)
-        if records:
+        if records and sees_personal_data(user.role):
             # stewards compare ID numbers and mobiles in full: an audited read
             record_personal_data_access(conn, user.role, "steward page suspect group",
                                         f"{user.name}: {','.join(party_ids)}", len(records))
+    records = [shown(record, user.role) for record in records]
     return _page(request, "group.html", user, group_id=group_id, records=records,
-                 differing=differing, columns=suspects.COMPARED, error=None,
+                 differing=differing, columns=[c for c in suspects.COMPARED
+                                               if access(user.role, c) != ABSENT], error=None,
                  status_code=200 if records else 404)
 
 

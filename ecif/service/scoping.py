@@ -3,7 +3,8 @@
 An agent sees only the parties one of whose core customer records carries the
 agent's code; a telesales seat only the parties of leads assigned to it (the lead's
 seat travels in the mention's `agent_code` column). The same ownership rule is
-enforced a second time on PostgreSQL by row-level security (ecif.service.row_security),
+enforced a second time on PostgreSQL by row-level security, written in SQL by the build
+(macro `owning_mentions` of dbt_project/macros/row_security.sql; keep the two equal),
 so a bug in either layer alone does not leak rows.
 """
 

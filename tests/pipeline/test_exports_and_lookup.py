@@ -25,9 +25,10 @@ def invoke(warehouse, *args):
     return runner.invoke(app, [*args, "--warehouse", warehouse.url])
 
 
-def test_renewal_export_respects_the_window_and_masks(sample, tmp_path):
-    _, warehouse, _ = sample
+def test_renewal_export_respects_the_window_and_masks(private, tmp_path):
+    warehouse, _ = private
     out = tmp_path / "renewals.csv"
+    assert log_in(warehouse, "stew").exit_code == 0
     result = invoke(warehouse, "export", "renewal-targets", "--within-days", "30",
                     "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -56,6 +57,8 @@ def private(sample, tmp_path, monkeypatch):
                        "where assigned_seat is not null order by party_id limit 1")[0][0]
     service.user_add(copy, "root", "admin", PASSWORD, None)
     service.user_add(copy, "ana", "analyst", PASSWORD, "root")
+    service.user_add(copy, "stew", "steward", PASSWORD, "root")
+    service.user_add(copy, "mark", "marketing", PASSWORD, "root")
     service.user_add(copy, "seat", "telesales", PASSWORD, "root", seat)
     monkeypatch.setenv("ECIF_TOKEN_FILE", str(tmp_path / "config" / "tokens.json"))
     return copy, seat
@@ -135,8 +138,9 @@ def test_steward_commands_act_as_the_logged_in_user(private):
         warehouse, "select actor, action, subject_user from stewardship.audit_log")
 
 
-def test_lookup_by_a_caller_number_in_any_format(sample):
-    _, warehouse, _ = sample
+def test_lookup_by_a_caller_number_in_any_format(private):
+    warehouse, _ = private
+    assert log_in(warehouse, "stew").exit_code == 0
     party, mobile, name = fetch(warehouse, "select party_id, mobile, name from "
                                            "marts.customer where mobile is not null "
                                            "order by party_id limit 1")[0]
@@ -147,8 +151,9 @@ def test_lookup_by_a_caller_number_in_any_format(sample):
     assert mobile not in result.output and mask_mobile(mobile) in result.output
 
 
-def test_lookup_by_a_legacy_15_digit_id(sample):
-    _, warehouse, _ = sample
+def test_lookup_by_a_legacy_15_digit_id(private):
+    warehouse, _ = private
+    assert log_in(warehouse, "stew").exit_code == 0
     party, id_no = fetch(warehouse, "select party_id, id_no from marts.customer where "
                                     "id_type = 'RID' and substr(id_no, 7, 2) = '19' "
                                     "order by party_id limit 1")[0]
@@ -158,13 +163,55 @@ def test_lookup_by_a_legacy_15_digit_id(sample):
     assert party in result.output and mask_id(id_no) in result.output
 
 
-@pytest.mark.parametrize("args, message", [
-    (["lookup", "--phone", "13000000001"], "no customer found for that phone number"),
-    (["lookup"], "exactly one of"),
-    (["export", "renewal-targets", "--out", "list.pdf"], "write .csv or .xlsx"),
+def test_analyst_and_marketing_exports_have_no_name_plate_or_policy_number(private, tmp_path):
+    warehouse, _ = private
+    secrets = {v for row in fetch(warehouse, "select policy_no, vehicle_plate, holder_name, "
+                                             "mobile, id_no from marts.renewal_target")
+               for v in row if v}
+    for role, user in (("analyst", "ana"), ("marketing", "mark")):
+        out = tmp_path / f"{role}.csv"
+        assert log_in(warehouse, user).exit_code == 0
+        assert invoke(warehouse, "export", "renewal-targets", "--within-days", "3650",
+                      "--out", str(out)).exit_code == 0
+        text = out.read_text(encoding="utf-8-sig")
+        rows = list(csv.DictReader(text.splitlines()))
+        assert rows and {"policy_no", "vehicle_plate", "holder_party_id"} - set(rows[0]) == {
+            "policy_no", "vehicle_plate"}
+        assert "****" in rows[0]["mobile"]
+        assert not [s for s in secrets if s in text]
+    marketing = list(csv.DictReader((tmp_path / "marketing.csv").read_text(
+        encoding="utf-8-sig").splitlines()))
+    assert all(r["holder_name"].endswith("*") for r in marketing if r["holder_name"])
+    assert "holder_name" not in list(csv.DictReader((tmp_path / "analyst.csv").read_text(
+        encoding="utf-8-sig").splitlines()))[0]
+
+
+def test_lookup_as_analyst_shows_no_name_and_masks_contact(private):
+    warehouse, _ = private
+    assert log_in(warehouse, "ana").exit_code == 0
+    party, name, mobile, plate = fetch(warehouse, """
+        select c.party_id, c.name, c.mobile, p.vehicle_plate from marts.customer as c
+        join marts.policy_summary as p on p.holder_party_id = c.party_id
+        where c.mobile is not null and p.vehicle_plate is not null
+        order by c.party_id limit 1""")[0]
+    result = invoke(warehouse, "lookup", "--party-id", party)
+    assert result.exit_code == 0, result.output
+    assert party in result.output and mask_mobile(mobile) in result.output
+    assert name not in result.output and plate not in result.output
+
+
+@pytest.mark.parametrize("user, args, message", [
+    ("stew", ["lookup", "--phone", "13000000001"], "no customer found for that phone number"),
+    ("stew", ["lookup"], "exactly one of"),
+    (None, ["lookup", "--party-id", "P0000000001"], "run `ecif login` first"),
+    ("ana", ["lookup", "--phone", "13000000001"], "may not search by mobile"),
+    ("mark", ["export", "renewal-targets", "--out", "list.pdf"], "write .csv or .xlsx"),
+    (None, ["export", "renewal-targets", "--out", "list.csv"], "run `ecif login` first"),
 ])
-def test_lookup_and_export_errors_are_one_line(sample, args, message):
-    _, warehouse, _ = sample
+def test_lookup_and_export_errors_are_one_line(private, user, args, message):
+    warehouse, _ = private
+    if user:
+        assert log_in(warehouse, user).exit_code == 0
     result = invoke(warehouse, *args)
     assert result.exit_code == 1 and message in result.output
     assert len(result.output.strip().splitlines()) == 1

@@ -3,6 +3,7 @@ role. Agents AG000000 and AG000001 and telesales seats own parties in the sample
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ from fastapi.testclient import TestClient
 from ecif.service.app import create_app
 from ecif.service.config import ServiceConfig
 from ecif.stewardship import service
-from ecif.warehouse import Warehouse
+from ecif.warehouse import Connection, Warehouse
 from tests.pipeline.conftest import sample  # noqa: F401  (the session fixture)
 
 SECRET = "test-secret-of-at-least-thirty-two-bytes"
@@ -84,3 +85,38 @@ def login(client: TestClient, user: str) -> dict[str, str]:
     response = client.post("/v1/token", data={"username": user, "password": PASSWORD})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+DDL = re.compile(r"\s*(create|alter|drop|grant|revoke|comment|truncate|analyze|vacuum|do)\b",
+                 re.IGNORECASE)
+
+
+@pytest.fixture
+def ddl_statements(monkeypatch) -> list[str]:
+    """The DDL statements any warehouse connection of this process executes from now on."""
+    seen: list[str] = []
+    execute = Connection.execute
+
+    def recording(self, sql, params=None):
+        if DDL.match(sql):
+            seen.append(sql)
+        return execute(self, sql, params)
+    monkeypatch.setattr(Connection, "execute", recording)
+    return seen
+
+
+def read_customers_and_identify(client: TestClient, parties: dict[str, str]) -> list[int]:
+    """Every customer read and an identification, as the roles that make them; the
+    status codes. `parties` names an agent's user, its party, mobile and ID number."""
+    agent, system = login(client, parties["agent"]), login(client, "sys")
+    answers = [
+        client.get(f"/v1/customers/{parties['party']}", headers=agent),
+        client.get(f"/v1/customers/by-mobile/{parties['mobile']}", headers=agent),
+        client.get(f"/v1/customers/by-id-no/{parties['id_no']}", headers=system),
+        client.post("/v1/customers/search", json={"mobile": parties["mobile"]}, headers=system),
+        client.get(f"/v1/customers/{parties['party']}", headers=login(client, "ana")),
+        client.post("/v1/identify", headers=system, json={
+            "party_type": "P", "name": parties["name"], "id_type": "RID",
+            "id_no": parties["id_no"]}),
+    ]
+    return [a.status_code for a in answers]

@@ -7,7 +7,7 @@ other in file order."""
 from ecif.identifiers import rid_check_char
 from ecif.masking import mask_id, mask_mobile
 from ecif.service.accounts import RecentUsers
-from tests.service.conftest import login
+from tests.service.conftest import login, read_customers_and_identify
 
 NEW_PERSON = {"party_type": "P", "name": "欧阳明远", "id_type": "RID",
               "id_no": "110101199001011237", "mobile": "13900001111"}
@@ -88,10 +88,8 @@ def test_lookups_mask_by_role_and_audit_unmasked_reads(client, parties, service_
                    if conn.table_exists("audit", "personal_data_access") else 0)
     full = client.get(f"/v1/customers/{parties.agent1_party}", headers=login(client, "ag1"))
     assert full.status_code == 200 and full.json()["profile"]["id_no"] == parties.agent1_id_no
-    masked = client.get(f"/v1/customers/by-mobile/{parties.agent1_mobile}",
-                        headers=login(client, "ana"))
-    profile = next(v["profile"] for v in masked.json() if v["profile"]["party_id"]
-                   == parties.agent1_party)
+    masked = client.get(f"/v1/customers/{parties.agent1_party}", headers=login(client, "ana"))
+    profile = masked.json()["profile"]
     assert profile["mobile"] == mask_mobile(parties.agent1_mobile)
     assert profile["id_no"] == mask_id(parties.agent1_id_no)
     by_id = client.get(f"/v1/customers/by-id-no/{parties.agent1_id_no}",
@@ -119,6 +117,100 @@ def test_row_scoping_answers_404_for_someone_elses_customer(client, parties):
     bad = client.get("/v1/customers/not-a-party", headers=agent0)
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["path", "party_id"]
 
+
+
+def test_analyst_sees_no_name_birth_date_plate_or_policy_number(client, service_warehouse):
+    party, name, birth, mobile, id_no, policy_no, plate = fetch(service_warehouse, """
+        select c.party_id, c.name, c.birth_date, c.mobile, c.id_no, p.policy_no, p.vehicle_plate
+        from marts.customer as c join marts.policy_summary as p on p.holder_party_id = c.party_id
+        where p.vehicle_plate is not null and c.mobile is not null and c.id_no is not null
+          and c.birth_date is not null
+        order by c.party_id limit 1""")[0]
+    analyst = login(client, "ana")
+    answer = client.get(f"/v1/customers/{party}", headers=analyst)
+    assert answer.status_code == 200
+    view = answer.json()
+    assert {"name", "birth_date", "address"}.isdisjoint(view["profile"])
+    assert view["profile"]["mobile"] == mask_mobile(mobile)
+    assert view["profile"]["id_no"] == mask_id(id_no)
+    assert view["policies"] and all({"policy_no", "vehicle_plate"}.isdisjoint(p)
+                                    for p in view["policies"])
+    assert all("event_key" not in e for e in view["events"])
+    for secret in (name, str(birth), mobile, id_no, policy_no, plate):
+        assert secret not in answer.text
+    # searching by a full number would tell whose it is: refused, wherever it is asked
+    for refused in (client.get(f"/v1/customers/by-mobile/{mobile}", headers=analyst),
+                    client.get(f"/v1/customers/by-id-no/{id_no}", headers=analyst),
+                    client.post("/v1/customers/search", json={"mobile": mobile},
+                                headers=analyst),
+                    client.post("/v1/customers/search", json={"id_no": id_no},
+                                headers=analyst)):
+        assert refused.status_code == 403 and "may not search" in refused.json()["detail"]
+    # the steward sees the same customer in full
+    full = client.get(f"/v1/customers/{party}", headers=login(client, "stew")).json()
+    assert full["profile"]["name"] == name and plate in {p["vehicle_plate"]
+                                                         for p in full["policies"]}
+
+
+def test_telesales_may_search_by_mobile_not_by_id_number(client, parties, service_warehouse):
+    seat = login(client, "seat")
+    mobile = fetch(service_warehouse, "select mobile from marts.customer where party_id = ?",
+                   [parties.seat_party])[0][0]
+    found = client.post("/v1/customers/search", json={"mobile": mobile}, headers=seat)
+    assert found.status_code == 200
+    assert parties.seat_party in [v["profile"]["party_id"] for v in found.json()]
+    assert client.post("/v1/customers/search", json={"id_no": parties.agent1_id_no},
+                       headers=seat).status_code == 403
+
+
+def test_search_by_post_body_answers_as_the_path_routes(client, parties):
+    system = login(client, "sys")
+    for key, value, route in (("mobile", parties.agent1_mobile, "by-mobile"),
+                              ("id_no", parties.agent1_id_no, "by-id-no")):
+        posted = client.post("/v1/customers/search", json={key: value}, headers=system)
+        assert posted.status_code == 200
+        assert posted.json() == client.get(f"/v1/customers/{route}/{value}",
+                                           headers=system).json()
+    agent0 = login(client, "ag0")
+    assert client.post("/v1/customers/search", json={"mobile": parties.agent1_mobile},
+                       headers=agent0).status_code == 404
+    for body in ({}, {"mobile": parties.agent1_mobile, "id_no": parties.agent1_id_no},
+                 {"mobile": "call me"}):
+        assert client.post("/v1/customers/search", json=body,
+                           headers=system).status_code == 422
+
+
+def test_identify_gives_no_id_of_a_customer_the_agent_may_not_read(client, parties,
+                                                                   service_warehouse):
+    name = fetch(service_warehouse, "select name from marts.customer where party_id = ?",
+                 [parties.agent1_party])[0][0]
+    by_id = {"party_type": "P", "name": name, "id_type": "RID", "id_no": parties.agent1_id_no}
+    suspects = {**by_id, "name": "anyone"}
+    agent0, agent1 = login(client, "ag0"), login(client, "ag1")
+    assert client.get(f"/v1/customers/{parties.agent1_party}", headers=agent0).status_code == 404
+    matched = client.post("/v1/identify", json=by_id, headers=agent0)
+    assert matched.json()["outcome"] == "MATCHED" and matched.json()["party_id"] is None
+    suspected = client.post("/v1/identify", json=suspects, headers=agent0)
+    assert suspected.json()["outcome"] == "SUSPECTS"
+    assert suspected.json()["suspects"] and all(
+        s["party_id"] is None for s in suspected.json()["suspects"])
+    for answer in (matched, suspected):
+        assert parties.agent1_party not in answer.text
+    # the agent who owns the customer, and the system, get the id
+    assert client.post("/v1/identify", json=by_id, headers=agent1
+                       ).json()["party_id"] == parties.agent1_party
+    assert parties.agent1_party in [s["party_id"] for s in client.post(
+        "/v1/identify", json=suspects, headers=login(client, "sys")).json()["suspects"]]
+
+
+def test_customer_reads_and_identify_run_no_ddl(client, parties, service_warehouse,
+                                                ddl_statements):
+    name = fetch(service_warehouse, "select name from marts.customer where party_id = ?",
+                 [parties.agent1_party])[0][0]
+    statuses = read_customers_and_identify(client, {
+        "agent": "ag1", "party": parties.agent1_party, "mobile": parties.agent1_mobile,
+        "id_no": parties.agent1_id_no, "name": name})
+    assert ddl_statements == [] and statuses == [200] * 6
 
 def test_stewardship_requests_decisions_and_refusals(client, parties):
     steward, approver = login(client, "stew"), login(client, "appr")
