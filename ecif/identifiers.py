@@ -1,6 +1,6 @@
 """Normalizing an identifier typed by a person (a caller's number, an ID read out on the
 phone) into the form the warehouse stores, the same rules as the dbt macros
-`normalize_mobile` and `normalize_rid` (dbt_project/macros/identifiers.sql)."""
+`clean_text` (cleansing.sql), `normalize_mobile` and `normalize_rid` (identifiers.sql)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ import re
 import unicodedata
 
 _RID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def clean_text(text: str) -> str | None:
+    """Half-width, trimmed, empty → None: the dbt macro `clean_text` (source keys, names)."""
+    return unicodedata.normalize("NFKC", text).strip(" ") or None
 
 
 def normalize_mobile(text: str) -> str:

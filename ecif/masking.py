@@ -25,11 +25,15 @@ def mask_mobile(value: str | None) -> str | None:
     return _mask(value, keep_head=3, keep_tail=4, min_length=8)
 
 
+def hide(value: str | None) -> str | None:
+    """Hidden entirely, one star per character: values with no part worth keeping
+    (names, addresses, birth dates) and values too short to keep a part of."""
+    return None if value is None else "*" * len(value)
+
+
 def _mask(value: str | None, keep_head: int, keep_tail: int, min_length: int) -> str | None:
-    if value is None:
-        return None
-    if len(value) < min_length:
-        return "*" * len(value)
+    if value is None or len(value) < min_length:
+        return hide(value)
     return value[:keep_head] + "*" * (len(value) - keep_head - keep_tail) + value[-keep_tail:]
 
 

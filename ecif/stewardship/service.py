@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from ecif.landing.erasures import rewrite_if_pending
 from ecif.stewardship import effects, requests
 from ecif.stewardship.audit import log
 from ecif.stewardship.mentions import check_current, mentions_of
@@ -132,6 +133,8 @@ def reject(warehouse: Warehouse, request_id: int, user: str, note: str | None) -
 
 
 def rebuild_from(warehouse: Warehouse, step: str) -> None:
+    """Rebuild from `step`; after an erasure, the DuckDB file is then rewritten without
+    the erased person's bytes."""
     from ecif.pipeline import build_marts, build_staging, match_step
 
     if step == "staging":
@@ -139,6 +142,7 @@ def rebuild_from(warehouse: Warehouse, step: str) -> None:
     if step in ("staging", "matching"):
         match_step(warehouse)
     build_marts(warehouse)
+    rewrite_if_pending(warehouse)
 
 
 def tasks(warehouse: Warehouse, user: str) -> list[tuple]:
