@@ -96,7 +96,7 @@ class _Run:
         self.report = report
         self.today = today
         self.deadline_days = calendar.wait_deadline_days()
-        self.register = erasures.Register(b"", frozenset())
+        self.register = erasures.Register("", frozenset())  # loaded by land()
         self.applied: dict[str, bookkeeping.AppliedBatch] = {}
         self.latest: dict[tuple[str, str], str] = {}
         self.blocked: dict[tuple[str, str], str] = {}

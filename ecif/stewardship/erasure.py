@@ -8,7 +8,7 @@ full-width digits goes too. Snapshots, overrides, the audit details about the pa
 and the matching evidence pages that showed the person go as well; the party's open
 requests are closed (CLOSED_ERASED). The only trace left is an audit row saying that
 party P was erased by request R, with no personal value, and the erasure register
-(keyed hashes, ecif.landing.erasures) with which landing keeps the person from coming
+(salted hashes, ecif.landing.erasures) with which landing keeps the person from coming
 back in a re-delivery. The rebuild that follows (staging, matching, marts) removes
 the person from every derived table; on DuckDB the file is then rewritten
 (erasures.rewrite_if_pending).
