@@ -10,12 +10,15 @@ import re
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from ecif import warehouse as wh
+
+if TYPE_CHECKING:
+    from ecif.pipeline import RunSummary
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="ECIF: the customer master of a P&C insurer.")
@@ -26,6 +29,7 @@ WarehouseOption = Annotated[str | None, typer.Option(
     help="duckdb:///path/file.duckdb or postgresql://user@host:port/db "
          f"(default {wh.DEFAULT_URL} in the working directory)")]
 DATE = re.compile(r"^\d{8}$")
+EXIT_NEEDS_ATTENTION = 3  # `ecif run`: refused files or overdue deliveries (README)
 
 
 class UsageError(ValueError):
@@ -99,16 +103,21 @@ def run(
     rerun: Annotated[list[str], typer.Option(
         help="SYSTEM:YYYYMMDD whose re-delivered batches replace the applied ones")] = [],  # noqa: B006
 ) -> None:
-    """One nightly run: land every complete batch, then staging, matching and marts."""
+    """One nightly run: land every complete batch, then staging, matching and marts.
+
+    Exit code 3: the run finished, but a file was refused or a delivery is waiting past
+    its deadline (everything that could be loaded was loaded)."""
     if through is not None and not DATE.match(through):
         raise UsageError(f"--through {through!r}: expected YYYYMMDD")
     if not extracts.is_dir():
         raise NotADirectoryError(f"extracts folder {extracts} does not exist")
-    _run_and_report(wh.resolve(warehouse), extracts, through, _parse_reruns(rerun))
+    summary = _run_and_report(wh.resolve(warehouse), extracts, through, _parse_reruns(rerun))
+    if summary.landing is not None and summary.landing.needs_attention:
+        raise typer.Exit(EXIT_NEEDS_ATTENTION)
 
 
 def _run_and_report(target: wh.Warehouse, extracts: Path, through: str | None = None,
-                    reruns: list[tuple[str, str]] | None = None) -> None:
+                    reruns: list[tuple[str, str]] | None = None) -> RunSummary:
     from ecif.pipeline import run_nightly
     from ecif.progress import ProgressDisplay
 
@@ -116,6 +125,7 @@ def _run_and_report(target: wh.Warehouse, extracts: Path, through: str | None = 
         summary = run_nightly(target, extracts, through, reruns or [], on_progress=display.update)
     for line in summary.lines():
         console.print(line, highlight=False, soft_wrap=True)
+    return summary
 
 
 @app.command()

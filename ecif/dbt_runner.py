@@ -63,16 +63,32 @@ def run_dbt(
                 on_node(node.node_name, node.node_status)
 
     target = artifacts_dir(warehouse)
-    result = dbtRunner(callbacks=[callback]).invoke([
-        *args,
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(target / "target"),
-        "--log-path", str(target / "logs"),
-        "--quiet",
-    ])
+    try:
+        result = dbtRunner(callbacks=[callback]).invoke([
+            *args,
+            "--project-dir", str(DBT_PROJECT_DIR),
+            "--profiles-dir", str(DBT_PROJECT_DIR),
+            "--target-path", str(target / "target"),
+            "--log-path", str(target / "logs"),
+            "--quiet",
+        ])
+    finally:
+        if warehouse.kind == "duckdb":
+            _release_duckdb()
     failed = [name for name, status in finished if status in ("error", "fail", "runtime error")]
     if not result.success:
         detail = ", ".join(failed) if failed else str(result.exception or "see dbt log")
         raise DbtError(f"dbt {args[0]} failed: {detail} (log: {target / 'logs' / 'dbt.log'})")
     return len(finished)
+
+
+def _release_duckdb() -> None:
+    """dbt-duckdb keeps its DuckDB instance open in the process between invocations (a
+    class attribute, no public close): close it, so that the file is free once dbt is
+    done (the rewrite after an erasure must be its only user)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+        DuckDBConnectionManager.close_all_connections()

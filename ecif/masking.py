@@ -40,15 +40,15 @@ def mask_name(value: str | None) -> str | None:
     return None if value is None else value[:1] + "*" * (len(value) - 1)
 
 
-def _hide(value: str | None) -> str | None:
+def hide(value: str | None) -> str | None:
+    """Hidden entirely, and its length with it: values with no part worth keeping
+    (e-mails, addresses, birth dates) and values too short to keep a part of."""
     return None if value is None else "***"
 
 
 def _mask(value: str | None, keep_head: int, keep_tail: int, min_length: int) -> str | None:
-    if value is None:
-        return None
-    if len(value) < min_length:
-        return "*" * len(value)
+    if value is None or len(value) < min_length:
+        return hide(value)
     return value[:keep_head] + "*" * (len(value) - keep_head - keep_tail) + value[-keep_tail:]
 
 
@@ -56,7 +56,7 @@ Mask = Callable[[Any], Any]
 # the personal-data fields and their masks; only these may be `masked` in the seed
 MASKS: dict[str, Mask] = {
     "id_no": mask_id, "mobile": mask_mobile, "phone": mask_mobile, "name": mask_name,
-    "holder_name": mask_name, "email": _hide, "address": _hide}
+    "holder_name": mask_name, "email": hide, "address": hide}
 # masked on the command line unless `--unmasked` is asked for (and allowed)
 CONTACT_AND_ID = ("id_no", "mobile", "phone", "email", "address")
 

@@ -11,10 +11,13 @@ import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ecif.dbt_runner import run_dbt
 from ecif.extract_spec import ENTITIES
+from ecif.landing.bookkeeping import ensure_bookkeeping
+from ecif.landing.erasures import rewrite_if_pending
 from ecif.landing.loader import LandingReport, land
 from ecif.landing.raw_tables import ensure_raw_table
 from ecif.stewardship.tables import ensure_tables as ensure_stewardship_tables
@@ -23,6 +26,7 @@ from expectations.gate import QualityReport, check_quality
 from expectations.results import ensure_table as ensure_results_table
 from expectations.results import next_run_id
 from expectations.suites import AFTER_MARTS, BEFORE_MARTS, Suite
+from matching.evidence import evidence_root
 from matching.run import MatchReport, run_matching
 
 Progress = Callable[[str, int, int | None], None]
@@ -35,10 +39,12 @@ def _quiet(label: str, done: int, total: int | None) -> None:
 def land_step(warehouse: Warehouse, extracts_dir: Path, through: str | None = None,
               rerun_dates: Collection[tuple[str, str]] = (),
               on_progress: Progress = _quiet,
-              systems: Collection[str] | None = None) -> LandingReport:
-    """systems: land only these (the DAG lands each system in its own task)."""
+              systems: Collection[str] | None = None,
+              today: date | None = None) -> LandingReport:
+    """systems: land only these (the DAG lands each system in its own task); today: the
+    business day dates are checked against (default: today in Shanghai)."""
     report = land(warehouse, extracts_dir, through=through, rerun_dates=rerun_dates,
-                  on_progress=on_progress, systems=systems)
+                  on_progress=on_progress, systems=systems, today=today)
     with warehouse.connect() as conn:
         ensure_tables(conn, systems)
     return report
@@ -50,6 +56,7 @@ def ensure_tables(conn: Connection, systems: Collection[str] | None = None) -> N
     for spec in ENTITIES:
         if systems is None or spec.system in systems:
             ensure_raw_table(conn, spec)
+    ensure_bookkeeping(conn)
     ensure_stewardship_tables(conn)
     ensure_results_table(conn)
 
@@ -79,8 +86,8 @@ def match_step(warehouse: Warehouse, on_progress: Progress = _quiet,
                 if conn.table_exists("matching", "match_run") else 0)
         on_progress("matching", 0, 1)
         run_id = f"R{runs + 1:06d}"
-        report = run_matching(conn, run_id=run_id, report_dir=(
-            reports_dir or Path.cwd() / "reports" / "matching") / run_id)
+        report = run_matching(conn, run_id=run_id,
+                              report_dir=(reports_dir or evidence_root()) / run_id)
         on_progress("matching", 1, 1)
         return report
 
@@ -144,7 +151,7 @@ class RunSummary:
 
 def run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None = None,
                 rerun_dates: Collection[tuple[str, str]] = (),
-                on_progress: Progress = _quiet) -> RunSummary:
+                on_progress: Progress = _quiet, today: date | None = None) -> RunSummary:
     summary = RunSummary()
 
     @contextmanager
@@ -154,7 +161,8 @@ def run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None = 
         summary.seconds[step] = time.perf_counter() - start
 
     with timed("land"):
-        summary.landing = land_step(warehouse, extracts_dir, through, rerun_dates, on_progress)
+        summary.landing = land_step(warehouse, extracts_dir, through, rerun_dates, on_progress,
+                                    today=today)
     with timed("staging"):
         build_staging(warehouse, on_progress)
     # the gate: a critical failure on raw or staging stops the run before the marts
@@ -168,4 +176,6 @@ def run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None = 
         summary.quality.append(quality_step(warehouse, AFTER_MARTS, summary.quality[0].run_id,
                                             on_progress))
     summary.customers = customer_counts(warehouse)
+    # an erasure approved without its own rebuild leaves the file to rewrite (DuckDB)
+    rewrite_if_pending(warehouse)
     return summary

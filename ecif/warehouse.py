@@ -201,3 +201,31 @@ def write_frame(conn: Connection, schema: str, table: str, frame: Any, *,
     # a fresh table has no statistics until autovacuum gets to it: the planner would
     # take it for empty and nest loops over it (minutes instead of a second)
     conn.execute(f"analyze {target}")
+
+
+def rewrite_duckdb_file(warehouse: Warehouse) -> None:
+    """Copy a DuckDB warehouse into a fresh file and put it in place of the old one.
+
+    DuckDB reuses freed blocks but does not wipe them: deleted values stay in the
+    file's bytes even after CHECKPOINT and VACUUM. A copy holds live data only. The
+    fresh file is attached under the old one's database name, so that views naming
+    it (`"warehouse"."staging"...`) bind; no other connection may be open.
+    """
+    import duckdb
+
+    path = warehouse.duckdb_path
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("checkpoint")  # nothing left in the write-ahead log
+    folder = path.parent / f".{path.name}.rewrite"
+    folder.mkdir(exist_ok=True)
+    fresh = folder / path.name
+    fresh.unlink(missing_ok=True)
+    try:
+        with duckdb.connect() as conn:
+            conn.execute("attach ? as _ecif_old (read_only)", [str(path)])
+            conn.execute(f'attach ? as "{path.stem}"', [str(fresh)])
+            conn.execute(f'copy from database _ecif_old to "{path.stem}"')
+        fresh.replace(path)
+    finally:
+        fresh.unlink(missing_ok=True)
+        folder.rmdir()

@@ -1,23 +1,52 @@
 """Evidence for stewards per run: match-weight charts and cluster studio pages.
 
 All HTML is self-contained (Splink's bundled vega/d3, `inline=True`): it opens
-offline and fetches nothing. ID numbers and mobiles are masked in the pages.
+offline and fetches nothing. Personal data in the pages is masked by ecif.masking,
+as everywhere else: ID numbers and mobiles keep their ends, landlines as mobiles;
+names, addresses and birth dates are hidden. The comparison levels and weights that
+explain a link are computed before masking, so they still show why records matched.
+An erasure deletes the pages that showed the person (`forget_pages`).
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker
 
+from ecif.masking import hide, mask_id, mask_mobile
 from matching.scoring import Scored
 
 SHOWN = 5
-# column → pattern keeping its first and last characters
-MASKS = {"id_cmp": "^(.{4}).*(.{4})$", "valid_id_no": "^(.{4}).*(.{4})$",
-         "strong_key": "^(.{8}).*(.{4})$", "mobile": "^(.{3}).*(.{4})$"}
+CLUSTER_PAGE = "person_clusters.html"
+# compared column (also as column_l / column_r) → how it is shown
+MASKED: dict[str, Callable[[str], str | None]] = {
+    "valid_id_no": mask_id, "id_cmp": mask_id, "strong_key": mask_id,
+    "mobile": mask_mobile, "phone": mask_mobile,
+    **dict.fromkeys(("name_std", "pinyin_key", "pinyin_key_swapped", "legal_rep", "address",
+                     "birth_date", "birth_year"), hide),
+}
+
+
+def evidence_root() -> Path:
+    """Where runs put their evidence folders (reports/matching/<run id>) by default."""
+    return Path.cwd() / "reports" / "matching"
+
+
+def forget_pages(ids: Iterable[str], root: Path | None = None) -> list[Path]:
+    """Delete the cluster pages that show any of `ids` (a party id, its mention ids)."""
+    pattern = re.compile("|".join(rf"(?<![\w|]){re.escape(i)}(?![\w|])" for i in ids))
+    gone = []
+    for page in sorted((root or evidence_root()).glob(f"*/{CLUSTER_PAGE}")):
+        if pattern.search(page.read_text(encoding="utf-8")):
+            page.unlink()
+            gone.append(page)
+    return gone
 
 
 def write_evidence(out_dir: Path, persons: Scored, orgs: Scored, labels: pd.Series,
@@ -29,7 +58,7 @@ def write_evidence(out_dir: Path, persons: Scored, orgs: Scored, labels: pd.Seri
         path.write_text(scored.linker.visualisations.match_weights_chart().to_html(inline=True),
                         encoding="utf-8")
         written.append(path)
-    written.append(_cluster_studio(out_dir / "person_clusters.html", persons, party_of))
+    written.append(_cluster_studio(out_dir / CLUSTER_PAGE, persons, party_of))
     return written
 
 
@@ -38,7 +67,7 @@ def _cluster_studio(path: Path, scored: Scored, party_of: pd.Series) -> Path:
 
     Cluster studio needs every compared column in the predictions, which the
     nightly predict does not keep (it would slow it): the chosen clusters' mentions
-    are scored again on their own, then ID numbers and mobiles are masked.
+    are scored again on their own, then their personal data is masked.
     """
     pairs = scored.pairs.assign(party_l=party_of.reindex(scored.pairs["uid_l"]).to_numpy(),
                                 party_r=party_of.reindex(scored.pairs["uid_r"]).to_numpy())
@@ -63,16 +92,24 @@ def _cluster_studio(path: Path, scored: Scored, party_of: pd.Series) -> Path:
     linker = Linker(db_api.register("evidence_mentions"), model, log_level=logging.WARNING)
     predictions = linker.inference.predict(warning_mode="never")
     for table in (predictions.physical_name, "evidence_mentions"):
-        present = {row[0] for row in local.execute(f"describe {table}").fetchall()}
-        for column, pattern in MASKS.items():
-            for suffix in ("", "_l", "_r"):
-                if column + suffix in present:
-                    local.execute(
-                        f"update {table} set {column}{suffix} = "
-                        f"regexp_replace({column}{suffix}, '{pattern}', '\\1****\\2')")
+        _mask_table(local, table)
     path.unlink(missing_ok=True)
     linker.visualisations.cluster_studio_dashboard(
         predictions, db_api.register("evidence_mentions"), str(path), cluster_ids=chosen,
         cluster_names=[("largest " if c in largest else "uncertain ") + c for c in chosen],
         overwrite=True)
     return path
+
+
+def _mask_table(local: duckdb.DuckDBPyConnection, table: str) -> None:
+    frame = local.execute(f"select * from {table}").df()
+    for column in frame.columns:
+        rule = MASKED.get(re.sub(r"_[lr]$", "", column))
+        if rule is not None:
+            frame[column] = frame[column].map(lambda v, rule=rule: rule(str(v)),
+                                              na_action="ignore")
+    local.register("_evidence_masked", frame)
+    try:
+        local.execute(f"create or replace table {table} as select * from _evidence_masked")
+    finally:
+        local.unregister("_evidence_masked")

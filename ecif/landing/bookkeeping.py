@@ -8,6 +8,9 @@
   file refused again for the same reason with the same md5 is not repeated.
 - `raw.landing_op_log`: row-level op anomalies the contract logs but accepts
   (batch_id, row_number, key_value, anomaly); see `op_log.py`.
+- `raw.landing_erased`: rows of a file that were an erased person's, dropped or
+  emptied before the insert (batch_id, system, entity, row_number, field: the
+  mention role or the emptied column); no key, no value. See `erasures.py`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from ecif.warehouse import Connection
 BATCH = "raw.landing_batch"
 REJECTION = "raw.landing_rejection"
 OP_LOG = "raw.landing_op_log"
+ERASED = "raw.landing_erased"
 
 _DDL = {
     "landing_batch": "batch_id text, system text, entity text, business_date text, "
@@ -29,6 +33,7 @@ _DDL = {
                          "reason text, row_number bigint, field text, md5 text, "
                          "rejected_at timestamp",
     "landing_op_log": "batch_id text, row_number bigint, key_value text, anomaly text",
+    "landing_erased": "batch_id text, system text, entity text, row_number bigint, field text",
 }
 
 
@@ -66,8 +71,18 @@ def record_batch(conn: Connection, *, batch_id: str, system: str, entity: str,
          loaded_at, seconds])
 
 
-def delete_op_log(conn: Connection, batch_id: str) -> None:
+def delete_batch_notes(conn: Connection, batch_id: str) -> None:
+    """The op log and erased rows of a batch about to be replaced."""
     conn.execute(f"delete from {OP_LOG} where batch_id = ?", [batch_id])
+    conn.execute(f"delete from {ERASED} where batch_id = ?", [batch_id])
+
+
+def record_erased(conn: Connection, *, batch_id: str, system: str, entity: str,
+                  screened: list[tuple[int, str]]) -> None:
+    """(row number, field) of the rows erasures.screen dropped or emptied."""
+    for row, field in screened:
+        conn.execute(f"insert into {ERASED} values (?, ?, ?, ?, ?)",
+                     [batch_id, system, entity, row, field])
 
 
 def record_rejection(conn: Connection, *, file: str, system: str, entity: str,

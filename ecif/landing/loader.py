@@ -1,16 +1,20 @@
 """Landing: verify delivered extracts and append them to `raw.<system>__<entity>`.
 
-Entry point: `land(warehouse, extracts_dir, through, rerun_dates, on_progress, systems)`;
-`systems` restricts a call to some systems (their batches are independent of the others').
+Entry point: `land(warehouse, extracts_dir, through, rerun_dates, on_progress, systems,
+today)`; `systems` restricts a call to some systems (their batches are independent of the
+others'); `today` fixes the clock (default: the business day in Shanghai).
 
 A batch is one entity file of one system and business date, id
 `<system>__<entity>__<YYYYMMDD>`. Batches of each system+entity are taken in
 business-date order (dates after `through` are not looked at). For each:
 
+0. A business date that is no real day or is later than `today` is rejected; the
+   refusal does not block later dates (see calendar.py).
 1. Already LOADED and its `.ok` names the same md5 (or the `.ok` is gone):
    skipped, nothing changes (idempotent).
 2. Data file without `.ok`: waiting (the source is still writing), nothing is
-   written. An `.ok` without its data file, or an invalid `.ok`: rejected.
+   written; overdue once past its deadline (calendar.py). An `.ok` without its data
+   file, or an invalid `.ok`: rejected.
 3. A batch behind an earlier date of the same system+entity that is waiting or
    was rejected in this run: waiting (applying it would skip a day's changes).
 4. Re-delivery, unless `(system, date)` is in `rerun_dates`: an applied date
@@ -18,9 +22,10 @@ business-date order (dates after `through` are not looked at). For each:
    one, is rejected with a message saying how to re-run it. This refusal does
    not block later dates: the applied sequence has no gap because of it.
 5. Otherwise verify (control file vs path and contract, bytes, md5, strict
-   decoding, header, field counts, rows, `op`, key; see verify.py, parsers.py)
-   and load in one transaction: (re-run only: delete the batch's raw rows and
-   op log) + bulk insert + op-log anomalies + `landing_batch` row. A refusal
+   decoding, header, field counts, rows, `op`, key; see verify.py, parsers.py),
+   screen out erased persons (erasures.py) and load in one transaction: (re-run
+   only: delete the batch's raw rows, op log and erased rows) + bulk insert +
+   erased rows + op-log anomalies + `landing_batch` row. A refusal
    writes `raw.landing_rejection` only and blocks later dates (rule 3).
 
 An explicit re-run always reloads and replaces the batch, even with the same
@@ -36,10 +41,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from ecif.landing import bookkeeping, op_log, raw_tables
+from ecif.landing import bookkeeping, calendar, erasures, op_log, raw_tables
 from ecif.landing.control_file import ControlFile, ControlFileError, read_control_file
 from ecif.landing.discovery import Delivery, discover
 from ecif.landing.parsers import parse_file
@@ -60,14 +65,16 @@ Progress = Callable[[str, int, int], None]
 def land(warehouse: Warehouse, extracts_dir: Path, through: str | None = None,
          rerun_dates: Collection[tuple[str, str]] = (),
          on_progress: Progress | None = None,
-         systems: Collection[str] | None = None) -> LandingReport:
+         systems: Collection[str] | None = None,
+         today: date | None = None) -> LandingReport:
     extracts_dir = Path(extracts_dir)
     found = discover(extracts_dir, through, systems)
     run = _Run(extracts_dir, {(s, d) for s, d in rerun_dates}, LandingReport(
-        ignored=list(found.unknown)))
+        ignored=list(found.unknown)), today or calendar.business_today())
     total = len(found.deliveries)
     with warehouse.connect() as conn:
         bookkeeping.ensure_bookkeeping(conn)
+        run.register = erasures.Register.load(conn)
         run.applied = bookkeeping.applied_batches(conn)
         for b in run.applied.values():
             key = (b.system, b.entity)
@@ -83,10 +90,13 @@ def land(warehouse: Warehouse, extracts_dir: Path, through: str | None = None,
 
 class _Run:
     def __init__(self, extracts_dir: Path, reruns: set[tuple[str, str]],
-                 report: LandingReport) -> None:
+                 report: LandingReport, today: date) -> None:
         self.extracts_dir = extracts_dir
         self.reruns = reruns
         self.report = report
+        self.today = today
+        self.deadline_days = calendar.wait_deadline_days()
+        self.register = erasures.Register("", frozenset())  # loaded by land()
         self.applied: dict[str, bookkeeping.AppliedBatch] = {}
         self.latest: dict[tuple[str, str], str] = {}
         self.blocked: dict[tuple[str, str], str] = {}
@@ -95,6 +105,9 @@ class _Run:
         key = (d.system, d.entity)
         prev = self.applied.get(d.batch_id)
         rerun = (d.system, d.business_date) in self.reruns
+        impossible = calendar.date_refusal(d.business_date, self.today)
+        if impossible:
+            return self._reject(conn, d, impossible, block=False)
         if d.ok_path is None:
             if prev and not rerun:
                 return self._skip(d)
@@ -147,15 +160,18 @@ class _Run:
         size = len(data)
         del data
         loaded_at = datetime.now(UTC).replace(tzinfo=None)
-        rows = raw_tables.with_meta(table, raw_tables.BatchMeta(
-            d.batch_id, d.business_date, ok.extract_type, d.rel_path, loaded_at))
+        rows, erased = erasures.screen(self.register, spec, raw_tables.with_meta(
+            table, raw_tables.BatchMeta(d.batch_id, d.business_date, ok.extract_type,
+                                        d.rel_path, loaded_at)))
         del table
         raw_tables.ensure_raw_table(conn, spec)
         with conn.transaction():
             if replace:
                 raw_tables.delete_batch(conn, spec, d.batch_id)
-                bookkeeping.delete_op_log(conn, d.batch_id)
+                bookkeeping.delete_batch_notes(conn, d.batch_id)
             raw_tables.insert_rows(conn, spec, rows)
+            bookkeeping.record_erased(conn, batch_id=d.batch_id, system=d.system,
+                                      entity=d.entity, screened=erased)
             anomalies = op_log.record_anomalies(conn, spec, d.batch_id, d.business_date)
             seconds = time.perf_counter() - started
             bookkeeping.record_batch(
@@ -168,14 +184,15 @@ class _Run:
         self.latest[key] = max(self.latest.get(key, ""), d.business_date)
         self.report.loaded.append(LoadedBatch(
             d.batch_id, d.system, d.entity, d.business_date, rows.num_rows, seconds,
-            replaced=replace, anomalies=anomalies))
+            replaced=replace, anomalies=anomalies, erased=len(erased)))
 
     def _skip(self, d: Delivery) -> None:
         self.report.skipped.append(SkippedBatch(d.batch_id, d.system, d.entity, d.business_date))
 
     def _wait(self, d: Delivery, reason: str) -> None:
         self.report.waiting.append(WaitingBatch(
-            d.batch_id, d.system, d.entity, d.business_date, d.rel_path, reason))
+            d.batch_id, d.system, d.entity, d.business_date, d.rel_path, reason,
+            calendar.is_overdue(d.business_date, self.today, self.deadline_days)))
 
     def _reject(self, conn: Connection, d: Delivery, refusal: FileRefused, *,
                 block: bool = True, md5: str | None = None) -> None:

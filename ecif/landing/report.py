@@ -15,6 +15,7 @@ class LoadedBatch:
     seconds: float
     replaced: bool = False   # an explicit re-run replaced earlier rows of this batch
     anomalies: int = 0       # rows written to raw.landing_op_log
+    erased: int = 0          # rows of erased persons dropped or emptied (raw.landing_erased)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class WaitingBatch:
     business_date: str
     file: str
     reason: str
+    overdue: bool = False    # still waiting past its deadline (calendar.py)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,11 @@ class LandingReport:
         return not self.rejected
 
     @property
+    def needs_attention(self) -> bool:
+        """Something was refused or is waiting past its deadline (`ecif run` exits 3)."""
+        return bool(self.rejected) or any(w.overdue for w in self.waiting)
+
+    @property
     def rows_loaded(self) -> int:
         return sum(b.rows for b in self.loaded)
 
@@ -73,13 +80,15 @@ class LandingReport:
             extra = "".join([
                 f", {sum(b.anomalies for b in batches):,} op anomalies logged (raw.landing_op_log)"
                 if any(b.anomalies for b in batches) else "",
+                f", {sum(b.erased for b in batches):,} rows of erased persons screened out "
+                "(raw.landing_erased)" if any(b.erased for b in batches) else "",
                 f", re-run of {', '.join(b.batch_id for b in batches if b.replaced)}"
                 if any(b.replaced for b in batches) else ""])
             lines.append(f"  loaded   {system}: {len(batches)} batch(es) {dates[0]}..{dates[-1]}, "
                          f"{sum(b.rows for b in batches):,} rows in "
                          f"{sum(b.seconds for b in batches):.1f}s{extra}")
         for w in self.waiting:
-            lines.append(f"  waiting  {w.file}: {w.reason}")
+            lines.append(f"  {'OVERDUE ' if w.overdue else 'waiting '} {w.file}: {w.reason}")
         for r in self.rejected:
             lines.append(f"  REJECTED {r.reason}")
         for path in self.ignored:

@@ -2,42 +2,42 @@
 
 Rows that are the person's own record (a core customer, a telesales lead, a manual
 customer) are deleted; in rows shared with others (an underwriting case, a claim,
-a receipt, a payout) the person's fields are emptied. Snapshots, overrides and the
-audit details about the party go too; the only trace left is an audit row saying
-that party P was erased by request R, with no personal value. The rebuild that
-follows (staging, matching, marts) removes the person from every derived table.
+a receipt, a payout) the person's fields are emptied. Raw rows are found by the
+rules staging reads them with (ecif.identifiers), so a key or a mobile written in
+full-width digits goes too. Snapshots, overrides, the audit details about the party
+and the matching evidence pages that showed the person go as well; the party's open
+requests are closed (CLOSED_ERASED). The only trace left is an audit row saying that
+party P was erased by request R, with no personal value, and the erasure register
+(salted hashes, ecif.landing.erasures) with which landing keeps the person from coming
+back in a re-delivery. The rebuild that follows (staging, matching, marts) removes
+the person from every derived table; on DuckDB the file is then rewritten
+(erasures.rewrite_if_pending).
 """
 
 from __future__ import annotations
 
-from ecif.stewardship.audit import log
+from collections import defaultdict
+from collections.abc import Callable
+
+from ecif.extract_spec import BY_NAME
+from ecif.identifiers import clean_text, normalize_mobile
+from ecif.landing import erasures
+from ecif.stewardship import requests
+from ecif.stewardship.audit import log, now
 from ecif.stewardship.mentions import mentions_of
 from ecif.warehouse import Connection
 
-# per mention kind: (raw table, key column, columns holding the person's data, or
-# None when the whole row is the person's)
-PERSONAL_FIELDS: dict[tuple[str, str, str], tuple[str, str, tuple[str, ...] | None]] = {
-    ("core", "customer", "customer"): ("raw.core__customer", "cust_no", None),
-    ("telesales", "lead", "lead"): ("raw.telesales__lead", "lead_id", None),
-    ("uw", "uw_case", "applicant"): ("raw.uw__uw_case", "case_id", (
-        "applicant_name", "applicant_id_no", "applicant_birth_date", "applicant_mobile")),
-    ("uw", "uw_case", "insured"): ("raw.uw__uw_case", "case_id", (
-        "insured_name", "insured_id_no", "insured_birth_date")),
-    ("claims", "claim", "claimant"): ("raw.claims__claim", "claim_no", (
-        "claimant_name", "claimant_id_no", "claimant_mobile", "report_phone", "reporter_name",
-        "loss_description")),
-    ("finance", "receipt", "payer"): ("raw.finance__receipt", "receipt_no", (
-        "payer_name", "payer_id_no", "payer_account_no")),
-    ("finance", "payout", "payee"): ("raw.finance__payout", "payout_no", (
-        "payee_name", "payee_id_no", "payee_account_no")),
-}
 SNAPSHOTS = ("snapshots.customer_history", "snapshots.customer_contact_history")
+CALLS = "raw.telesales__contact_event"
 
 
 def erase_party(conn: Connection, party_id: str, user: str, request_id: int) -> None:
-    mobiles = [r[0] for r in conn.fetchall(
-        "select distinct mobile from intermediate.int_mention_party "
-        "where party_id = ? and mobile is not null", [party_id])]
+    mention_ids = mentions_of(conn, party_id)
+    identifiers = conn.fetchall(
+        "select distinct id_no, id_informative, mobile, mobile_valid and mobile_informative "
+        "from intermediate.int_mention_party where party_id = ?", [party_id])
+    mobiles = {mobile for _, _, mobile, _ in identifiers if mobile}
+    _close_open_requests(conn, party_id, user, request_id)
     # requests about the party may carry its values (a modification, a manual creation)
     conn.execute("update stewardship.request set payload = '{\"erased\": true}', "
                  "reason = '[erased]' where payload like ? or request_id in ("
@@ -45,26 +45,63 @@ def erase_party(conn: Connection, party_id: str, user: str, request_id: int) -> 
                  "select split_part(mention_id, '|', 3) from matching.party_mention "
                  "where party_id = ? and mention_id like 'steward|%'))",
                  [f'%"{party_id}"%', party_id])
-    for mention_id in mentions_of(conn, party_id):
+    keys: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for mention_id in mention_ids:
         system, entity, key, role = mention_id.split("|")
         if system == "steward":
             conn.execute("delete from stewardship.manual_customer where manual_key = ?", [key])
-            continue
-        table, key_column, fields = PERSONAL_FIELDS[(system, entity, role)]
+        else:
+            keys[(system, entity, role)].add(key)
+    for (system, entity, role), wanted in keys.items():
+        spec = BY_NAME[(system, entity)]
+        table = f"raw.{spec.raw_table}"
+        where, values = _matching(conn, table, spec.key, clean_text, wanted)
+        fields = erasures.ERASABLE[(system, entity, role)].fields
+        if not values:
+            continue  # no raw row left (deleted by its source or an earlier erasure)
         if fields is None:
-            conn.execute(f"delete from {table} where trim({key_column}) = ?", [key])
+            conn.execute(f"delete from {table} where {where}", values)
         else:
             blanks = ", ".join(f"{field} = null" for field in fields)
-            conn.execute(f"update {table} set {blanks} where trim({key_column}) = ?", [key])
-    for mobile in mobiles:
-        # calls from the person's number keep their content, not the number
-        conn.execute("update raw.telesales__contact_event set mobile = null "
-                     "where regexp_replace(mobile, '[^0-9]', '', 'g') like ?", [f"%{mobile}"])
+            conn.execute(f"update {table} set {blanks} where {where}", values)
+    # calls from the person's number keep their content, not the number
+    where, values = _matching(conn, CALLS, "mobile", normalize_mobile, mobiles)
+    if values:
+        conn.execute(f"update {CALLS} set mobile = null where {where}", values)
     for snapshot in SNAPSHOTS:
         if conn.table_exists(*snapshot.split(".")):
             conn.execute(f"delete from {snapshot} where party_id = ?", [party_id])
     conn.execute("delete from stewardship.attribute_override where party_id = ?", [party_id])
     conn.execute("update stewardship.audit_log set detail = '[erased]' where party_id = ?",
                  [party_id])
+    erasures.remember(
+        conn, request_id, now(),
+        mention_ids=[m for m in mention_ids if not m.startswith("steward|")],
+        id_nos={id_no for id_no, informative, _, _ in identifiers if id_no and informative},
+        mobiles={mobile for _, _, mobile, informative in identifiers if mobile and informative})
+    from matching.evidence import forget_pages  # Splink loads only when someone is erased
+
+    forget_pages([party_id, *mention_ids])
     log(conn, user, "ERASED", request_id=request_id, party_id=party_id,
         detail="personal data erased; party id and request kept")
+
+
+def _close_open_requests(conn: Connection, party_id: str, user: str, request_id: int) -> None:
+    """A pending request about an erased party could only fail at approval."""
+    note = f"party erased by request {request_id}"
+    for (open_id,) in conn.fetchall(
+            "select request_id from stewardship.request where status = 'PENDING' "
+            "and request_id <> ? and payload like ? order by request_id",
+            [request_id, f'%"{party_id}"%']):
+        requests.close(conn, open_id, "CLOSED_ERASED", user, note)
+        log(conn, user, "CLOSED_ERASED", request_id=open_id, party_id=party_id, detail=note)
+
+
+def _matching(conn: Connection, table: str, column: str,
+              normalize: Callable[[str], str | None], wanted: set[str]) -> tuple[str, list[str]]:
+    """A condition on `column` and its values: the raw spellings staging reads as one of
+    `wanted` (a full-width or blank-padded key, a mobile written +86 138-…)."""
+    spellings = [value for (value,) in conn.fetchall(
+        f"select distinct {column} from {table} where {column} is not null")
+        if normalize(value) in wanted] if wanted else []
+    return f"{column} in ({', '.join('?' for _ in spellings)})", spellings

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ecif.identifiers import InvalidValue, check_attribute, check_date, check_party
+from ecif.landing.erasures import rewrite_if_pending
 from ecif.service.accounts import ensure_tables
 from ecif.stewardship import effects, requests, users
 from ecif.stewardship.audit import log
@@ -211,6 +212,8 @@ def reject(warehouse: Warehouse, request_id: int, user: str, note: str | None,
 
 
 def rebuild_from(warehouse: Warehouse, step: str | None) -> None:
+    """Rebuild from `step`; after an erasure, the DuckDB file is then rewritten without
+    the erased person's bytes."""
     from ecif.pipeline import build_marts, build_staging, match_step
 
     if step is None:
@@ -220,6 +223,7 @@ def rebuild_from(warehouse: Warehouse, step: str | None) -> None:
     if step in ("staging", "matching"):
         match_step(warehouse)
     build_marts(warehouse)
+    rewrite_if_pending(warehouse)
 
 
 def tasks(warehouse: Warehouse, user: str) -> list[tuple]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,45 @@ def test_through_limits_dates(warehouse: Warehouse, tmp_path: Path) -> None:
     _core(tmp_path, D2, [customer("C3")])
     report = land(warehouse, tmp_path, through=D1)
     assert [b.business_date for b in report.loaded] == [D1] and not report.waiting
+
+
+def test_impossible_and_future_dates_are_refused_and_block_no_real_day(
+        warehouse: Warehouse, tmp_path: Path) -> None:
+    _core(tmp_path, D1, BASE, extract_type="FULL")
+    _core(tmp_path, "20240399", [customer("C7")])
+    _core(tmp_path, "20991231", [customer("C8")])
+    report = land(warehouse, tmp_path, today=date(2024, 3, 2))
+    assert [r.reason for r in report.rejected] == [
+        "core/20240399/customer.dat: field business_date: business date 20240399 is not "
+        "a real date",
+        "core/20991231/customer.dat: field business_date: business date 20991231 is later "
+        "than today (20240302)"]
+    assert [r[1] for r in rejections(warehouse)] == [r.reason for r in report.rejected]
+    # the next real day loads; the future folder never became "already applied"
+    _core(tmp_path, D2, [customer("C3")])
+    report = land(warehouse, tmp_path, today=date(2024, 3, 2))
+    assert [b.business_date for b in report.loaded] == [D2]
+    _, batches = snapshot(warehouse, "core__customer")
+    assert [b for b, _ in batches] == [f"core__customer__{D1}", f"core__customer__{D2}"]
+
+
+def test_the_clock_is_the_callers(warehouse: Warehouse, tmp_path: Path) -> None:
+    _core(tmp_path, D1, BASE, extract_type="FULL")
+    report = land(warehouse, tmp_path, today=date(2024, 2, 29))
+    assert not report.loaded and "later than today (20240229)" in report.rejected[0].reason
+    report = land(warehouse, tmp_path, today=date(2024, 3, 1))
+    assert [b.business_date for b in report.loaded] == [D1] and not report.rejected
+
+
+def test_a_delivery_waiting_past_its_deadline_needs_attention(
+        warehouse: Warehouse, tmp_path: Path) -> None:
+    _core(tmp_path, D1, BASE, extract_type="FULL")
+    _core(tmp_path, D2, [customer("C3")], with_ok=False)
+    on_time = land(warehouse, tmp_path, today=date(2024, 3, 3))
+    assert [(w.business_date, w.overdue) for w in on_time.waiting] == [(D2, False)]
+    assert on_time.ok and not on_time.needs_attention
+    late = land(warehouse, tmp_path, today=date(2024, 3, 4))
+    assert [(w.business_date, w.overdue) for w in late.waiting] == [(D2, True)]
+    assert late.needs_attention
+    assert f"OVERDUE  core/{D2}/customer.dat: no control file" in "\n".join(
+        late.summary_lines())

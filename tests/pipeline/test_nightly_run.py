@@ -1,14 +1,16 @@
 """`ecif run` end to end on a small generated sample, on the embedded DuckDB default."""
 
 import csv
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from ecif.cli import app
+from ecif.cli import EXIT_NEEDS_ATTENTION, app
 from ecif.warehouse import Warehouse
+from tests.landing.landing_files import customer, deliver
 
 runner = CliRunner()
 
@@ -77,6 +79,24 @@ def test_a_second_run_of_the_same_input_changes_nothing(sample):
     assert "0 batch(es) loaded" in result.output and "24 already loaded" in result.output
     assert fetch(warehouse, "select * from marts.customer_xref order by 1, 2, 3, 4") == before
     assert fetch(warehouse, "select count(*) from matching.merge_history") == [(0,)]
+
+
+def test_refused_or_overdue_files_exit_3_after_loading_what_could_be_loaded(sample, tmp_path):
+    extracts, warehouse, _ = sample
+    shutil.copytree(extracts, tmp_path / "extracts")
+    shutil.copy(warehouse.duckdb_path, tmp_path / "ecif.duckdb")
+    copy = Warehouse(f"duckdb:///{tmp_path / 'ecif.duckdb'}")
+    deliver(tmp_path / "extracts", "core", "customer", "20261104", [customer("CNEW")])
+    deliver(tmp_path / "extracts", "core", "customer", "20991231", [customer("CFUTURE")])
+    deliver(tmp_path / "extracts", "uw", "uw_case", "20261104",
+            [{"case_id": "UNEW", "op": "I"}], with_ok=False)
+    result = runner.invoke(app, ["run", "--extracts", str(tmp_path / "extracts"),
+                                 "--warehouse", copy.url])
+    assert result.exit_code == EXIT_NEEDS_ATTENTION == 3, result.output
+    assert "REJECTED core/20991231/customer.dat" in result.output
+    assert "OVERDUE  uw/20261104/uw_case.csv" in result.output
+    assert fetch(copy, "select count(*) from marts.customer_xref "
+                       "where source_key = 'CNEW'") == [(1,)]
 
 
 @pytest.mark.parametrize("args, message", [

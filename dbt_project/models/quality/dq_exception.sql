@@ -1,6 +1,7 @@
 {#- One row per rejected or suspicious value, and per raw row that is not in staging
     with the reason (superseded, deleted, replaced by a FULL batch): every raw row is
-    either a current staging row or explained here. Values are masked. -#}
+    either a current staging row or explained here. Values are masked. Rows of an
+    erased person that landing dropped or emptied are here as ERASED, without key. -#}
 
 {%- set sources = [
     ('core', 'customer', 'cust_no'), ('core', 'policy', 'policy_no'),
@@ -115,9 +116,19 @@ mention_values as (
     from (select mentions.*, {{ name_problem('name', 'party_type') }} as name_problem
           from mentions) as named
     where name_problem is not null
+),
+
+erased_on_landing as (
+    select 'landing' as model, system as source_system, entity as source_entity,
+        cast(null as {{ dbt.type_string() }}) as source_key, field, 'ERASED' as rule,
+        'INFO' as severity, cast(null as {{ dbt.type_string() }}) as value_masked,
+        batch_id as _batch_id, row_number as _row_number
+    from {{ source('landing', 'landing_erased') }}
 )
 
 select * from row_dispositions
+union all
+select * from erased_on_landing
 union all
 select * from staging_values
 union all
