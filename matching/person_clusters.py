@@ -3,9 +3,11 @@
 Edges rank: steward must-links, then the strong rules (equal informative ID of the
 same type and one name; one policy or claim and one name, see int_contract_name_link),
 then model scores at or above the merge weight that something identifying
-corroborates. Two different valid IDs of the same type never meet in one party;
-pairs between the suspect and the merge weight that did not end up together are
-returned as suspects.
+corroborates. No rule overrides a conflict: two different valid IDs of the same
+type, two known genders, or birth years further apart than the thresholds allow
+never meet in one party, whether one link or a chain of them would join them
+(matching.constrained_clustering); only a steward's merge does. Pairs between the
+suspect and the merge weight that did not end up together are returned as suspects.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from matching.constrained_clustering import MUST, cluster
+from matching.constrained_clustering import MUST, Span, cluster
 
 STRONG = 1e9
 
@@ -35,11 +37,24 @@ def key_edges(uids: np.ndarray, keys: pd.Series, weight: float) -> pd.DataFrame:
     return star.assign(weight=weight)
 
 
-def valid_ids(frame: pd.DataFrame) -> pd.DataFrame:
-    has = frame["valid_id_no"].notna()
-    return pd.DataFrame({"node": frame.loc[has, "uid"].to_numpy(),
-                         "id_key": (frame.loc[has, "valid_id_type"] + ":"
-                                    + frame.loc[has, "valid_id_no"]).to_numpy()})
+def exclusive_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """node, id_key: a person's valid ID ("type:number") and known gender ("gender:M"),
+    of which one party holds one per kind."""
+    has_id, has_gender = frame["valid_id_no"].notna(), frame["gender"].notna()
+    return pd.DataFrame({
+        "node": np.concatenate([frame.loc[has_id, "uid"].to_numpy(),
+                                frame.loc[has_gender, "uid"].to_numpy()]),
+        "id_key": np.concatenate([(frame.loc[has_id, "valid_id_type"] + ":"
+                                   + frame.loc[has_id, "valid_id_no"]).to_numpy(),
+                                  ("gender:" + frame.loc[has_gender, "gender"]).to_numpy()])})
+
+
+def birth_years(frame: pd.DataFrame, max_years_apart: int) -> Span:
+    """Known birth years: further apart than max_years_apart, two people."""
+    has = frame["birth_year"].notna()
+    return Span(pd.DataFrame({"node": frame.loc[has, "uid"].to_numpy(),
+                              "value": frame.loc[has, "birth_year"].to_numpy(dtype=float)}),
+                max_years_apart)
 
 
 def constraint_edges(constraints: pd.DataFrame, uid_of: pd.Series, kind: str) -> pd.DataFrame:
@@ -52,9 +67,10 @@ def constraint_edges(constraints: pd.DataFrame, uid_of: pd.Series, kind: str) ->
 
 
 def cluster_persons(frame: pd.DataFrame, pairs: pd.DataFrame, links: pd.DataFrame,
-                    constraints: pd.DataFrame, merge_weight: float, n: int
-                    ) -> tuple[pd.Series, pd.DataFrame]:
-    """frame: the persons' uid, mention_id, strong_key, valid_id_type, valid_id_no.
+                    constraints: pd.DataFrame, merge_weight: float, n: int,
+                    birth_max_years_apart: int) -> tuple[pd.Series, pd.DataFrame]:
+    """frame: the persons' uid, mention_id, strong_key, valid_id_type, valid_id_no,
+    gender, birth_year.
     links: a, b uids of the mentions one contract ties together under one name.
 
     Returns a label per uid (index uid) and the suspect pairs (uid_l, uid_r,
@@ -70,7 +86,8 @@ def cluster_persons(frame: pd.DataFrame, pairs: pd.DataFrame, links: pd.DataFram
                       "weight": scored["match_weight"].to_numpy()}),
     ], ignore_index=True)
     cannot = constraint_edges(constraints, uid_of, "CANNOT")[["a", "b"]]
-    labels = cluster(n, edges, valid_ids(frame), cannot)
+    labels = cluster(n, edges, exclusive_keys(frame), cannot,
+                     birth_years(frame, birth_max_years_apart))
     node_labels = pd.Series(labels[frame["uid"].to_numpy()], index=frame["uid"].to_numpy())
     apart = labels[pairs["uid_l"].to_numpy()] != labels[pairs["uid_r"].to_numpy()]
     candidates = pairs[apart]
