@@ -7,7 +7,8 @@ corroborates. No rule overrides a conflict: two different valid IDs of the same
 type, two known genders, or birth years further apart than the thresholds allow
 never meet in one party, whether one link or a chain of them would join them
 (matching.constrained_clustering); only a steward's merge does. Pairs between the
-suspect and the merge weight that did not end up together are returned as suspects.
+suspect and the merge weight that did not end up together are returned as suspects,
+except those that cannot be one person: a steward's time is for real doubts.
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ def cluster_persons(frame: pd.DataFrame, pairs: pd.DataFrame, links: pd.DataFram
     links: a, b uids of the mentions one contract ties together under one name.
 
     Returns a label per uid (index uid) and the suspect pairs (uid_l, uid_r,
-    match_weight, match_probability) left in different clusters.
+    match_weight, match_probability) left in different clusters, but for those that
+    cannot be one person (_cannot_be_one): never queued for a steward.
     """
     uid_of = pd.Series(frame["uid"].to_numpy(), index=frame["mention_id"].to_numpy())
     scored = pairs[(pairs["match_weight"] >= merge_weight) & pairs["corroborated"]]
@@ -91,14 +93,21 @@ def cluster_persons(frame: pd.DataFrame, pairs: pd.DataFrame, links: pd.DataFram
     node_labels = pd.Series(labels[frame["uid"].to_numpy()], index=frame["uid"].to_numpy())
     apart = labels[pairs["uid_l"].to_numpy()] != labels[pairs["uid_r"].to_numpy()]
     candidates = pairs[apart]
-    return node_labels, candidates[~_id_conflict(candidates, frame)]
+    return node_labels, candidates[~_cannot_be_one(candidates, frame, birth_max_years_apart)]
 
 
-def _id_conflict(pairs: pd.DataFrame, frame: pd.DataFrame) -> np.ndarray:
-    """Pairs whose two mentions carry different valid IDs of one type: not suspects."""
-    ids = frame.set_index("uid")[["valid_id_type", "valid_id_no"]]
-    left = ids.reindex(pairs["uid_l"].to_numpy())
-    right = ids.reindex(pairs["uid_r"].to_numpy())
-    return ((left["valid_id_type"].to_numpy() == right["valid_id_type"].to_numpy())
-            & (left["valid_id_no"].to_numpy() != right["valid_id_no"].to_numpy())
-            & left["valid_id_no"].notna().to_numpy() & right["valid_id_no"].notna().to_numpy())
+def _cannot_be_one(pairs: pd.DataFrame, frame: pd.DataFrame,
+                   birth_max_years_apart: int) -> np.ndarray:
+    """Pairs that the strong rules say are two people, so not suspects: two different
+    valid IDs of one type, two genders on mentions that both carry a valid ID, or
+    birth years further apart than the thresholds allow."""
+    known = frame.set_index("uid")[["valid_id_type", "valid_id_no", "gender", "birth_year"]]
+    left = known.reindex(pairs["uid_l"].to_numpy()).reset_index(drop=True)
+    right = known.reindex(pairs["uid_r"].to_numpy()).reset_index(drop=True)
+    both_ids = left["valid_id_no"].notna() & right["valid_id_no"].notna()
+    other_id = (both_ids & (left["valid_id_type"] == right["valid_id_type"])
+                & (left["valid_id_no"] != right["valid_id_no"]))
+    other_gender = (both_ids & left["gender"].notna() & right["gender"].notna()
+                    & (left["gender"] != right["gender"]))
+    years_apart = (left["birth_year"] - right["birth_year"]).abs() > birth_max_years_apart
+    return (other_id | other_gender | years_apart.fillna(False)).to_numpy(dtype=bool)
