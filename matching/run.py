@@ -32,7 +32,7 @@ from matching.training import MODEL_FILES
 
 _FRAME_SQL = """
 select uid, mention_id, party_type, strong_key, org_code, valid_id_type, valid_id_no,
-       branch_marker, org_name_key, org_reg_area
+       gender, birth_year, branch_marker, org_name_key, org_reg_area
 from mentions order by uid
 """
 
@@ -65,7 +65,7 @@ def run_matching(conn: Connection, run_id: str, report_dir: Path | None = None,
         person_scores = score_pairs(local, "P", models["P"], thresholds.person_suspect)
         person_labels, suspect_pairs = cluster_persons(
             persons, person_scores.pairs, contract_links(local, "P"), constraints,
-            thresholds.person_merge, n)
+            thresholds.person_merge, n, thresholds.person_birth_max_years_apart)
         org_labels = cluster_orgs(orgs, constraints, n)
         # labels share one number space: offset the organizations' past the persons'
         labels = pd.concat([person_labels, org_labels + n])

@@ -21,6 +21,7 @@ class NameRule:
 class Thresholds:
     person_merge: float
     person_suspect: float
+    person_birth_max_years_apart: int   # further apart: two people, whatever links them
     org_suspect: float
     org_name_rule: NameRule
 
@@ -31,6 +32,8 @@ def load_thresholds(path: Path = THRESHOLDS_FILE) -> Thresholds:
     try:
         return Thresholds(person_merge=values["P", "merge_min_weight"],
                           person_suspect=values["P", "suspect_min_weight"],
+                          person_birth_max_years_apart=int(
+                              values["P", "birth_max_years_apart"]),
                           org_suspect=values["O", "suspect_min_weight"],
                           org_name_rule=NameRule(
                               score=values["O", "same_name_score"],

@@ -4,7 +4,8 @@
     insured named like its applicant. Receipts and payouts seldom carry
     the payer's ID, mobile or birth date, so without this evidence they could never
     be linked; on one contract an equal name is certain enough to merge (matching
-    treats these links as strong; two different valid IDs still never merge).
+    treats these links as strong; yet two different valid IDs, two known genders or
+    birth years far apart never merge: matching.constrained_clustering).
     One row per linked mention: each is linked to the smallest mention id of its
     contract and name, a star that connects them all without listing every pair.
     A proposal links its insured to its applicant also before a policy number exists. -#}
