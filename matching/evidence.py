@@ -20,8 +20,8 @@ MASKS = {"id_cmp": "^(.{4}).*(.{4})$", "valid_id_no": "^(.{4}).*(.{4})$",
          "strong_key": "^(.{8}).*(.{4})$", "mobile": "^(.{3}).*(.{4})$"}
 
 
-def write_evidence(out_dir: Path, persons: Scored, orgs: Scored, labels: pd.Series,
-                   party_of: pd.Series) -> list[Path]:
+def write_evidence(out_dir: Path, persons: Scored, orgs: Scored, party_of: pd.Series
+                   ) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, scored in (("person", persons), ("organization", orgs)):
