@@ -95,17 +95,18 @@ def copy_assignment(source: Warehouse, target: Warehouse) -> None:
 def outcome(warehouse: Warehouse, run_id: str) -> dict[str, list[tuple]]:
     queries = {
         "party_mention": "select mention_id, party_type, party_id from matching.party_mention",
-        "person_suspect": "select party_id_a, party_id_b, round(match_weight, 9), "
-                          "round(match_probability, 9), mention_pairs "
-                          "from matching.person_suspect",
-        "suspect_group_member": "select suspect_group_id, party_id, round(score, 9) "
+        "person_suspect": "select party_id_a, party_id_b, match_weight, match_probability, "
+                          "mention_pairs from matching.person_suspect",
+        "suspect_group_member": "select suspect_group_id, party_id, score "
                                 "from matching.suspect_group_member",
         "merge_history": "select event, party_id, related_party_ids, mention_count "
                          f"from matching.merge_history where run_id = '{run_id}'",
         "party_id_sequence": "select next_number from matching.party_id_sequence",
     }
     with warehouse.connect() as conn:
-        return {name: sorted(conn.fetchall(sql)) for name, sql in queries.items()}
+        return {name: sorted(tuple(round(v, 9) if isinstance(v, float) else v for v in row)
+                             for row in conn.fetchall(sql))
+                for name, sql in queries.items()}
 
 
 @pytest.fixture(params=["duckdb", "postgres"])
