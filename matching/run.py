@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from ecif.warehouse import Connection, write_frame
 from matching import regions, state
@@ -64,10 +65,10 @@ class MatchReport:
     splits: int
     person_suspects: int
     suspect_groups: int
-    mode: str = "FULL"          # FULL: from scratch; DELTA: on the stored state
-    settings_hash: str = ""
-    rescored: int = 0           # mentions whose pairs were scored
-    reclustered: int = 0        # mentions clustered again
+    mode: str                   # FULL: from scratch; DELTA: on the stored state
+    settings_hash: str          # of the models and thresholds (matching.state)
+    rescored: int               # mentions whose pairs were scored
+    reclustered: int            # mentions clustered again
 
 
 def run_matching(conn: Connection, run_id: str, report_dir: Path | None = None,
@@ -395,12 +396,14 @@ def _write_assignment(conn: Connection, local, run_id: str, delta: bool) -> None
         write_frame(conn, "matching", "party_mention", rows)
 
 
-def _previous_assignment(conn: Connection) -> pd.DataFrame:
+def _previous_assignment(conn: Connection) -> pa.Table:
+    """mention_id, party_id as matching.party_mention holds them (Arrow: not a Python
+    string per mention)."""
     if not conn.table_exists("matching", "party_mention"):
-        return pd.DataFrame({"mention_id": pd.Series(dtype=str),
-                             "party_id": pd.Series(dtype=str)})
+        return pa.table({"mention_id": pa.array([], pa.string()),
+                         "party_id": pa.array([], pa.string())})
     return fetch_arrow(conn, "select mention_id, party_id from matching.party_mention",
-                       ("mention_id", "party_id")).to_pandas()
+                       ("mention_id", "party_id"))
 
 
 def _next_id_number(conn: Connection) -> int:
