@@ -59,18 +59,20 @@ def components(local: duckdb.DuckDBPyConnection, n: int, merge_weight: float) ->
         local.unregister("labels")
 
 
-def region(local: duckdb.DuckDBPyConnection, batch_mentions: int) -> int:
+def region(local: duckdb.DuckDBPyConnection, batch_mentions: int, everything: bool) -> int:
     """Table `region` (uid, mention_id, batch) in `local`: the mentions to cluster again.
 
     From the seeds (table `seeds`: uid) and the deleted mentions (table `deleted`:
     mention_id), closed under: the current component, the stored component (what was
     connected before), and the previous party (its id must be decided in one place).
-    Batches hold whole components, about batch_mentions mentions each.
+    Batches hold whole components, about batch_mentions mentions each. everything:
+    every mention is in the region (a run from scratch).
     """
-    local.execute("""
-        create or replace table region as
-        select uid, mention_id from component where uid in (select uid from seeds)""")
+    local.execute("create or replace table region as select uid, mention_id from component"
+                  + ("" if everything else " where uid in (select uid from seeds)"))
     size, grown = -1, _count(local, "region")
+    if everything:
+        size = grown
     while grown != size:
         size = grown
         local.execute("""

@@ -101,7 +101,7 @@ def run_matching(conn: Connection, run_id: str, report_dir: Path | None = None,
                   for party_type, minimum in (("P", thresholds.person_suspect),
                                               ("O", thresholds.org_suspect))}
         regions.components(local, n, thresholds.person_merge)
-        reclustered = regions.region(local, BATCH_MENTIONS)
+        reclustered = regions.region(local, BATCH_MENTIONS, everything=reason is not None)
         clusters = _cluster_region(local, constraints, thresholds.person_merge)
         previous = local.sql("select mention_id, party_id from previous_party where mention_id "
                              "in (select mention_id from region union "
@@ -146,7 +146,9 @@ def _changes(local) -> int:
     `deleted` (mention_id), `seeds` (uid: where the region starts) in `local`."""
     local.execute("""
         create or replace table new_fingerprint as
-        select mention_id, party_type, md5(to_json(m)) as fingerprint
+        -- DuckDB's hash of the row: 15 times faster than an md5 of its text; a DuckDB
+        -- that hashes otherwise only makes one night rescore everything
+        select mention_id, party_type, cast(hash(m) as varchar) as fingerprint
         from (select * exclude (uid) from mentions) as m""")
     local.execute(f"""
         create or replace table new_mobile_name_count as
@@ -229,7 +231,8 @@ def _cluster_region(local, constraints: pd.DataFrame, merge_weight: float) -> pd
            or mention_id_r in (select mention_id from region)""")
     batches = [b for (b,) in local.execute("select distinct batch from region order by 1"
                                            ).fetchall()]
-    found = [pd.DataFrame(columns=["mention_id", "party_type", "cluster"])]
+    found = [pd.DataFrame({c: pd.Series(dtype="str")
+                           for c in ("mention_id", "party_type", "cluster")})]
     for batch in batches:
         local.execute("create or replace table batch_nodes as "
                       "select uid, mention_id from region where batch = ?", [batch])
@@ -301,12 +304,11 @@ def _cluster_orgs(local, constraints: pd.DataFrame) -> pd.DataFrame:
 def _canonical(frame: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
     """The batch's own mentions with their cluster named by its smallest mention_id: a
     name that does not depend on which mentions were loaded with it."""
-    own = frame[frame["in_batch"]]
+    own = frame.loc[frame["in_batch"], ["mention_id", "party_type", "uid"]]
     label = labels.reindex(own["uid"].to_numpy()).to_numpy()
-    first = own.groupby(label)["mention_id"].transform("min")
-    return pd.DataFrame({"mention_id": own["mention_id"].to_numpy(),
-                         "party_type": own["party_type"].to_numpy(),
-                         "cluster": first.to_numpy()})
+    # str columns kept (not NumPy objects): pandas groups those many times faster
+    return own.assign(cluster=own.groupby(label)["mention_id"].transform("min")
+                      ).drop(columns="uid").reset_index(drop=True)
 
 
 def _new_state(local) -> None:
