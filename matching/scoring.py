@@ -70,8 +70,9 @@ def _restricted(local: duckdb.DuckDBPyConnection, table: str, settings: dict, re
 
     The neighbours are found with the model's own rules (a semi-join per rule), so
     Splink compares only them instead of joining every mention with every other.
-    The narrowed rules keep their order: a pair still comes from the first rule that
-    blocks it, as in a run over every mention.
+    A pair of the narrowed rules is one of the original rules' pairs with a mention to
+    rescore on one side, and every such pair is found; its score does not depend on
+    the rule that found it.
     """
     rules = [rule["blocking_rule"] for rule in settings["blocking_rules_to_generate_predictions"]]
     neighbours = " union ".join(
@@ -83,7 +84,10 @@ def _restricted(local: duckdb.DuckDBPyConnection, table: str, settings: dict, re
         select *, uid in (select uid from {rescore}) as rescored
         from {table}
         where uid in (select uid from dirty union {neighbours})""")
+    # each rule twice, with the mention to rescore on the left, then on the right: a
+    # condition on one side only is pushed below the join, so DuckDB never builds the
+    # pairs of two neighbours (an `or` of both sides would be tested after the join)
     settings["blocking_rules_to_generate_predictions"] = [
-        {**rule, "blocking_rule": f"({rule['blocking_rule']}) and (l.rescored or r.rescored)"}
-        for rule in settings["blocking_rules_to_generate_predictions"]]
+        {**rule, "blocking_rule": f"({rule['blocking_rule']}) and {side}.rescored"}
+        for rule in settings["blocking_rules_to_generate_predictions"] for side in "lr"]
     return name, settings
