@@ -63,7 +63,7 @@ def organizations(rng: random.Random, count: int) -> list[dict]:
 
 
 def write_night(warehouse: Warehouse, rows: list[dict], links: list[tuple[str, str]],
-                constraints: list[tuple[str, str, str, datetime]]) -> None:
+                constraints: list[tuple[str, str, str, datetime, str]]) -> None:
     frame = pd.DataFrame(rows, columns=list(COLUMNS)).astype(
         {"birth_date": "datetime64[s]", "id_birth_date": "datetime64[s]",
          "birth_year": "Int64", "id_valid": bool, "id_informative": bool,
@@ -74,7 +74,7 @@ def write_night(warehouse: Warehouse, rows: list[dict], links: list[tuple[str, s
         write_frame(conn, "intermediate", "int_contract_name_link", pd.DataFrame(
             links or None, columns=["mention_id_a", "mention_id_b"], dtype="string"))
         write_frame(conn, "matching", "link_constraint", pd.DataFrame(
-            [(a, b, kind, "steward", at, "test") for a, b, kind, at in constraints],
+            [(a, b, kind, "steward", at, reason) for a, b, kind, at, reason in constraints],
             columns=["mention_id_a", "mention_id_b", "kind", "decided_by", "decided_at",
                      "reason"]).astype({"decided_at": "datetime64[us]"}))
 
@@ -132,7 +132,7 @@ def test_each_night_equals_a_run_from_scratch(warehouses, monkeypatch):
     held_back = rows[-25:-12]          # inserted on night 2
     rows = [r for r in rows if r not in held_back]
     links: list[tuple[str, str]] = []
-    constraints: list[tuple[str, str, str, datetime]] = []
+    constraints: list[tuple[str, str, str, datetime, str]] = []
     reports = []
 
     def night(number: int) -> None:
@@ -184,17 +184,21 @@ def test_each_night_equals_a_run_from_scratch(warehouses, monkeypatch):
     members = pd.Series(assigned).loc[persons]
     big = members.value_counts().index[0]
     c, d = sorted(members[members == big].index)[:2]
-    constraints += [(a, b, "MUST", datetime(2026, 1, 1)), (c, d, "CANNOT", datetime(2026, 1, 1))]
+    constraints += [(a, b, "MUST", datetime(2026, 1, 1), "request:1"),
+                    (c, d, "CANNOT", datetime(2026, 1, 1), "request:2")]
     night(4)
     merged = party_of(nightly)
     assert merged[a] == merged[b] and merged[c] != merged[d]
 
     # the merge is revoked, and one party is erased
-    constraints.append((a, b, "REVOKED", datetime(2026, 1, 2)))
-    erased = merged[persons[-1]]
+    constraints.append((a, b, "REVOKED", datetime(2026, 1, 2), "revoked:1:by:3"))
+    erased = next(merged[m] for m in reversed(persons)
+                  if merged[m] not in {merged[a], merged[c], merged[d]})
     rows = [r for r in rows if merged.get(r["mention_id"]) != erased]
     night(5)
-    assert erased not in party_of(nightly).values()
+    revoked = party_of(nightly)
+    assert erased not in revoked.values()
+    assert revoked[a] != revoked[b]
 
     # nothing new: nothing scored, nothing clustered again
     night(6)
