@@ -79,15 +79,16 @@ def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet) -> int:
 
 
 def match_step(warehouse: Warehouse, on_progress: Progress = _quiet,
-               reports_dir: Path | None = None) -> MatchReport:
-    """reports_dir: where the run's evidence folder goes (default reports/matching/)."""
+               reports_dir: Path | None = None, full: bool = False) -> MatchReport:
+    """reports_dir: where the run's evidence folder goes (default reports/matching/).
+    full: match from scratch rather than on the stored state (matching.run)."""
     with warehouse.connect() as conn:
         runs = (conn.scalar("select count(*) from matching.match_run")
                 if conn.table_exists("matching", "match_run") else 0)
         on_progress("matching", 0, 1)
         run_id = f"R{runs + 1:06d}"
         report = run_matching(conn, run_id=run_id,
-                              report_dir=(reports_dir or evidence_root()) / run_id)
+                              report_dir=(reports_dir or evidence_root()) / run_id, full=full)
         on_progress("matching", 1, 1)
         return report
 

@@ -115,7 +115,9 @@ class Connection:
         return self.execute(sql, params).fetchall()
 
     def fetchone(self, sql: str, params: Sequence[Any] | None = None) -> tuple | None:
-        return self.execute(sql, params).fetchone()
+        # all rows read: DuckDB refuses a later Arrow scan while a result is unfinished
+        rows = self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         row = self.fetchone(sql, params)

@@ -49,8 +49,8 @@ def forget_pages(ids: Iterable[str], root: Path | None = None) -> list[Path]:
     return gone
 
 
-def write_evidence(out_dir: Path, persons: Scored, orgs: Scored, labels: pd.Series,
-                   party_of: pd.Series) -> list[Path]:
+def write_evidence(out_dir: Path, persons: Scored, orgs: Scored, party_of: pd.Series
+                   ) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, scored in (("person", persons), ("organization", orgs)):

@@ -25,6 +25,8 @@ def merge_split_events(previous: pd.DataFrame, current: pd.DataFrame, run_id: st
 
 def _fan_out(both: pd.DataFrame, one: str, many: str, event: str, run_id: str) -> pd.DataFrame:
     """Rows where one `one` value maps to several `many` values."""
+    # only those groups get their related ids joined: a Python call per group
+    both = both[both.groupby(one)[many].transform("nunique") > 1]
     grouped = both.groupby(one).agg(
         related=(many, lambda ids: ",".join(sorted(set(ids)))),
         distinct=(many, "nunique"),

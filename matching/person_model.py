@@ -102,6 +102,14 @@ TRAINING_BLOCKS = [
 ]
 
 
+# Names per mobile: the count a mobile's term frequency scales (register_term_frequencies).
+MOBILE_NAMES = """
+    select mobile, count(distinct coalesce(pinyin_key, name_std)) as names
+    from mentions
+    where party_type = 'P' and mobile is not null
+    group by mobile"""
+
+
 def register_term_frequencies(linker: Linker, db_api: DuckDBAPI,
                               local: duckdb.DuckDBPyConnection) -> None:
     """A mobile's term frequency: the trained chance that two different people share
@@ -115,12 +123,8 @@ def register_term_frequencies(linker: Linker, db_api: DuckDBAPI,
     u = next(level["u_probability"] for comparison in model["comparisons"]
              for level in comparison["comparison_levels"]
              if level.get("tf_adjustment_column") == "mobile")
-    local.execute("""
-        create or replace table person_mobile_tf as
-        select mobile, ? * count(distinct coalesce(pinyin_key, name_std)) as tf_mobile
-        from mentions
-        where party_type = 'P' and mobile is not null
-        group by mobile""", [u])
+    local.execute("create or replace table person_mobile_tf as "
+                  f"select mobile, ? * names as tf_mobile from ({MOBILE_NAMES})", [u])
     linker.table_management.register_term_frequency_lookup(
         db_api.register("person_mobile_tf"), "mobile")
 
