@@ -18,8 +18,9 @@ SETTINGS = ("ECIF_WAREHOUSE", "ECIF_EXTRACTS", "ECIF_EXPORTS", "ECIF_REPORTS")
 
 def airflow_env(home: Path, project: Path = REPO, **settings: object) -> dict[str, str]:
     """settings: warehouse=URL, extracts=, exports=, reports= folders (ECIF_<NAME>)."""
+    # (not make's own variables: the tests run `make airflow` as a user would)
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith("AIRFLOW") and k not in SETTINGS}
+           if not k.startswith(("AIRFLOW", "MAKE", "MFLAGS")) and k not in SETTINGS}
     env.update({
         "AIRFLOW_HOME": str(home),
         "AIRFLOW_CONFIG": str(project / "airflow.cfg"),
