@@ -13,7 +13,15 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-install: $(STAMP)
+# The dbt manifest the Airflow DAG is drawn from (git-ignored): written again whenever
+# the dbt project changes, so the DAG parses without running dbt.
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project reference_data/seeds \( -path dbt_project/target \
+	-o -path dbt_project/logs \) -prune -o -type f -print)
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	$(BIN)/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+
+install: $(STAMP) $(MANIFEST)
 
 demo: install
 	$(BIN)/ecif demo
@@ -34,16 +42,30 @@ lint: install
 lock: install
 	$(BIN)/uv pip compile --quiet --python-version 3.11 requirements.in -o requirements.lock
 
-# Airflow with AIRFLOW_HOME = this repository: UI on http://localhost:8080, user admin,
-# password in simple_auth_manager_passwords.json.generated (README, "Airflow").
+# Airflow with the project's airflow.cfg and dags/; AIRFLOW_HOME (its database, logs and
+# secrets) defaults to this repository. UI on http://localhost:8080, user admin, password
+# in $(AIRFLOW_HOME)/simple_auth_manager_passwords.json.generated (README, "Airflow").
 # The pool is created with 1 slot (DuckDB) and left alone afterwards (PostgreSQL: raise it).
-AIRFLOW := AIRFLOW_HOME=$(CURDIR) PATH=$(CURDIR)/$(BIN):$$PATH
-airflow: install
+AIRFLOW_HOME ?= $(CURDIR)
+AIRFLOW_SECRETS := $(AIRFLOW_HOME)/airflow-secrets.env
+AIRFLOW := AIRFLOW_HOME=$(AIRFLOW_HOME) AIRFLOW_CONFIG=$(CURDIR)/airflow.cfg \
+	AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags PATH=$(CURDIR)/$(BIN):$$PATH
+airflow: install $(AIRFLOW_SECRETS)
 	$(AIRFLOW) $(BIN)/airflow db migrate
 	$(AIRFLOW) $(BIN)/airflow pools get ecif_warehouse >/dev/null 2>&1 || \
 		$(AIRFLOW) $(BIN)/airflow pools set ecif_warehouse 1 "tasks that open the warehouse"
-	$(AIRFLOW) $(BIN)/python -m ecif.orchestration.dbt_manifest
-	$(AIRFLOW) $(BIN)/airflow standalone
+	set -a && . $(AIRFLOW_SECRETS) && set +a && exec env $(AIRFLOW) $(BIN)/airflow standalone
+
+# Secrets every Airflow component must share, drawn once and kept out of git (mode 0600):
+# left to itself each component draws its own, and the API server then rejects the
+# tokens the scheduler signs for tasks ("Invalid auth token: Signature verification failed").
+$(AIRFLOW_SECRETS): | $(STAMP)
+	mkdir -p $(AIRFLOW_HOME)
+	umask 077 && $(BIN)/python -c 'import secrets; from cryptography.fernet import Fernet; \
+		print(f"AIRFLOW__API_AUTH__JWT_SECRET={secrets.token_urlsafe(64)}"); \
+		print(f"AIRFLOW__API__SECRET_KEY={secrets.token_urlsafe(32)}"); \
+		print(f"AIRFLOW__CORE__FERNET_KEY={Fernet.generate_key().decode()}")' > $@.tmp
+	mv $@.tmp $@
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs ecif.duckdb

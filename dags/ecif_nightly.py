@@ -4,16 +4,19 @@
       → dbt_staging (Cosmos: seeds, staging, intermediate, one task per model and test)
       → quality_before_marts (the gate) → match
       → dbt_marts (Cosmos: marts, snapshots and reports, one task per node and test)
-      → quality_after_marts → publish_marts (asset ecif_marts) → export_<list>
+      → quality_after_marts → publish_marts (asset ecif_marts) → export_lists
 
 Every task calls the function `ecif run` calls (ecif.pipeline, ecif.exports); the
 DAG only wires them. Each step is idempotent, so a retried task, or a cleared run,
-gives the result of a clean run.
+gives the result of a clean run. Tasks read their settings (warehouse, folders) from
+ECIF_* environment variables when they run (ecif.orchestration.settings); parsing
+this file reads none and imports none of the pipeline's libraries.
 
-DuckDB allows one writer per file. dbt runs in Cosmos' watcher mode: each group is
-one `dbt build` (one writer, dbt's own threads) whose progress the per-node tasks
-report. The Python tasks that open the warehouse share the pool `ecif_warehouse`:
-1 slot for DuckDB, more for PostgreSQL so the systems land in parallel (README).
+DuckDB allows one writer per file. Each Cosmos group is one `dbt build` (the
+producer: one writer, dbt's own threads); the per-node tasks then report its result
+node by node. The Python tasks that open the warehouse share the pool
+`ecif_warehouse`: 1 slot for DuckDB, more for PostgreSQL so the systems land in
+parallel (README).
 """
 
 from __future__ import annotations
@@ -27,37 +30,30 @@ from airflow.sdk import Asset, Param, dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
-from ecif import exports, pipeline
-from ecif.dbt_runner import DBT_PROJECT_DIR, dbt_environment
+from ecif.dbt_runner import DBT_PROJECT_DIR
 from ecif.extract_spec import SYSTEMS
 from ecif.orchestration.control_files import missing_files
-from ecif.orchestration.dbt_manifest import manifest_path
-from ecif.orchestration.settings import business_date, dag_settings
-from expectations.suites import AFTER_MARTS, BEFORE_MARTS
+from ecif.orchestration.cosmos_dbt import MANIFEST, point_at_warehouse, run_producer_first
+from ecif.orchestration.settings import Settings, business_date
 
-SETTINGS = dag_settings()
 WAREHOUSE_POOL = "ecif_warehouse"
 # downstream DAGs schedule on this: it is updated once the marts of a date are published
 MARTS = Asset(name="ecif_marts", uri="ecif://marts")
-SUITES = {"before_marts": BEFORE_MARTS, "after_marts": AFTER_MARTS}
 DBT = str(Path(sys.executable).parent / "dbt")  # the venv's dbt, never another one on PATH
 # what ecif.pipeline's `marts+ reports` means in this project (the marts folder, all
 # downstream of it, the reports folder) in a form Cosmos' selector and dbt agree on
 MARTS_SELECTORS = ["path:models/marts+", "path:models/reports"]
 
-MANIFEST = manifest_path(SETTINGS.warehouse)
 if not MANIFEST.is_file():
-    raise FileNotFoundError(f"{MANIFEST} is missing: run `make airflow` or "
-                            "`python -m ecif.orchestration.dbt_manifest` first")
+    raise FileNotFoundError(f"{MANIFEST} is missing: run `make install`")
 dbt_project = ProjectConfig(
     dbt_project_path=DBT_PROJECT_DIR,
     manifest_path=MANIFEST,
-    env_vars=dbt_environment(SETTINGS.warehouse),
     install_dbt_deps=False,  # no packages: nothing to download
 )
 dbt_profile = ProfileConfig(
     profile_name="ecif",
-    target_name=SETTINGS.warehouse.kind,  # profiles.yml has one output per engine
+    target_name="duckdb",  # the settings' engine replaces it when a task runs
     profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
 )
 dbt_execution = ExecutionConfig(
@@ -67,10 +63,17 @@ dbt_execution = ExecutionConfig(
 )
 
 
-def dbt_render(**selection: list[str]) -> RenderConfig:
+def dbt_group(group_id: str, **selection: list[str]) -> DbtTaskGroup:
     """One task per model, seed and snapshot, one for its tests, selected from the manifest."""
-    return RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_EACH,
-                        **selection)
+    group = DbtTaskGroup(
+        group_id=group_id, project_config=dbt_project, profile_config=dbt_profile,
+        execution_config=dbt_execution,
+        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST,
+                                   test_behavior=TestBehavior.AFTER_EACH, **selection),
+        operator_args={"emit_datasets": False, "interceptors": [point_at_warehouse]},
+    )
+    run_producer_first(group)
+    return group
 
 
 @dag(
@@ -99,14 +102,17 @@ def ecif_nightly():
 
     @task.sensor(poke_interval=300, timeout=6 * 3600, mode="reschedule", retries=0)
     def wait_for_control_files(system: str, day: str) -> bool:
-        missing = missing_files(SETTINGS.extracts_dir, system, day)
+        missing = missing_files(Settings.from_env().extracts_dir, system, day)
         print(f"{system} {day}: " + (f"waiting for {', '.join(missing)}" if missing
                                      else "complete"))
         return not missing
 
     @task(pool=WAREHOUSE_POOL)
     def land(system: str, day: str) -> list[str]:
-        report = pipeline.land_step(SETTINGS.warehouse, SETTINGS.extracts_dir, through=day,
+        from ecif import pipeline
+
+        settings = Settings.from_env()
+        report = pipeline.land_step(settings.warehouse, settings.extracts_dir, through=day,
                                     systems=[system])
         return report.summary_lines()
 
@@ -116,60 +122,58 @@ def ecif_nightly():
         for system in SYSTEMS
     ]
 
-    dbt_staging = DbtTaskGroup(
-        group_id="dbt_staging", project_config=dbt_project, profile_config=dbt_profile,
-        execution_config=dbt_execution, render_config=dbt_render(exclude=MARTS_SELECTORS),
-        operator_args={"emit_datasets": False},
-    )
+    dbt_staging = dbt_group("dbt_staging", exclude=MARTS_SELECTORS)
 
     @task(pool=WAREHOUSE_POOL)
     def match() -> str:
-        report = pipeline.match_step(SETTINGS.warehouse,
-                                     reports_dir=SETTINGS.reports_dir / "matching")
+        from ecif import pipeline
+
+        settings = Settings.from_env()
+        report = pipeline.match_step(settings.warehouse,
+                                     reports_dir=settings.reports_dir / "matching")
         return (f"{report.run_id}: {report.mentions} mentions → {report.parties} parties, "
                 f"{report.merges} merges, {report.splits} splits")
 
-    dbt_marts = DbtTaskGroup(
-        group_id="dbt_marts", project_config=dbt_project, profile_config=dbt_profile,
-        execution_config=dbt_execution, render_config=dbt_render(select=MARTS_SELECTORS),
-        operator_args={"emit_datasets": False},
-    )
-
-    for group in (dbt_staging, dbt_marts):
-        # Cosmos' producer never runs a second `dbt build` in a run (a retry is skipped):
-        # it fails at once, so the run cannot pass a failed build; the per-node tasks,
-        # retried or cleared, rerun their own node.
-        group.get_child_by_label("dbt_producer_watcher").retries = 0
+    dbt_marts = dbt_group("dbt_marts", select=MARTS_SELECTORS)
 
     @task(pool=WAREHOUSE_POOL)
     def quality(suites: str, quality_run: str | None = None) -> str:
         """Raises on a critical failure: nothing downstream (matching, publication) runs.
-        (Not `run_id`: TaskFlow would fill that with the Airflow run's id.)"""
-        report = pipeline.quality_step(SETTINGS.warehouse, SUITES[suites], quality_run,
-                                       docs_dir=SETTINGS.reports_dir / "quality")
+        suites: AFTER_MARTS or BEFORE_MARTS of expectations.suites. (Not `run_id`:
+        TaskFlow would fill that with the Airflow run's id.)"""
+        from ecif import pipeline
+        from expectations import suites as all_suites
+
+        settings = Settings.from_env()
+        report = pipeline.quality_step(settings.warehouse, getattr(all_suites, suites),
+                                       quality_run, docs_dir=settings.reports_dir / "quality")
         return report.run_id
 
-    gate = quality.override(task_id="quality_before_marts")("before_marts")
-    mart_checks = quality.override(task_id="quality_after_marts")("after_marts", gate)
+    gate = quality.override(task_id="quality_before_marts")("BEFORE_MARTS")
+    mart_checks = quality.override(task_id="quality_after_marts")("AFTER_MARTS", gate)
 
     @task(pool=WAREHOUSE_POOL, outlets=[MARTS])
     def publish_marts(day: str, outlet_events=None) -> dict[str, int]:
-        customers = pipeline.customer_counts(SETTINGS.warehouse)
+        from ecif import pipeline
+
+        customers = pipeline.customer_counts(Settings.from_env().warehouse)
         outlet_events[MARTS].extra = {"business_date": day, "customers": customers}
         return customers
 
-    published = publish_marts(day)
-
     @task(pool=WAREHOUSE_POOL)
-    def export(name: str, day: str) -> int:
-        """The list as of the business date, as marketing may see it (the file is
+    def export_lists(day: str) -> dict[str, int]:
+        """Every marketing list as of the business date, as marketing may see it (files
         replaced on a retry)."""
-        return exports.export_list(SETTINGS.warehouse, name,
-                                   SETTINGS.exports_dir / day / f"{name}.csv", role="marketing")
+        from ecif import exports
 
-    landed >> dbt_staging >> gate >> match() >> dbt_marts >> mart_checks >> published
-    for name in exports.LISTS:
-        published >> export.override(task_id=f"export_{name.replace('-', '_')}")(name, day)
+        settings = Settings.from_env()
+        return {name: exports.export_list(settings.warehouse, name,
+                                          settings.exports_dir / day / f"{name}.csv",
+                                          role="marketing")
+                for name in exports.LISTS}
+
+    (landed >> dbt_staging >> gate >> match() >> dbt_marts >> mart_checks
+     >> publish_marts(day) >> export_lists(day))
 
 
 ecif_nightly()

@@ -13,8 +13,6 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from dbt.cli.main import dbtRunner
-
 from ecif.warehouse import Warehouse
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
@@ -52,6 +50,10 @@ def run_dbt(
 
     Returns the number of nodes run; raises DbtError naming what failed.
     """
+    # imported here, not at the top: the Airflow DAG file reads DBT_PROJECT_DIR and
+    # dbt_environment when it is parsed, and importing dbt takes seconds
+    from dbt.cli.main import dbtRunner
+
     os.environ.update(dbt_environment(warehouse))
     finished: list[tuple[str, str]] = []
 

@@ -1,26 +1,27 @@
-"""Where the DAG reads and writes, from Airflow Variables, and which date a run is for.
+"""Where the DAG reads and writes, from ECIF_* environment variables, and which date a run is for.
 
-Variables (or `AIRFLOW_VAR_<NAME>` environment variables):
-  ecif_warehouse  warehouse URL (default: the embedded DuckDB file ecif.duckdb in the repository)
-  ecif_extracts   landing zone (default: source_extracts/ in the repository)
-  ecif_exports    where the marketing lists go, one folder per business date
+  ECIF_WAREHOUSE  warehouse URL (default: the embedded DuckDB file ecif.duckdb in the repository)
+  ECIF_EXTRACTS   landing zone (default: source_extracts/ in the repository)
+  ECIF_EXPORTS    where the marketing lists go, one folder per business date
                   (default: exports/ in the repository)
-  ecif_reports    where matching leaves each run's evidence (default: reports/ in the repository)
+  ECIF_REPORTS    where matching and quality leave each run's evidence
+                  (default: reports/ in the repository)
 
-They are read when the DAG file is parsed, not when a task runs: Cosmos fixes the
-dbt target (DuckDB or PostgreSQL) at parse time, and every task of a run must see
-the same warehouse. Change a Variable, and the next parse (the next run) uses it.
+Every task reads them when it runs, never the DAG file when it is parsed: parsing
+touches no database and no variable, and the Airflow components started together
+(`make airflow`) share one environment, so every task of a run sees the same warehouse.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from airflow.sdk import Variable
-
+from ecif.warehouse import ENV_VAR as WAREHOUSE_VAR
 from ecif.warehouse import Warehouse, resolve
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,21 +30,23 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
-class DagSettings:
+class Settings:
     warehouse: Warehouse
     extracts_dir: Path
     exports_dir: Path
     reports_dir: Path
 
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
+        def folder(name: str, default: str) -> Path:
+            return Path(env.get(f"ECIF_{name}") or REPO / default)
 
-def dag_settings() -> DagSettings:
-    return DagSettings(
-        warehouse=resolve(Variable.get("ecif_warehouse",
-                                       default=f"duckdb:///{REPO / 'ecif.duckdb'}")),
-        extracts_dir=Path(Variable.get("ecif_extracts", default=str(REPO / "source_extracts"))),
-        exports_dir=Path(Variable.get("ecif_exports", default=str(REPO / "exports"))),
-        reports_dir=Path(Variable.get("ecif_reports", default=str(REPO / "reports"))),
-    )
+        return cls(
+            warehouse=resolve(env.get(WAREHOUSE_VAR) or f"duckdb:///{REPO / 'ecif.duckdb'}"),
+            extracts_dir=folder("EXTRACTS", "source_extracts"),
+            exports_dir=folder("EXPORTS", "exports"),
+            reports_dir=folder("REPORTS", "reports"),
+        )
 
 
 def business_date(run_date: datetime, override: str | None = None) -> str:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from ecif.orchestration.control_files import missing_files
-from ecif.orchestration.settings import business_date
+from ecif.orchestration.settings import REPO, Settings, business_date
+from ecif.warehouse import Warehouse
 
 
 def test_a_run_processes_the_previous_beijing_day():
@@ -31,3 +32,15 @@ def test_a_delivery_is_complete_when_every_data_file_has_its_control_file(tmp_pa
     assert missing_files(tmp_path, "finance", "20261102") == ["finance/20261102/receipt.ok"]
     (day / "receipt.ok").write_text("")
     assert missing_files(tmp_path, "finance", "20261102") == []
+
+
+def test_the_settings_come_from_ecif_variables_else_the_repository(tmp_path: Path):
+    assert Settings.from_env({}) == Settings(
+        warehouse=Warehouse(f"duckdb:///{REPO / 'ecif.duckdb'}"),
+        extracts_dir=REPO / "source_extracts", exports_dir=REPO / "exports",
+        reports_dir=REPO / "reports")
+    env = {"ECIF_WAREHOUSE": "postgresql://etl@db:5433/ecif", "ECIF_EXTRACTS": str(tmp_path),
+           "ECIF_EXPORTS": "/srv/out", "ECIF_REPORTS": "/srv/reports"}
+    assert Settings.from_env(env) == Settings(
+        warehouse=Warehouse("postgresql://etl@db:5433/ecif"), extracts_dir=tmp_path,
+        exports_dir=Path("/srv/out"), reports_dir=Path("/srv/reports"))

@@ -1,0 +1,74 @@
+"""A fresh clone: `make install`, then the DAG imports in a new AIRFLOW_HOME with no
+other step, fast, and without importing the pipeline's heavy libraries."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.dags.airflow_env import REPO, airflow_env
+
+# parsed as the dag-processor parses it; prints what the test asserts on
+PARSE = """
+import json, sys
+from airflow.dag_processing.dagbag import DagBag
+from airflow.configuration import conf
+bag = DagBag(dag_folder=conf.get("core", "dags_folder"))
+from ecif.orchestration.cosmos_dbt import MANIFEST
+heavy = ("splink", "great_expectations", "dbt.cli.main", "pandas", "duckdb", "ecif.pipeline")
+print(json.dumps({
+    "errors": {k: v.splitlines()[-1] for k, v in bag.import_errors.items()},
+    "tasks": len(bag.dags["ecif_nightly"].tasks) if "ecif_nightly" in bag.dags else 0,
+    "seconds": sum(s.duration.total_seconds() for s in bag.dagbag_stats),
+    "heavy": [m for m in heavy if m in sys.modules],
+    "manifest": str(MANIFEST),
+    "import_timeout": conf.getfloat("core", "dagbag_import_timeout"),
+}))
+"""
+
+
+def clone(dest):
+    """The repository's files as git has them (no dbt_project/target/, no airflow.db),
+    sharing this checkout's virtualenv (installed from the same lock file)."""
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO,
+                           check=True, capture_output=True, text=True).stdout.split("\0")
+    for name in filter(None, files):
+        source = REPO / name
+        if source.is_file() or source.is_symlink():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name, follow_symlinks=False)
+    (dest / ".venv").symlink_to(REPO / ".venv")
+
+
+def parse_dag(project, home) -> dict:
+    # the copy's packages before the editable install's (which points at this checkout)
+    env = {**airflow_env(home, project), "PYTHONPATH": str(project)}
+    out = subprocess.run([sys.executable, "-c", PARSE], env=env, cwd=project, check=True,
+                         capture_output=True, text=True, timeout=300).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_after_make_install_the_dag_imports_in_a_new_airflow_home(tmp_path):
+    project = tmp_path / "ecif"
+    clone(project)
+    assert not (project / "dbt_project" / "target").exists()
+    before = parse_dag(project, tmp_path / "home-before")
+    assert [e for e in before["errors"].values() if "make install" in e], before
+
+    subprocess.run(["make", "install"], cwd=project, check=True, timeout=300,
+                   env=airflow_env(tmp_path / "home-after", project))
+
+    after = parse_dag(project, tmp_path / "home-after")
+    assert after["manifest"] == str(project / "dbt_project" / "target" / "manifest.json")
+    assert after["errors"] == {} and after["tasks"] > 100
+    assert after["heavy"] == []  # Splink, GX, dbt, pandas load when a task runs
+    assert after["import_timeout"] == 30  # Airflow's default is enough
+    assert after["seconds"] < 5, after
+    # the manifest is git-ignored: nothing the install wrote is left for `git add`
+    assert subprocess.run(["git", "check-ignore", "-q", "dbt_project/target/manifest.json"],
+                          cwd=REPO).returncode == 0
