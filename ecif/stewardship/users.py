@@ -10,22 +10,15 @@ requests (check_independent).
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, timedelta
 
-from ecif.masking import ROLES_FILE
+from ecif.masking import permissions
 from ecif.service import accounts
 from ecif.service.passwords import check_policy
 from ecif.stewardship.audit import log, now
 from ecif.warehouse import Connection
 
-
-def _roles() -> tuple[str, ...]:
-    with ROLES_FILE.open(encoding="utf-8") as fh:
-        return tuple(dict.fromkeys(row["role"] for row in csv.DictReader(fh)))
-
-
-ROLES = _roles()
+ROLES = tuple(permissions())     # the roles of role_permission.csv, in its order
 REQUESTERS = ("admin", "steward", "approver")
 APPROVERS = ("admin", "approver")
 # the audit actions after which the actor knows the subject's password

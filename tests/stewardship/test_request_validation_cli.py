@@ -1,18 +1,37 @@
 """`ecif steward` checks a request's values with the staging rules when it is made:
 a one-line error naming the field (and for a file its name and row), exit code 1,
-and nothing written to the warehouse."""
+and no request queued."""
 
 import pytest
 from typer.testing import CliRunner
 
 from ecif.cli import app
+from ecif.stewardship import service
 
 runner = CliRunner()
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def warehouse(duckdb_warehouse, tmp_path, monkeypatch):
+    """A warehouse with a steward logged in on the command line (a token file of its own)."""
+    monkeypatch.setenv("ECIF_TOKEN_FILE", str(tmp_path / "config" / "tokens.json"))
+    service.user_add(duckdb_warehouse, "root", "admin", PASSWORD, None)
+    service.user_add(duckdb_warehouse, "stew", "steward", PASSWORD, "root")
+    logged_in = runner.invoke(app, ["login", "--user", "stew", "--password-stdin",
+                                    "--warehouse", duckdb_warehouse.url], input=PASSWORD + "\n")
+    assert logged_in.exit_code == 0, logged_in.output
+    return duckdb_warehouse
 
 
 def steward(warehouse, *args: str):
-    return runner.invoke(app, ["steward", *args, "--user", "stew", "--reason", "checked",
+    return runner.invoke(app, ["steward", *args, "--reason", "checked",
                                "--warehouse", warehouse.url])
+
+
+def queued(warehouse) -> int:
+    with warehouse.connect() as conn:
+        return conn.scalar("select count(*) from stewardship.request")
 
 
 def one_line_error(result, *parts: str) -> bool:
@@ -35,22 +54,22 @@ def one_line_error(result, *parts: str) -> bool:
     (["create", "--name", "x" * 5000, "--mobile", "13911110008"], ["field name: TOO_LONG"]),
     (["create", "--name", "孙丽"], ["field id_no: NOT_ADMISSIBLE"]),
 ])
-def test_bad_values_are_refused_in_one_line(duckdb_warehouse, args, parts):
-    result = steward(duckdb_warehouse, *args)
+def test_bad_values_are_refused_in_one_line(warehouse, args, parts):
+    result = steward(warehouse, *args)
     assert one_line_error(result, *parts), result.output
-    assert not duckdb_warehouse.duckdb_path.exists()        # nothing was written
+    assert queued(warehouse) == 0
 
 
-def test_an_enhancement_file_is_checked_row_by_row(duckdb_warehouse, tmp_path):
+def test_an_enhancement_file_is_checked_row_by_row(warehouse, tmp_path):
     file = tmp_path / "revisits.csv"
     file.write_text("party_id,attribute,value,confirmed_on\n"
                     "P0000000001,email,sun.li@example.com,20261103\n"
                     "P0000000001,email,sun.li@example.com,2026-11-03\n", encoding="utf-8")
-    result = steward(duckdb_warehouse, "enhance", str(file))
+    result = steward(warehouse, "enhance", str(file))
     assert one_line_error(result, "revisits.csv: row 3: field confirmed_on: BAD_DATE")
     assert str(tmp_path) not in result.output
     file.write_text("party_id,attribute,value\nP0000000001,mobile,1391111000\n",
                     encoding="utf-8")
-    assert one_line_error(steward(duckdb_warehouse, "enhance", str(file)),
+    assert one_line_error(steward(warehouse, "enhance", str(file)),
                           "revisits.csv: row 2: field value: BAD_FORMAT")
-    assert not duckdb_warehouse.duckdb_path.exists()
+    assert queued(warehouse) == 0
