@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ecif.dbt_runner import run_dbt
 from ecif.extract_spec import ENTITIES
+from ecif.landing.bookkeeping import ensure_bookkeeping
 from ecif.landing.loader import LandingReport, land
 from ecif.landing.raw_tables import ensure_raw_table
 from ecif.stewardship.tables import ensure_tables as ensure_stewardship_tables
@@ -46,7 +47,9 @@ def land_step(warehouse: Warehouse, extracts_dir: Path, through: str | None = No
 
 def ensure_tables(conn: Connection, systems: Collection[str] | None = None) -> None:
     """The tables dbt reads that no step may have written yet: a system that has never
-    delivered, stewardship before any steward acted, quality before the first check."""
+    delivered, stewardship before any steward acted, quality before the first check, the
+    landing bookkeeping staging reads its pending batches from."""
+    ensure_bookkeeping(conn)
     for spec in ENTITIES:
         if systems is None or spec.system in systems:
             ensure_raw_table(conn, spec)
