@@ -18,7 +18,12 @@
 
 {#- Whether this model must rebuild the entity's part from all raw rows. -#}
 {% macro entity_rebuild(system, entity) -%}
-    {%- if not execute or not is_incremental() -%}{{ return(true) }}{%- endif -%}
+    {{ return(not is_incremental() or batches_need_rebuild(system, entity)) }}
+{%- endmacro %}
+
+{#- Whether the pending batches of the entity call for a rebuild (see above). -#}
+{% macro batches_need_rebuild(system, entity) -%}
+    {%- if not execute -%}{{ return(true) }}{%- endif -%}
     {%- set processed = processed_batch_relation() -%}
     {%- if processed is none -%}{{ return(true) }}{%- endif -%}
     {%- set query -%}
@@ -161,4 +166,39 @@ where dispositions._disposition = 'CURRENT'
     materialized='incremental', incremental_strategy='delete+insert', unique_key=key,
     pre_hook="{{ clear_touched_keys('" ~ system ~ "', '" ~ entity ~ "', '" ~ key ~ "') }}",
     indexes=[{'columns': [key], 'unique': true}]) }}
+{%- endmacro %}
+
+{#- The source entities that carry party mentions (int_mention_union). -#}
+{% macro mention_entities() -%}
+    {{ return([('core', 'customer'), ('uw', 'uw_case'), ('claims', 'claim'),
+               ('telesales', 'lead'), ('finance', 'receipt'), ('finance', 'payout')]) }}
+{%- endmacro %}
+
+{#- Declares the dependencies touched_mention uses only at run time (dbt collects
+    refs while parsing, when no query runs). -#}
+{% macro depends_on_mention_dispositions() -%}
+    {%- for system, entity in mention_entities() -%}
+        {%- do disposition_relation(system, entity) -%}
+    {%- endfor -%}
+{%- endmacro %}
+
+{#- A condition true for the mentions whose source rows this build recomputes: those
+    of the touched keys, of every rebuilt entity, and all manual customers (a small
+    table that stewards change in place). `prefix`: the column qualifier, with its dot. -#}
+{% macro touched_mention(prefix='') -%}
+    ({{ prefix }}source_system = 'steward'
+    {%- for system, entity in mention_entities() %}
+    or ({{ prefix }}source_system = '{{ system }}' and {{ prefix }}source_entity = '{{ entity }}'
+        {%- if not batches_need_rebuild(system, entity) %}
+        and {{ prefix }}source_key in ({{ touched_keys(system, entity) }})
+        {%- endif %})
+    {%- endfor %})
+{%- endmacro %}
+
+{#- Whether the mention models update int_party_mention in place (else: build it whole). -#}
+{% macro mentions_incremental() -%}
+    {%- set mentions = adapter.get_relation(database=target.database, schema='intermediate',
+                                            identifier='int_party_mention') -%}
+    {{ return(execute and mentions is not none and mentions.is_table
+              and not flags.FULL_REFRESH) }}
 {%- endmacro %}

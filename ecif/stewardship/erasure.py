@@ -10,6 +10,7 @@ follows (staging, matching, marts) removes the person from every derived table.
 
 from __future__ import annotations
 
+from ecif.staging_state import forget_processed
 from ecif.stewardship.audit import log
 from ecif.stewardship.mentions import mentions_of
 from ecif.warehouse import Connection
@@ -45,8 +46,12 @@ def erase_party(conn: Connection, party_id: str, user: str, request_id: int) -> 
                  "select split_part(mention_id, '|', 3) from matching.party_mention "
                  "where party_id = ? and mention_id like 'steward|%'))",
                  [f'%"{party_id}"%', party_id])
+    # raw rows changed in place: the next staging build rebuilds these entities
+    changed = {("telesales", "contact_event")} if mobiles else set()
     for mention_id in mentions_of(conn, party_id):
         system, entity, key, role = mention_id.split("|")
+        if system != "steward":
+            changed.add((system, entity))
         if system == "steward":
             conn.execute("delete from stewardship.manual_customer where manual_key = ?", [key])
             continue
@@ -60,6 +65,7 @@ def erase_party(conn: Connection, party_id: str, user: str, request_id: int) -> 
         # calls from the person's number keep their content, not the number
         conn.execute("update raw.telesales__contact_event set mobile = null "
                      "where regexp_replace(mobile, '[^0-9]', '', 'g') like ?", [f"%{mobile}"])
+    forget_processed(conn, changed)
     for snapshot in SNAPSHOTS:
         if conn.table_exists(*snapshot.split(".")):
             conn.execute(f"delete from {snapshot} where party_id = ?", [party_id])
