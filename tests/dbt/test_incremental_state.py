@@ -6,16 +6,17 @@ a night with nothing new. On DuckDB and PostgreSQL."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from ecif.dbt_runner import run_dbt
+from ecif.dbt_runner import DBT_PROJECT_DIR, run_dbt
 from ecif.generate.extracts import generate_extracts
 from ecif.pipeline import StagingReport, build_staging, land_step
-from ecif.staging_state import pending_batches
+from ecif.staging_state import built_rules, pending_batches, record_rules, rules_fingerprint
 from ecif.warehouse import Warehouse
 from tests.conftest import temporary_pg_database
 from tests.landing.landing_files import deliver
@@ -136,3 +137,25 @@ def test_a_night_without_new_batches_does_nothing_and_says_so(nights):
     # and dbt itself, asked to build with nothing pending, changes nothing either
     run_dbt(warehouse, ["build", "--exclude", "marts+", "reports"])
     assert checksums(warehouse) == before
+
+
+def test_changed_rules_rebuild_from_scratch_and_say_so(nights):
+    _, warehouse, before, _, _, _ = nights
+    with warehouse.connect() as conn:
+        record_rules(conn, "rules of an older checkout")
+    report = build_staging(warehouse)
+    assert report.line() == ("staging: rebuilt from raw (the dbt models, macros or seeds "
+                             "changed since the last build)")
+    assert report.nodes and checksums(warehouse) == before
+    with warehouse.connect() as conn:
+        assert built_rules(conn) == rules_fingerprint()
+
+
+def test_the_rules_fingerprint_follows_seeds_and_models(tmp_path):
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, symlinks=False,
+                    ignore=shutil.ignore_patterns("target", "logs"))
+    original = rules_fingerprint(project)
+    seed = project / "reference_seeds" / "dq_rule_parameter.csv"
+    seed.write_text(seed.read_text() + "\n")
+    assert rules_fingerprint(project) != original
