@@ -86,7 +86,7 @@ class StagingReport:
             return f"staging: rebuilt from raw ({self.rebuilt})"
         if not self.nodes:
             return "staging: no new batches since the last build, nothing to stage"
-        return f"staging: {self.batches} new batch(es) staged incrementally"
+        return f"staging: {self.batches} new batch(es) staged"
 
 
 def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet,
