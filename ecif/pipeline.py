@@ -105,9 +105,12 @@ def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet,
         batches = sum(map(len, pending_batches(conn).values()))
         if not rebuilt and built and staging_is_current(conn):
             return StagingReport(0, None)
-    nodes = _dbt_step(warehouse, "dbt staging", [
-        "build", "--exclude", "marts+", "reports", *(["--full-refresh"] if rebuilt else [])],
-        on_progress)
+    # dbt-duckdb's full refresh of incremental tables in two threads swaps one model's
+    # backup table for another's ("..._dbt_backup does not exist"): one thread then
+    from_scratch = ["--full-refresh", *(["--threads", "1"] if warehouse.kind == "duckdb"
+                                        else [])] if rebuilt else []
+    nodes = _dbt_step(warehouse, "dbt staging",
+                      ["build", "--exclude", "marts+", "reports", *from_scratch], on_progress)
     with warehouse.connect() as conn:
         record_rules(conn, fingerprint)
     return StagingReport(batches, rebuilt, nodes)
