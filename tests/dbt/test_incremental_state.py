@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ecif.dbt_runner import DBT_PROJECT_DIR, run_dbt
+from ecif.dbt_runner import DBT_PROJECT_DIR, dbt_environment, run_dbt
 from ecif.generate.extracts import generate_extracts
 from ecif.pipeline import StagingReport, build_staging, land_step
 from ecif.staging_state import built_rules, pending_batches, record_rules, rules_fingerprint
@@ -159,3 +159,27 @@ def test_the_rules_fingerprint_follows_seeds_and_models(tmp_path):
     seed = project / "reference_seeds" / "dq_rule_parameter.csv"
     seed.write_text(seed.read_text() + "\n")
     assert rules_fingerprint(project) != original
+
+
+def test_postgres_indexes_the_keys_the_incremental_merges_use(nights):
+    _, warehouse, *_ = nights
+    if warehouse.kind != "postgres":
+        pytest.skip("DuckDB has no use for these indexes")
+    with warehouse.connect() as conn:
+        indexed = {(table, definition.split("(")[-1].rstrip(")")) for table, definition in
+                   conn.fetchall("select tablename, indexdef from pg_indexes "
+                                 "where schemaname in ('staging', 'intermediate')")}
+    assert {("stg_core__customer", "cust_no"), ("stg_core__customer_disposition", "_key"),
+            ("int_party_mention", "mention_id")} <= indexed
+
+
+def test_duckdb_memory_and_spill_folder_come_from_the_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("ECIF_DUCKDB_MEMORY_LIMIT", "1GB")
+    warehouse = Warehouse(f"duckdb:///{tmp_path / 'w.duckdb'}")
+    with warehouse.connect() as conn:
+        limit, spill = conn.fetchone("select current_setting('memory_limit'), "
+                                     "current_setting('temp_directory')")
+    assert limit == "953.6 MiB" and spill == f"{tmp_path / 'w.duckdb'}.tmp"
+    environment = dbt_environment(warehouse)
+    assert (environment["ECIF_DUCKDB_MEMORY_LIMIT"], environment["ECIF_DUCKDB_TEMP_DIR"]) == (
+        "1GB", spill)
