@@ -102,6 +102,8 @@ def run(
     through: Annotated[str | None, typer.Option(help="load business dates up to YYYYMMDD")] = None,
     rerun: Annotated[list[str], typer.Option(
         help="SYSTEM:YYYYMMDD whose re-delivered batches replace the applied ones")] = [],  # noqa: B006
+    full: Annotated[bool, typer.Option(
+        "--full", help="rebuild staging from all raw rows, not only the new batches")] = False,
 ) -> None:
     """One nightly run: land every complete batch, then staging, matching and marts.
 
@@ -111,18 +113,21 @@ def run(
         raise UsageError(f"--through {through!r}: expected YYYYMMDD")
     if not extracts.is_dir():
         raise NotADirectoryError(f"extracts folder {extracts} does not exist")
-    summary = _run_and_report(wh.resolve(warehouse), extracts, through, _parse_reruns(rerun))
+    summary = _run_and_report(wh.resolve(warehouse), extracts, through, _parse_reruns(rerun),
+                              full)
     if summary.landing is not None and summary.landing.needs_attention:
         raise typer.Exit(EXIT_NEEDS_ATTENTION)
 
 
 def _run_and_report(target: wh.Warehouse, extracts: Path, through: str | None = None,
-                    reruns: list[tuple[str, str]] | None = None) -> RunSummary:
+                    reruns: list[tuple[str, str]] | None = None, full: bool = False
+                    ) -> RunSummary:
     from ecif.pipeline import run_nightly
     from ecif.progress import ProgressDisplay
 
     with ProgressDisplay() as display:
-        summary = run_nightly(target, extracts, through, reruns or [], on_progress=display.update)
+        summary = run_nightly(target, extracts, through, reruns or [],
+                              on_progress=display.update, full=full)
     for line in summary.lines():
         console.print(line, highlight=False, soft_wrap=True)
     return summary

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ecif.warehouse import Warehouse
+from ecif.warehouse import MEMORY_LIMIT_VAR, TEMP_DIR_VAR, Warehouse
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
@@ -24,7 +24,10 @@ class DbtError(RuntimeError):
 
 def dbt_environment(warehouse: Warehouse) -> dict[str, str]:
     if warehouse.kind == "duckdb":
-        return {"ECIF_DBT_TARGET": "duckdb", "ECIF_DUCKDB_PATH": str(warehouse.duckdb_path)}
+        settings = warehouse.duckdb_settings
+        return {"ECIF_DBT_TARGET": "duckdb", "ECIF_DUCKDB_PATH": str(warehouse.duckdb_path),
+                MEMORY_LIMIT_VAR: settings["memory_limit"],
+                TEMP_DIR_VAR: settings["temp_directory"]}
     p = warehouse.pg_params
     return {
         "ECIF_DBT_TARGET": "postgres",

@@ -20,6 +20,13 @@ from ecif.landing.bookkeeping import ensure_bookkeeping
 from ecif.landing.erasures import rewrite_if_pending
 from ecif.landing.loader import LandingReport, land
 from ecif.landing.raw_tables import ensure_raw_table
+from ecif.staging_state import (
+    built_rules,
+    pending_batches,
+    record_rules,
+    rules_fingerprint,
+    staging_is_current,
+)
 from ecif.stewardship.tables import ensure_tables as ensure_stewardship_tables
 from ecif.warehouse import Connection, Warehouse
 from expectations.gate import QualityReport, check_quality
@@ -52,7 +59,9 @@ def land_step(warehouse: Warehouse, extracts_dir: Path, through: str | None = No
 
 def ensure_tables(conn: Connection, systems: Collection[str] | None = None) -> None:
     """The tables dbt reads that no step may have written yet: a system that has never
-    delivered, stewardship before any steward acted, quality before the first check."""
+    delivered, stewardship before any steward acted, quality before the first check, the
+    landing bookkeeping staging reads its pending batches from."""
+    ensure_bookkeeping(conn)
     for spec in ENTITIES:
         if systems is None or spec.system in systems:
             ensure_raw_table(conn, spec)
@@ -72,10 +81,45 @@ def _dbt_step(warehouse: Warehouse, label: str, args: list[str], on_progress: Pr
     return run_dbt(warehouse, args, on_node=on_node)
 
 
-def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet) -> int:
-    """Seeds, staging and intermediate models with their tests."""
-    return _dbt_step(warehouse, "dbt staging", ["build", "--exclude", "marts+", "reports"],
-                     on_progress)
+@dataclass
+class StagingReport:
+    batches: int              # batches landed since the last build, now staged
+    rebuilt: str | None       # why the build was from scratch (None: incremental)
+    nodes: int = 0            # dbt models, seeds and tests run (0: nothing to do)
+
+    def line(self) -> str:
+        if self.rebuilt:
+            return f"staging: rebuilt from raw ({self.rebuilt})"
+        if not self.nodes:
+            return "staging: no new batches since the last build, nothing to stage"
+        return f"staging: {self.batches} new batch(es) staged"
+
+
+def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet,
+                  full: bool = False) -> StagingReport:
+    """Seeds, staging and intermediate models with their tests, kept incrementally:
+    only the batches landed since the last build are read (staging_state.py). From
+    scratch when `full`, or when the rules (dbt models, macros, seeds) changed since
+    the tables were built: incremental tables never mix old and new rules."""
+    fingerprint = rules_fingerprint()
+    with warehouse.connect() as conn:
+        ensure_bookkeeping(conn)
+        built = built_rules(conn)
+        rebuilt = ("--full" if full else
+                   "the dbt models, macros or seeds changed since the last build"
+                   if built not in (None, fingerprint) else None)
+        batches = sum(map(len, pending_batches(conn).values()))
+        if not rebuilt and built and staging_is_current(conn):
+            return StagingReport(0, None)
+    # dbt-duckdb's full refresh of incremental tables in two threads swaps one model's
+    # backup table for another's ("..._dbt_backup does not exist"): one thread then
+    from_scratch = ["--full-refresh", *(["--threads", "1"] if warehouse.kind == "duckdb"
+                                        else [])] if rebuilt else []
+    nodes = _dbt_step(warehouse, "dbt staging",
+                      ["build", "--exclude", "marts+", "reports", *from_scratch], on_progress)
+    with warehouse.connect() as conn:
+        record_rules(conn, fingerprint)
+    return StagingReport(batches, rebuilt, nodes)
 
 
 def match_step(warehouse: Warehouse, on_progress: Progress = _quiet,
@@ -122,6 +166,7 @@ def quality_step(warehouse: Warehouse, suites: tuple[Suite, ...], run_id: str | 
 @dataclass
 class RunSummary:
     landing: LandingReport | None = None
+    staging: StagingReport | None = None
     matching: MatchReport | None = None
     quality: list[QualityReport] = field(default_factory=list)
     customers: dict[str, int] = field(default_factory=dict)
@@ -131,6 +176,8 @@ class RunSummary:
         out: list[str] = []
         if self.landing:
             out += self.landing.summary_lines()
+        if self.staging:
+            out.append(self.staging.line())
         if self.matching:
             m = self.matching
             out.append(f"matching {m.run_id}: {m.mentions:,} mentions → {m.parties:,} parties "
@@ -152,7 +199,9 @@ class RunSummary:
 
 def run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None = None,
                 rerun_dates: Collection[tuple[str, str]] = (),
-                on_progress: Progress = _quiet, today: date | None = None) -> RunSummary:
+                on_progress: Progress = _quiet, today: date | None = None,
+                full: bool = False) -> RunSummary:
+    """full: rebuild staging from all raw rows instead of the new batches."""
     summary = RunSummary()
 
     @contextmanager
@@ -165,7 +214,7 @@ def run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None = 
         summary.landing = land_step(warehouse, extracts_dir, through, rerun_dates, on_progress,
                                     today=today)
     with timed("staging"):
-        build_staging(warehouse, on_progress)
+        summary.staging = build_staging(warehouse, on_progress, full)
     # the gate: a critical failure on raw or staging stops the run before the marts
     with timed("quality"):
         summary.quality.append(quality_step(warehouse, BEFORE_MARTS, on_progress=on_progress))

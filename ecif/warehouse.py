@@ -19,6 +19,12 @@ from urllib.parse import unquote, urlparse
 
 DEFAULT_URL = "duckdb:///ecif.duckdb"
 ENV_VAR = "ECIF_WAREHOUSE"
+# DuckDB's memory: a limit (bytes like `8GB`, or a share of the machine's RAM) beyond
+# which it spills to the temporary directory instead of growing; the rest of the RAM
+# stays for matching's frames and the operating system
+MEMORY_LIMIT_VAR = "ECIF_DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "50%"
+TEMP_DIR_VAR = "ECIF_DUCKDB_TEMP_DIR"
 
 
 class WarehouseError(ValueError):
@@ -49,6 +55,15 @@ class Warehouse:
         return Path(unquote(path)).resolve()
 
     @property
+    def duckdb_settings(self) -> dict[str, str]:
+        """memory_limit and temp_directory (default: `<warehouse file>.tmp`), from the
+        environment; the same for ecif's own connections and dbt's (profiles.yml)."""
+        return {
+            "memory_limit": os.environ.get(MEMORY_LIMIT_VAR) or DEFAULT_MEMORY_LIMIT,
+            "temp_directory": os.environ.get(TEMP_DIR_VAR) or f"{self.duckdb_path}.tmp",
+        }
+
+    @property
     def pg_params(self) -> dict[str, Any]:
         parts = urlparse(self.url)
         return {
@@ -64,7 +79,12 @@ class Warehouse:
             import duckdb
 
             self.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-            return Connection(self, duckdb.connect(str(self.duckdb_path)))
+            raw = duckdb.connect(str(self.duckdb_path))
+            # SET, not connect(config=...): DuckDB refuses a second connection to an open
+            # file with another config, and dbt connects in the same process
+            for name, value in self.duckdb_settings.items():
+                raw.execute(f"set {name} = '{value.replace(chr(39), chr(39) * 2)}'")
+            return Connection(self, raw)
         import psycopg
 
         params = {k: v for k, v in self.pg_params.items() if v != ""}

@@ -5,20 +5,14 @@
       DELETED        the key's last row is a D: this earlier row no longer counts
       DELETE_MARKER  the D row itself (a D for an unknown key changes nothing)
       BEFORE_FULL    delivered before the latest FULL batch, which replaced the whole state
-    Keys are compared trimmed and half-width, so `C001 ` and `C001` are one key. -#}
-{% macro row_disposition(source_relation, key) -%}
-with history as (
-    select *, {{ clean_text(key) }} as _key from {{ source_relation }}
-),
-last_full as (
-    select coalesce(max(_business_date), '00000000') as business_date
-    from history
-    where _extract_type = 'FULL'
-),
-flagged as (
+    Keys are compared trimmed and half-width, so `C001 ` and `C001` are one key.
+    `history`: rows with _key, op, _business_date, _row_number (other columns kept);
+    `last_full`: a one-row query giving the business date of the latest FULL batch. -#}
+{% macro row_disposition(history, last_full) -%}
+with flagged as (
     select history.*, history._business_date < last_full.business_date as _before_full
-    from history
-    cross join last_full
+    from ({{ history }}) as history
+    cross join ({{ last_full }}) as last_full
 ),
 ranked as (
     select
@@ -41,10 +35,4 @@ select
         else 'SUPERSEDED'
     end as _disposition
 from ranked
-{%- endmacro %}
-
-{#- The current state of a source entity: one row per live key. -#}
-{% macro current_state(source_relation, key) -%}
-select * from ({{ row_disposition(source_relation, key) }}) as dispositions
-where _disposition = 'CURRENT'
 {%- endmacro %}

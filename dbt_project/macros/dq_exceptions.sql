@@ -13,7 +13,7 @@
         cast(null as {{ dbt.type_string() }}) as value_masked,
         _batch_id,
         _row_number
-    from ({{ row_disposition(source(system, entity), key) }}) as dispositions
+    from {{ disposition_relation(system, entity) }}
     where _disposition <> 'CURRENT'
 {%- endmacro %}
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from ecif.extract_spec import BY_NAME
 from ecif.identifiers import clean_text, normalize_mobile
 from ecif.landing import erasures
+from ecif.staging_state import forget_processed
 from ecif.stewardship import requests
 from ecif.stewardship.audit import log, now
 from ecif.stewardship.mentions import mentions_of
@@ -46,8 +47,12 @@ def erase_party(conn: Connection, party_id: str, user: str, request_id: int) -> 
                  "where party_id = ? and mention_id like 'steward|%'))",
                  [f'%"{party_id}"%', party_id])
     keys: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    # raw rows changed in place: the next staging build rebuilds these entities
+    changed = {("telesales", "contact_event")} if mobiles else set()
     for mention_id in mention_ids:
         system, entity, key, role = mention_id.split("|")
+        if system != "steward":
+            changed.add((system, entity))
         if system == "steward":
             conn.execute("delete from stewardship.manual_customer where manual_key = ?", [key])
         else:
@@ -68,6 +73,7 @@ def erase_party(conn: Connection, party_id: str, user: str, request_id: int) -> 
     where, values = _matching(conn, CALLS, "mobile", normalize_mobile, mobiles)
     if values:
         conn.execute(f"update {CALLS} set mobile = null where {where}", values)
+    forget_processed(conn, changed)
     for snapshot in SNAPSHOTS:
         if conn.table_exists(*snapshot.split(".")):
             conn.execute(f"delete from {snapshot} where party_id = ?", [party_id])

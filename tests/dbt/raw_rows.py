@@ -8,6 +8,7 @@ from datetime import datetime
 import pyarrow as pa
 
 from ecif.extract_spec import BY_NAME
+from ecif.landing.bookkeeping import record_batch
 from ecif.landing.raw_tables import BatchMeta, insert_rows, with_meta
 from ecif.pipeline import ensure_tables
 from ecif.warehouse import Warehouse
@@ -24,3 +25,8 @@ def load_raw(warehouse: Warehouse, batches: list[tuple[str, str, str, list[dict]
             meta = BatchMeta(f"{spec.raw_table}__{date}", date, extract_type,
                              f"{spec.system}/{date}/{spec.file_name}", datetime(2026, 11, 2))
             insert_rows(conn, spec, with_meta(table, meta))
+            # as the loader does: staging reads only the batches landing_batch lists
+            record_batch(conn, batch_id=meta.batch_id, system=spec.system,
+                         entity=spec.entity, business_date=date, extract_type=extract_type,
+                         file=meta.file, rows=len(rows), size=0, md5="", loaded_at=meta.loaded_at,
+                         seconds=0.0)

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from ecif.pipeline import run_nightly
+from ecif.staging_state import forget_processed
 from ecif.warehouse import Warehouse
 from expectations.gate import QualityGateError
 
@@ -31,6 +32,8 @@ def broken(sample, tmp_path_factory):
         conn.execute(f"update raw.core__customer set mobile = null where cust_no in ({marks})",
                      keys)
         conn.execute("update raw.core__customer set gender = 'X' where cust_no = ?", [keys[0]])
+        # raw changed in place (as an erasure does): staging must rebuild the entity
+        forget_processed(conn, {("core", "customer")})
         # marts rebuilt by dbt would lose this row
         conn.execute("insert into marts.customer (party_id, party_type) values ('SENTINEL', 'P')")
         runs = conn.scalar("select count(*) from matching.match_run")

@@ -1,5 +1,7 @@
+{{ incremental_staging('claims', 'claim', 'claim_no') }}
+
 with source as (
-    {{ current_state(source('claims', 'claim'), 'claim_no') }}
+    {{ current_rows('claims', 'claim') }}
 ),
 
 renamed as (

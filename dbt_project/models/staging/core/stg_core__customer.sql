@@ -1,5 +1,7 @@
+{{ incremental_staging('core', 'customer', 'cust_no') }}
+
 with source as (
-    {{ current_state(source('core', 'customer'), 'cust_no') }}
+    {{ current_rows('core', 'customer') }}
 ),
 
 renamed as (

@@ -1,5 +1,7 @@
+{{ incremental_staging('core', 'policy', 'policy_no') }}
+
 with source as (
-    {{ current_state(source('core', 'policy'), 'policy_no') }}
+    {{ current_rows('core', 'policy') }}
 ),
 
 renamed as (

@@ -1,5 +1,7 @@
+{{ incremental_staging('finance', 'payout', 'payout_no') }}
+
 with source as (
-    {{ current_state(source('finance', 'payout'), 'payout_no') }}
+    {{ current_rows('finance', 'payout') }}
 ),
 
 renamed as (

@@ -1,5 +1,7 @@
+{{ incremental_staging('finance', 'receipt', 'receipt_no') }}
+
 with source as (
-    {{ current_state(source('finance', 'receipt'), 'receipt_no') }}
+    {{ current_rows('finance', 'receipt') }}
 ),
 
 renamed as (

@@ -1,5 +1,7 @@
+{{ incremental_staging('telesales', 'contact_event', 'event_id') }}
+
 with source as (
-    {{ current_state(source('telesales', 'contact_event'), 'event_id') }}
+    {{ current_rows('telesales', 'contact_event') }}
 ),
 
 renamed as (

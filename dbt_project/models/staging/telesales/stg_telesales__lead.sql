@@ -1,5 +1,7 @@
+{{ incremental_staging('telesales', 'lead', 'lead_id') }}
+
 with source as (
-    {{ current_state(source('telesales', 'lead'), 'lead_id') }}
+    {{ current_rows('telesales', 'lead') }}
 ),
 
 renamed as (

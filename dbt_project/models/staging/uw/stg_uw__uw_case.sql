@@ -1,5 +1,7 @@
+{{ incremental_staging('uw', 'uw_case', 'case_id') }}
+
 with source as (
-    {{ current_state(source('uw', 'uw_case'), 'case_id') }}
+    {{ current_rows('uw', 'uw_case') }}
 ),
 
 renamed as (

@@ -1,0 +1,1 @@
+{{ disposition_model('claims', 'claim', 'claim_no') }}

@@ -1,0 +1,1 @@
+{{ disposition_model('core', 'customer', 'cust_no') }}

@@ -1,0 +1,1 @@
+{{ disposition_model('core', 'policy', 'policy_no') }}

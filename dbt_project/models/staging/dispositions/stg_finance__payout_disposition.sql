@@ -1,0 +1,1 @@
+{{ disposition_model('finance', 'payout', 'payout_no') }}

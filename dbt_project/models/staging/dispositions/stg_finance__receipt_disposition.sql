@@ -1,0 +1,1 @@
+{{ disposition_model('finance', 'receipt', 'receipt_no') }}

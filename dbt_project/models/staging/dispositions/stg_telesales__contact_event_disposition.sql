@@ -1,0 +1,1 @@
+{{ disposition_model('telesales', 'contact_event', 'event_id') }}

@@ -1,0 +1,1 @@
+{{ disposition_model('telesales', 'lead', 'lead_id') }}

@@ -1,0 +1,1 @@
+{{ disposition_model('uw', 'uw_case', 'case_id') }}
