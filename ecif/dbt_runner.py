@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ecif.warehouse import MEMORY_LIMIT_VAR, TEMP_DIR_VAR, Warehouse
+from ecif.warehouse import Warehouse
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
@@ -26,8 +26,8 @@ def dbt_environment(warehouse: Warehouse) -> dict[str, str]:
     if warehouse.kind == "duckdb":
         settings = warehouse.duckdb_settings
         return {"ECIF_DBT_TARGET": "duckdb", "ECIF_DUCKDB_PATH": str(warehouse.duckdb_path),
-                MEMORY_LIMIT_VAR: settings["memory_limit"],
-                TEMP_DIR_VAR: settings["temp_directory"]}
+                "ECIF_DBT_DUCKDB_MEMORY_LIMIT": settings["memory_limit"],
+                "ECIF_DBT_DUCKDB_TEMP_DIR": settings["temp_directory"]}
     p = warehouse.pg_params
     return {
         "ECIF_DBT_TARGET": "postgres",

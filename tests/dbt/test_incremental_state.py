@@ -181,5 +181,6 @@ def test_duckdb_memory_and_spill_folder_come_from_the_settings(tmp_path, monkeyp
                                      "current_setting('temp_directory')")
     assert limit == "953.6 MiB" and spill == f"{tmp_path / 'w.duckdb'}.tmp"
     environment = dbt_environment(warehouse)
-    assert (environment["ECIF_DUCKDB_MEMORY_LIMIT"], environment["ECIF_DUCKDB_TEMP_DIR"]) == (
+    assert (environment["ECIF_DBT_DUCKDB_MEMORY_LIMIT"],
+            environment["ECIF_DBT_DUCKDB_TEMP_DIR"]) == (
         "1GB", spill)

@@ -31,7 +31,7 @@ def test_each_role_sees_its_fields_and_unlisted_fields_stay_hidden():
 def test_check_unmasked_reads_the_same_table():
     check_unmasked("telesales")
     for role in ("analyst", "marketing", None):
-        with pytest.raises(AccessDenied, match="--unmasked needs --role"):
+        with pytest.raises(AccessDenied, match="--unmasked needs a login whose role"):
             check_unmasked(role)
 
 

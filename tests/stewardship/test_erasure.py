@@ -26,6 +26,8 @@ KEPT = {"name": "钱宁", "id_type": "01", "id_no": "51010419700101001X",
 FULL_WIDTH_MOBILE = "１３９１１１１０００５"  # the erased mobile as a call centre typed it
 PAGES = "reports/matching/*/person_clusters.html"
 
+PASSWORD = "correct horse battery"
+
 
 def shown(person: dict) -> list[str]:
     """The person's values as a page or a table could show them."""
@@ -64,9 +66,9 @@ def erasure(module_warehouse, tmp_path_factory):
     deliver_day_one(folder / "extracts")
     land_step(warehouse, folder / "extracts", today=TODAY)
     nightly(warehouse)
-    service.user_add(warehouse, "root", "admin", "root")
+    service.user_add(warehouse, "root", "admin", PASSWORD, None)
     for user, role in (("stew", "steward"), ("appr", "approver")):
-        service.user_add(warehouse, user, role, "root")
+        service.user_add(warehouse, user, role, PASSWORD, "root")
     yield warehouse, folder / "extracts"
     patch.undo()
 
