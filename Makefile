@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | md5sum | cut -c1-12)
 
-.PHONY: install demo test lint lock clean airflow browser
+.PHONY: install demo test test-fast lint lock clean airflow browser
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,9 +26,15 @@ install: $(STAMP) $(MANIFEST)
 demo: install
 	$(BIN)/ecif demo
 
-# One test module per worker, in file order: a module's tests share one warehouse.
+# One test module (one engine's half of it) per worker, modules with slow tests first
+# (tests/conftest.py): a module's tests share one warehouse. `make test-fast` leaves the
+# slow end-to-end runs out, for the edit loop; CI runs everything.
+PYTEST := $(BIN)/pytest -n 2 --dist loadscope --no-loadscope-reorder -q
 test: install lint browser
-	$(BIN)/pytest -n 2 --dist loadscope -q
+	$(PYTEST)
+
+test-fast: install lint
+	$(PYTEST) -m "not slow"
 
 # Debian's chromium for the steward pages' browser test (playwright drives it; it never
 # downloads a browser of its own).

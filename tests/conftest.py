@@ -8,6 +8,7 @@ green without having run them. The server URL comes from ECIF_TEST_PG_URL
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,38 @@ import pytest
 from ecif.warehouse import Warehouse
 
 PG_ADMIN_URL = os.environ.get("ECIF_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+ENGINE_PARAM = re.compile(r"\[(?:[^\]]*-)?(duckdb|postgres)(?:-[^\]]*)?\]$")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that reaches PostgreSQL is marked `postgres`; modules with `slow` tests
+    run first (kept in that order by `--no-loadscope-reorder`), so that the two workers
+    do not end the suite with one long module each while the other idles."""
+    for item in items:
+        if "pg_warehouse" in item.fixturenames or engine_of(item.nodeid) == "postgres":
+            item.add_marker(pytest.mark.postgres)
+    slow_modules = {item.module for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.module not in slow_modules)   # stable: file order kept
+
+
+def engine_of(nodeid: str) -> str | None:
+    found = ENGINE_PARAM.search(nodeid)
+    return found.group(1) if found else None
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's `loadscope`, with a module's DuckDB and PostgreSQL halves as two units:
+    a module-scoped warehouse is built once per engine anyway, so the two workers can
+    build them side by side instead of one after the other."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleAndEngine(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = super()._split_scope(nodeid)
+            engine = engine_of(nodeid)
+            return f"{module}[{engine}]" if engine else module
+
+    return ModuleAndEngine(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from ecif.warehouse import Warehouse
 from tests.dags.airflow_env import REPO, airflow_env
+from tests.dags.nights import DAY, marts
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +48,21 @@ def sample(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("extracts")
     generate_extracts(out, persons=200, orgs=20, days=1, seed=5)
     return out
+
+
+@pytest.fixture(scope="session")
+def clean_run(sample, tmp_path_factory) -> Warehouse:
+    """`ecif run` on the sample: what every Airflow night must publish."""
+    from ecif import pipeline
+
+    warehouse = Warehouse(f"duckdb:///{tmp_path_factory.mktemp('ecif-run') / 'ecif.duckdb'}")
+    pipeline.run_nightly(warehouse, sample, through=DAY)
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def reference(clean_run) -> dict[str, list[tuple]]:
+    """The marts of `ecif run` on the sample."""
+    published = marts(clean_run)
+    assert published["customer_xref"] and published["renewal_target"]
+    return published

@@ -1,7 +1,5 @@
-"""Nights run by Airflow on a small sample publish the marts `ecif run` publishes:
-through `airflow dags test` (the command data engineers debug with), through
-`make airflow` (every component, as a new user starts them), and with a task that
-fails once and is retried."""
+"""`make airflow`, every Airflow component as a new user starts them, runs a triggered
+night to the end with one shared secret and publishes the marts `ecif run` publishes."""
 
 from __future__ import annotations
 
@@ -10,94 +8,16 @@ import os
 import signal
 import subprocess
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
-import pendulum
 import pytest
 
-from ecif import pipeline
 from ecif.warehouse import Warehouse
 from tests.dags.airflow_env import REPO, airflow_env, free_port
+from tests.dags.nights import DAY, marts, settings
 
 pytestmark = pytest.mark.slow
-
-DAY = "20261101"  # the sample's one business day
-MARTS = ["customer", "customer_xref", "customer_contact", "customer_360",
-         "customer_attribute_lineage", "policy_summary", "claim_summary", "customer_event",
-         "customer_relationship", "org_group_hierarchy", "renewal_target", "telesales_prospect"]
-
-
-def fetch(warehouse: Warehouse, sql: str) -> list[tuple]:
-    with warehouse.connect() as conn:
-        return conn.fetchall(sql)
-
-
-def marts(warehouse: Warehouse) -> dict[str, list[tuple]]:
-    return {t: sorted(fetch(warehouse, f"select * from marts.{t}"), key=repr) for t in MARTS}
-
-
-def settings(folder: Path) -> dict[str, object]:
-    """ECIF_* settings of a night whose files all stay in `folder`."""
-    return {"warehouse": f"duckdb:///{folder / 'ecif.duckdb'}", "exports": folder / "exports",
-            "reports": folder / "reports"}
-
-
-@pytest.fixture(scope="module")
-def clean_run(sample, tmp_path_factory) -> Warehouse:
-    """`ecif run` on the sample."""
-    warehouse = Warehouse(f"duckdb:///{tmp_path_factory.mktemp('ecif-run') / 'ecif.duckdb'}")
-    pipeline.run_nightly(warehouse, sample, through=DAY)
-    return warehouse
-
-
-@pytest.fixture(scope="module")
-def reference(clean_run) -> dict[str, list[tuple]]:
-    """The marts of `ecif run` on the sample."""
-    published = marts(clean_run)
-    assert published["customer_xref"] and published["renewal_target"]
-    return published
-
-
-def test_airflow_dags_test_runs_a_night_to_the_end(airflow_db, sample, reference, tmp_path):
-    env = airflow_env(airflow_db, extracts=sample, **settings(tmp_path))
-    done = subprocess.run(
-        ["airflow", "dags", "test", "ecif_nightly", "-c", json.dumps({"business_date": DAY})],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert marts(Warehouse(env["ECIF_WAREHOUSE"])) == reference
-    assert (tmp_path / "exports" / DAY / "renewal-targets.csv").is_file()
-
-
-def test_a_task_that_fails_once_is_retried_to_the_clean_result(
-        airflow_db, dag, sample, clean_run, reference, tmp_path, monkeypatch):
-    for name, value in airflow_env(airflow_db, extracts=sample, **settings(tmp_path)).items():
-        monkeypatch.setenv(name, value)
-    real_match_step = pipeline.match_step
-    calls = []
-
-    def crashes_after_its_work_once(*args, **kwargs):
-        # the worst case for a retry: the step wrote everything, then the worker died
-        result = real_match_step(*args, **kwargs)
-        calls.append(1)
-        if len(calls) == 1:
-            raise RuntimeError("worker lost after matching")
-        return result
-
-    monkeypatch.setattr(pipeline, "match_step", crashes_after_its_work_once)
-    match = dag.get_task("match")
-    monkeypatch.setattr(match, "retry_delay", timedelta(0))
-    monkeypatch.setattr(match, "retry_exponential_backoff", 0)
-    run = dag.test(logical_date=pendulum.datetime(2026, 11, 2, 2, tz="Asia/Shanghai"))
-    assert run.state == "success", [ti.task_id for ti in run.get_task_instances()
-                                    if ti.state != "success"]
-    assert len(calls) == 2
-    faulty = Warehouse(os.environ["ECIF_WAREHOUSE"])
-    assert marts(faulty) == reference
-    for table in ("raw.landing_batch", "matching.party_mention", "marts.customer"):
-        assert fetch(faulty, f"select count(*) from {table}") == \
-            fetch(clean_run, f"select count(*) from {table}")
 
 
 class Standalone:
