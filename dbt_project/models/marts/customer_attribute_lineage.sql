@@ -9,8 +9,12 @@ with mentions as (
     select * from {{ ref('int_mention_party') }}
 ),
 
-core_customers as (
-    select * from mentions where source_system = 'core' and source_entity = 'customer'
+core_register as (
+    -- occupation and industry codes only core's customer register carries
+    select mentions.*, register.occupation_code, register.industry_code
+    from mentions
+    inner join {{ ref('stg_core__customer') }} as register on register.cust_no = mentions.source_key
+    where mentions.source_system = 'core' and mentions.source_entity = 'customer'
 ),
 
 candidates as (
@@ -57,20 +61,13 @@ candidates as (
         'legal_rep', legal_rep, true
     from mentions where party_type = 'O' and legal_rep is not null
     union all
-    -- occupation and industry codes only core's customer register carries
-    select mentions.party_id, mentions.mention_id, mentions.source_system,
-        mentions.source_entity, mentions.source_key, mentions._business_date,
-        'occupation', register.occupation_code, true
-    from core_customers as mentions
-    inner join {{ ref('stg_core__customer') }} as register on register.cust_no = mentions.source_key
-    where mentions.party_type = 'P' and register.occupation_code is not null
+    select party_id, mention_id, source_system, source_entity, source_key, _business_date,
+        'occupation', occupation_code, true
+    from core_register where party_type = 'P' and occupation_code is not null
     union all
-    select mentions.party_id, mentions.mention_id, mentions.source_system,
-        mentions.source_entity, mentions.source_key, mentions._business_date,
-        'industry', register.industry_code, true
-    from core_customers as mentions
-    inner join {{ ref('stg_core__customer') }} as register on register.cust_no = mentions.source_key
-    where mentions.party_type = 'O' and register.industry_code is not null
+    select party_id, mention_id, source_system, source_entity, source_key, _business_date,
+        'industry', industry_code, true
+    from core_register where party_type = 'O' and industry_code is not null
 ),
 
 ruled as (
