@@ -10,7 +10,8 @@ from ecif.warehouse import Warehouse
 DAY = "20261101"  # the sample's one business day
 MARTS = ["customer", "customer_xref", "customer_contact", "customer_360",
          "customer_attribute_lineage", "policy_summary", "claim_summary", "customer_event",
-         "customer_relationship", "org_group_hierarchy", "renewal_target", "telesales_prospect"]
+         "customer_relationship", "org_group_hierarchy", "renewal_target", "telesales_prospect",
+         "product_summary", "suspect_group_member", "person_suspect"]
 
 
 def fetch(warehouse: Warehouse, sql: str) -> list[tuple]:

@@ -1,8 +1,11 @@
 """Marts on exact raw inputs, through staging, matching and marts, on both engines."""
 
+import datetime as dt
+
 import pytest
 
 from ecif.pipeline import build_marts, build_staging, match_step
+from ecif.service.suspects import side_by_side
 from tests.dbt.raw_rows import load_raw
 
 D1 = "20261101"
@@ -25,13 +28,28 @@ def built(module_warehouse):
             org("Y", "乙公司", parent="X"),
             org("Z", "丙公司", parent="NOT_A_CUSTOMER"),
             {"cust_no": "H1", "cust_type": "1", "name": "张伟", "id_type": "01",
-             "id_no": "11010519491231002X", "mobile": "13912345678", "op": "I"},
+             "id_no": "11010519491231002X", "mobile": "13912345678", "occupation_code": "4-01",
+             "op": "I"},
+            # only a placeholder ID and mobile, only an ID failing its check character,
+            # no ID at all; an organization whose only code fails its check
+            {"cust_no": "Q1", "cust_type": "1", "name": "李娜", "id_type": "01",
+             "id_no": "000000000000000000", "mobile": "13800138000", "op": "I"},
+            {"cust_no": "Q2", "cust_type": "1", "name": "王芳", "id_type": "01",
+             "id_no": "110105198001010017", "op": "I"},
+            {"cust_no": "N1", "cust_type": "1", "name": "赵敏", "op": "I"},
+            {**org("B1", "某某科技有限公司"), "id_type": "10", "id_no": "911100001234567890",
+             "industry_code": "I65", "legal_rep": "刘强"},
         ]),
         ("core.policy", D1, "FULL", [
             {"policy_no": "P1", "holder_cust_no": "H1", "insured_cust_no": "H1",
-             "product_line": "AUTO", "vehicle_plate": "京A12345", "status": "1",
-             "effective_date": "20251201", "expiry_date": "20261130", "premium": "3200.00",
-             "op": "I"},
+             "product_line": "AUTO", "product_code": "A01", "vehicle_plate": "京A12345",
+             "status": "1", "effective_date": "20251201", "expiry_date": "20261130",
+             "premium": "3200.00", "sum_insured": "500000.00", "op": "I"},
+            # an earlier policy of the same product on another car, lapsed
+            {"policy_no": "P0", "holder_cust_no": "H1", "insured_cust_no": "H1",
+             "product_line": "AUTO", "product_code": "A01", "vehicle_plate": "京B54321",
+             "status": "2", "effective_date": "20231101", "expiry_date": "20241031",
+             "premium": "2900.00", "sum_insured": "400000.00", "op": "I"},
         ]),
         ("telesales.contact_event", D1, "FULL", [
             {"event_id": "E1", "mobile": "+86 139 1234 5678", "event_type": "COMPLAINT",
@@ -88,3 +106,50 @@ def test_golden_record_and_history_agree(built):
     assert fetch(built, "select mobile from snapshots.customer_contact_history "
                         f"where party_id = '{holder}' and dbt_valid_to is null") == [
         ("13912345678",)]
+
+
+def test_a_golden_id_or_mobile_is_valid_or_empty_and_says_which(built):
+    p = {c: party_of(built, c) for c in ("H1", "Q1", "Q2", "N1", "B1")}
+    got = {r[0]: r[1:] for r in fetch(built, "select party_id, id_type, id_no, id_status, "
+                                             "mobile from marts.customer")}
+    assert got[p["H1"]] == ("RID", "11010519491231002X", "VALID", "13912345678")
+    assert got[p["Q1"]] == (None, None, "INVALID_ONLY", None)
+    assert got[p["Q2"]] == (None, None, "INVALID_ONLY", None)
+    assert got[p["N1"]] == (None, None, "NONE", None)
+    assert got[p["B1"]] == (None, None, "INVALID_ONLY", None)
+    # the invalid value stays in the lineage, and a steward comparing parties sees it
+    assert fetch(built, "select surviving_value, is_valid from marts.customer_attribute_lineage "
+                        f"where party_id = '{p['Q2']}' and attribute = 'id'") == [
+        ("RID:110105198001010017", False)]
+    with built.connect() as conn:
+        (record,), _ = side_by_side(conn, [p["Q2"]])
+    assert (record["id_type"], record["id_no"], record["id_status"]) == (
+        "RID", "110105198001010017", "INVALID_ONLY")
+
+
+def test_golden_persons_carry_occupation_and_organizations_industry_and_legal_rep(built):
+    p = {c: party_of(built, c) for c in ("H1", "B1")}
+    got = {r[0]: r[1:] for r in fetch(built, "select party_id, occupation_code, industry_code, "
+                                             "legal_rep from marts.customer")}
+    assert got[p["H1"]] == ("4-01", None, None)
+    assert got[p["B1"]] == (None, "I65", "刘强")
+
+
+def test_product_summary_counts_policies_in_force_per_customer_and_product(built):
+    holder = party_of(built, "H1")
+    rows = fetch(built, "select party_id, product_line, product_code, policies, "
+                        "policies_in_force, premium_in_force, sum_insured_in_force, "
+                        "first_effective_date, latest_effective_date from marts.product_summary")
+    assert [(r[0], r[1], r[2], r[3], r[4], float(r[5]), float(r[6]), r[7], r[8])
+            for r in rows] == [(holder, "AUTO", "A01", 2, 1, 3200.0, 500000.0,
+                                dt.date(2023, 11, 1), dt.date(2025, 12, 1))]
+
+
+def test_suspect_marts_publish_what_matching_wrote(built):
+    assert sorted(fetch(built, "select suspect_group_id, party_id, score "
+                               "from marts.suspect_group_member")) == sorted(
+        fetch(built, "select suspect_group_id, party_id, score from matching.suspect_group_member"))
+    assert sorted(fetch(built, "select party_id_a, party_id_b, match_probability, review_task_id "
+                               "from marts.person_suspect")) == sorted(
+        (a, b, prob, f"{a}+{b}") for a, b, prob in fetch(
+            built, "select party_id_a, party_id_b, match_probability from matching.person_suspect"))

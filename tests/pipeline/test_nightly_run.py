@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ecif.cli import EXIT_NEEDS_ATTENTION, app
+from ecif.identifiers import id_problem, mobile_problem
 from ecif.warehouse import Warehouse
 from tests.landing.landing_files import customer, deliver
 
@@ -68,6 +69,38 @@ def test_golden_records_follow_the_contract(sample):
     assert {r[1] for r in rows if r[0] == "P"} <= {"M", "F", "U"}
     assert all(r[2] is None or (len(r[2]) == 11 and r[2].isdigit()) for r in rows)
     assert {r[3] for r in rows} == {"ACTIVE"}
+
+
+def test_no_golden_id_or_mobile_fails_its_rule_or_is_a_placeholder(sample):
+    """Checked with the Python twin of the staging rules (held to the SQL by
+    tests/test_identifier_rules.py), not with the SQL the marts use."""
+    _, warehouse, _ = sample
+    rows = fetch(warehouse, "select party_type, id_type, id_no, id_status, mobile "
+                            "from marts.customer")
+    assert not [r for r in rows if r[2] is not None and id_problem(r[1], r[2])]
+    assert not [r for r in rows if r[4] is not None and mobile_problem(r[4])]
+    assert all((r[2] is not None) == (r[3] == "VALID") for r in rows)
+    # the sample holds bad and placeholder IDs (generator traps), persons and organizations
+    seen = {(r[0], r[3]) for r in rows}
+    assert {("P", "VALID"), ("O", "VALID"), ("P", "INVALID_ONLY")} <= seen
+    invalid = fetch(warehouse, (
+        "select count(*) from marts.customer_attribute_lineage as lineage "
+        "join marts.customer as c on c.party_id = lineage.party_id "
+        "where lineage.attribute = 'id' and not lineage.is_valid and c.id_no is null"))
+    assert invalid[0][0] == sum(r[3] == "INVALID_ONLY" for r in rows)
+
+
+def test_the_suspect_marts_publish_the_last_matching_run(sample):
+    _, warehouse, _ = sample
+    groups = fetch(warehouse, "select suspect_group_id, party_id, score "
+                              "from marts.suspect_group_member order by 1, 2")
+    assert groups and groups == fetch(warehouse, "select suspect_group_id, party_id, score "
+                                                 "from matching.suspect_group_member order by 1, 2")
+    pairs = fetch(warehouse, "select party_id_a, party_id_b, match_probability, review_task_id "
+                             "from marts.person_suspect order by 1, 2")
+    assert pairs == [(a, b, p, f"{a}+{b}") for a, b, p in fetch(
+        warehouse, "select party_id_a, party_id_b, match_probability "
+                   "from matching.person_suspect order by 1, 2")]
 
 
 def test_a_second_run_of_the_same_input_changes_nothing(sample):

@@ -31,8 +31,15 @@ as_of as (
 attributes as (
     select
         party_id,
-        {{ pivot_surviving({'name': 'name', 'id': 'id', 'gender': 'gender',
-                            'birth_date': 'birth_date', 'mobile': 'mobile'}) }}
+        {{ pivot_surviving({'name': 'name', 'gender': 'gender', 'birth_date': 'birth_date',
+                            'occupation': 'occupation_code', 'industry': 'industry_code',
+                            'legal_rep': 'legal_rep'}) }},
+        -- a golden identifier or mobile is valid and informative (the flags of
+        -- int_party_mention, carried by the lineage's is_valid) or none at all: the best
+        -- invalid value stays in customer_attribute_lineage for stewards
+        {{ pivot_surviving({'id': 'id', 'mobile': 'mobile'}, valid_only=true) }},
+        max(case when attribute = 'id' then
+            case when is_valid then 'VALID' else 'INVALID_ONLY' end end) as id_status
     from lineage
     group by party_id
 )
@@ -48,7 +55,15 @@ select
     cast(case when parties.party_type = 'P' then attributes.birth_date end as date) as birth_date,
     cast(attributes.mobile as {{ dbt.type_string() }}) as mobile,
     cast(coalesce(statuses.status, 'ACTIVE') as {{ dbt.type_string() }}) as status,
-    cast({{ try_to_date('as_of.business_date', '%Y%m%d') }} as timestamp) as as_of
+    cast({{ try_to_date('as_of.business_date', '%Y%m%d') }} as timestamp) as as_of,
+    -- VALID; INVALID_ONLY: only invalid or placeholder IDs were seen (id_no is null); NONE
+    cast(coalesce(attributes.id_status, 'NONE') as {{ dbt.type_string() }}) as id_status,
+    cast(case when parties.party_type = 'P' then attributes.occupation_code end
+        as {{ dbt.type_string() }}) as occupation_code,
+    cast(case when parties.party_type = 'O' then attributes.industry_code end
+        as {{ dbt.type_string() }}) as industry_code,
+    cast(case when parties.party_type = 'O' then attributes.legal_rep end
+        as {{ dbt.type_string() }}) as legal_rep
 from parties
 cross join as_of
 left join attributes on attributes.party_id = parties.party_id

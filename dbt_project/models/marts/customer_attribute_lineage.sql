@@ -9,6 +9,14 @@ with mentions as (
     select * from {{ ref('int_mention_party') }}
 ),
 
+core_register as (
+    -- occupation and industry codes only core's customer register carries
+    select mentions.*, register.occupation_code, register.industry_code
+    from mentions
+    inner join {{ ref('stg_core__customer') }} as register on register.cust_no = mentions.source_key
+    where mentions.source_system = 'core' and mentions.source_entity = 'customer'
+),
+
 candidates as (
     select party_id, mention_id, source_system, source_entity, source_key, _business_date,
         'name' as attribute, name_std as candidate_value,
@@ -48,6 +56,18 @@ candidates as (
             || '|' || coalesce(address, ''),
         province is not null and address is not null
     from mentions where address is not null or province is not null
+    union all
+    select party_id, mention_id, source_system, source_entity, source_key, _business_date,
+        'legal_rep', legal_rep, true
+    from mentions where party_type = 'O' and legal_rep is not null
+    union all
+    select party_id, mention_id, source_system, source_entity, source_key, _business_date,
+        'occupation', occupation_code, true
+    from core_register where party_type = 'P' and occupation_code is not null
+    union all
+    select party_id, mention_id, source_system, source_entity, source_key, _business_date,
+        'industry', industry_code, true
+    from core_register where party_type = 'O' and industry_code is not null
 ),
 
 ruled as (

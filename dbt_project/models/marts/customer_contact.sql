@@ -8,8 +8,9 @@ with lineage as (
 attributes as (
     select
         party_id,
-        {{ pivot_surviving({'mobile': 'mobile', 'phone': 'phone', 'email': 'email',
-                            'address': 'address_parts'}) }}
+        -- the golden mobile of marts.customer: a valid, informative one or none
+        {{ pivot_surviving({'mobile': 'mobile'}, valid_only=true) }},
+        {{ pivot_surviving({'phone': 'phone', 'email': 'email', 'address': 'address_parts'}) }}
     from lineage
     group by party_id
 )
