@@ -156,8 +156,11 @@ def ecif_nightly():
     def publish_marts(day: str, outlet_events=None) -> dict[str, int]:
         from ecif import pipeline
 
-        customers = pipeline.customer_counts(Settings.from_env().warehouse)
-        outlet_events[MARTS].extra = {"business_date": day, "customers": customers}
+        warehouse = Settings.from_env().warehouse
+        events = pipeline.publish_step(warehouse)       # the change feed's outbox
+        customers = pipeline.customer_counts(warehouse)
+        outlet_events[MARTS].extra = {"business_date": day, "customers": customers,
+                                      "events": events}
         return customers
 
     @task(pool=WAREHOUSE_POOL)
