@@ -140,6 +140,17 @@ def publish(conn: Connection, run_id: str) -> int:
     return written
 
 
+def erased_now(conn: Connection, party_id: str, request_id: int) -> None:
+    """An approved erasure (in its transaction): ERASED at once, and the person's values
+    leave the earlier events and the publication before any rebuild."""
+    if not conn.table_exists("events", "published_customer"):
+        return      # no publication yet: nothing to tell, nothing to scrub
+    append(conn, [Change("ERASED", party_id, [], {"erased": True})], f"request:{request_id}",
+           None)
+    scrub(conn, party_id)
+    conn.execute("delete from events.published_customer where party_id = ?", [party_id])
+
+
 def created_by_identify(conn: Connection, party_id: str, values: dict[str, Any]) -> None:
     """A party identification just created (in the caller's transaction): its CREATED
     event, and its place in the publication so that the nightly does not announce it

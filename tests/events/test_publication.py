@@ -155,3 +155,18 @@ def test_a_party_identify_created_is_announced_once(published):
         "XREF_ADDED", "m7")
     assert not [e for e in events(published) if e["party_id"] == "P7"
                 and e["event_type"] == "CREATED" and e["run_id"] != "identify"]
+
+
+def test_an_approved_erasure_is_told_at_once_and_once(published):
+    with published.transaction():
+        changes.erased_now(published, "P6", 42)
+    told = events(published)[-1]
+    assert (told["event_type"], told["party_id"], told["run_id"]) == ("ERASED", "P6",
+                                                                      "request:42")
+    stored = published.fetchall("select payload from events.customer_change "
+                                "where party_id = 'P6'")
+    assert all("赵六" not in p and "13800000006" not in p for (p,) in stored)
+    set_marts(published, {k: v for k, v in NIGHT1.items() if k != "P6"},
+              {k: v for k, v in XREF1.items() if v != "P6"})
+    published.execute("insert into stewardship.audit_log values ('ERASED', 'P6')")
+    assert changes.publish(published, "R000002") == 0           # not a second time
