@@ -26,8 +26,10 @@ def all_events(warehouse: Warehouse, after: int = 0) -> list[dict]:
         return outbox.read(conn, after, 1_000_000)
 
 
-def test_the_nightly_announced_every_customer_once(service_warehouse, parties):  # noqa: F811
+def test_the_nightly_announced_every_customer_once(service_warehouse, parties,  # noqa: F811
+                                                   sample):  # noqa: F811
     found = all_events(service_warehouse)
+    assert f"change feed: {len(found):,} event(s) published" in sample[2]
     with service_warehouse.connect() as conn:
         customers = {r[0] for r in conn.fetchall("select party_id from marts.customer")}
         run = conn.scalar("select max(run_id) from matching.match_run")
