@@ -10,6 +10,7 @@ order, and a rolled-back writer gives its numbers back. A reader that has seen
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,11 +18,16 @@ from datetime import date, datetime
 from typing import Any
 
 from ecif.stewardship.audit import now
-from ecif.warehouse import Connection
+from ecif.warehouse import Connection, write_frame
 
+# Writers in one process (identify's threads) take turns on the counter row through its
+# commit: on DuckDB two open transactions updating it cannot both commit, so without
+# this, concurrent creations of new parties would fail instead of waiting
+WRITING = threading.Lock()
 TABLE = "events.customer_change"
 TYPES = ("CREATED", "UPDATED", "MERGED", "SPLIT", "DEACTIVATED", "REACTIVATED", "ERASED",
          "XREF_ADDED", "XREF_REMOVED")
+BULK = 100                  # events from which a frame is written in bulk
 COLUMNS = ("seq", "event_id", "event_type", "party_id", "occurred_at", "business_date",
            "run_id", "changed_fields", "payload")
 
@@ -58,7 +64,8 @@ def _json(value: Any) -> str:
 
 def append(conn: Connection, changes: Sequence[Change], run_id: str,
            business_date: str | None) -> int:
-    """Write the changes in order, in the caller's transaction; how many."""
+    """Write the changes in order, in the caller's transaction; how many. Callers that
+    may run in several threads hold WRITING around that transaction."""
     if not changes:
         return 0
     end = int(conn.scalar("update events.outbox_counter set next_seq = next_seq + ? "
@@ -67,6 +74,13 @@ def append(conn: Connection, changes: Sequence[Change], run_id: str,
     rows = [(end - len(changes) + i, str(uuid.uuid4()), c.event_type, c.party_id, stamp,
              business_date, run_id, _json(c.changed_fields), _json(c.payload))
             for i, c in enumerate(changes)]
+    if len(rows) >= BULK:
+        # a night's thousands of events: DuckDB's executemany runs row by row
+        import pandas as pd
+
+        write_frame(conn, *TABLE.split("."), pd.DataFrame(rows, columns=list(COLUMNS)),
+                    replace=False)
+        return len(rows)
     insert = f"insert into {TABLE} values ({', '.join('?' for _ in COLUMNS)})"
     if conn.kind == "postgres":
         with conn.raw.cursor() as cur:

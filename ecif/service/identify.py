@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from ecif.events import outbox
 from ecif.events.changes import created_by_identify
 from ecif.identifiers import PartyInput, rid_birth_date, standardize_name, standardize_person_name
 from ecif.service.live_mentions import LiveMentions
@@ -199,7 +200,8 @@ def _reserve(conn: Connection, record: dict[str, Any], number: int) -> str:
     """Party id `number`, entered where the next nightly run will find and keep it."""
     party_id = f"{record['party_type']}{number:0{ID_WIDTH}d}"
     manual_key = f"I{number:0{ID_WIDTH}d}"
-    with conn.transaction():
+    # the event's seq is taken in this transaction: creations commit one at a time
+    with outbox.WRITING, conn.transaction():
         conn.execute(
             "insert into stewardship.manual_customer values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [manual_key, record["party_type"], record["name"],

@@ -79,7 +79,8 @@ def test_the_first_publication_announces_every_party_once(published):
     assert changes.publish(published, "R000002") == 0          # a rerun: nothing new
 
 
-def test_the_next_publication_tells_each_change(published):
+def test_the_next_publication_tells_each_change(published, monkeypatch):
+    monkeypatch.setattr(outbox, "BULK", 2)      # a night's many events go in bulk
     set_marts(published, NIGHT2, XREF2)
     published.execute("insert into stewardship.audit_log values ('ERASED', 'P6')")
     written = changes.publish(published, "R000002")
