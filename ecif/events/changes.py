@@ -69,6 +69,7 @@ def diff(before: Parties, after: Parties, xref_before: Xrefs, xref_after: Xrefs,
             moved_from[now_in].add(old)
             moved_to[old].add(now_in)
     events: dict[str, list[Change]] = defaultdict(list)
+    now_published, kept = set(after), set(after) & set(before)     # once, not per party
 
     def golden(party: str) -> dict[str, Any]:
         return {"customer": dict(after[party])}
@@ -77,7 +78,7 @@ def diff(before: Parties, after: Parties, xref_before: Xrefs, xref_after: Xrefs,
     for party in sorted(gone):
         if party in erased:
             events[party].append(Change("ERASED", party, [], {"erased": True}))
-        survivors = sorted(moved_to.get(party, set()) & set(after))
+        survivors = sorted(moved_to.get(party, set()) & now_published)
         if survivors:
             absorbed[survivors[0]].append(party)
         elif party not in erased:
@@ -86,11 +87,11 @@ def diff(before: Parties, after: Parties, xref_before: Xrefs, xref_after: Xrefs,
                                          "reason": "no source record left"}))
     created: dict[str, list[str]] = defaultdict(list)
     for party in sorted(new):
-        origins = sorted(moved_from.get(party, set()) & set(before) & set(after))
+        origins = sorted(moved_from.get(party, set()) & kept)
         if origins:
             created[origins[0]].append(party)
         events[party].append(Change("CREATED", party, list(GOLDEN), golden(party)))
-    for party in sorted(set(after) & set(before)):
+    for party in sorted(kept):
         old, cur = before[party], after[party]
         changed = [f for f in GOLDEN if old[f] != cur[f]]
         status = STATUS_EVENTS.get((old["status"], cur["status"]))
