@@ -78,8 +78,8 @@ def main() -> None:
         generate_extracts(extracts, args.persons, args.persons // 10, days=args.days, seed=5,
                           start_date=START)
     os.chdir(work)
-    (work / "events.duckdb").unlink(missing_ok=True)
-    warehouse = Warehouse(f"duckdb:///{work / 'events.duckdb'}")
+    (work / "bench.duckdb").unlink(missing_ok=True)
+    warehouse = Warehouse(f"duckdb:///{work / 'bench.duckdb'}")
     rows = []
     for number, day in enumerate(business_dates(START, args.days), start=1):
         summary = run_nightly(warehouse, extracts, through=day.strftime("%Y%m%d"))
