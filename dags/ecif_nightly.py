@@ -159,9 +159,24 @@ def ecif_nightly():
     def publish_marts(day: str, outlet_events=None) -> dict[str, int]:
         from ecif import pipeline
 
-        customers = pipeline.customer_counts(Settings.from_env().warehouse)
-        outlet_events[MARTS].extra = {"business_date": day, "customers": customers}
+        warehouse = Settings.from_env().warehouse
+        events = pipeline.publish_step(warehouse)       # the change feed's outbox
+        customers = pipeline.customer_counts(warehouse)
+        outlet_events[MARTS].extra = {"business_date": day, "customers": customers,
+                                      "events": events}
         return customers
+
+    @task(pool=WAREHOUSE_POOL)
+    def deliver_events() -> dict[str, int]:
+        """One delivery round of the night's change events to the webhook subscriptions
+        (in the warehouse pool: on DuckDB no long-running `ecif dispatch` may hold the
+        file during the night). A receiver that is down is retried by the next round, of
+        `ecif dispatch` or of the next night."""
+        from ecif.events.dispatcher import dispatch_once
+
+        report = dispatch_once(Settings.from_env().warehouse)
+        return {"delivered": report.delivered, "failed_attempts": report.failed_attempts,
+                "dead_lettered": report.dead_lettered}
 
     @task(pool=WAREHOUSE_POOL)
     def export_lists(day: str) -> dict[str, int]:
@@ -176,7 +191,7 @@ def ecif_nightly():
                 for name in exports.LISTS}
 
     (landed >> dbt_staging >> gate >> match() >> dbt_marts >> mart_checks
-     >> publish_marts(day) >> export_lists(day))
+     >> publish_marts(day) >> [export_lists(day), deliver_events()])
 
 
 ecif_nightly()

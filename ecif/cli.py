@@ -42,6 +42,7 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from ecif.dbt_runner import DbtError
+        from ecif.events.subscriptions import FeedError
         from ecif.exports import ExportError
         from ecif.identifiers import InvalidValue
         from ecif.landing.control_file import ControlFileError
@@ -53,7 +54,7 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except (UsageError, wh.WarehouseError, DbtError, ControlFileError, ExportError,
                 QualityGateError, ReportError,
-                StewardshipError, InvalidValue,
+                StewardshipError, InvalidValue, FeedError,
                 FileNotFoundError, NotADirectoryError, PermissionError) as exc:
             Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False,
                                        soft_wrap=True)
@@ -670,6 +671,75 @@ def report(
         pages = write_site(conn, out)
     console.print(f"wrote {len(pages)} pages to {out} (open {out / 'index.html'})",
                   highlight=False)
+
+
+events_app = typer.Typer(no_args_is_help=True, help=(
+    "The change feed's webhook deliveries (README, Change feed)."))
+app.add_typer(events_app, name="events")
+
+
+@app.command()
+@one_line_errors
+def dispatch(
+    once: Annotated[bool, typer.Option(
+        "--once", help="deliver what is due now and stop (tests, cron)")] = False,
+    timeout: Annotated[float, typer.Option(min=0.1, help="seconds a receiver has to answer")
+                       ] = 10.0,
+    max_attempts: Annotated[int, typer.Option(min=1, help="then the event is dead-lettered")
+                            ] = 8,
+    backoff: Annotated[float, typer.Option(
+        min=0.0, help="seconds before the second attempt, doubling after each")] = 2.0,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Deliver the change events to the webhook subscriptions (long-running)."""
+    from ecif.events.dispatcher import Policy, Report, dispatch_forever, dispatch_once
+
+    target = wh.resolve(warehouse)
+    policy = Policy(timeout=timeout, max_attempts=max_attempts, backoff=backoff)
+
+    def show(report: Report) -> None:
+        if report.delivered or report.failed_attempts or report.dead_lettered:
+            console.print(f"delivered {report.delivered}, failed attempts "
+                          f"{report.failed_attempts}, dead-lettered {report.dead_lettered}"
+                          + (f", waiting: {', '.join(report.waiting)}" if report.waiting
+                             else ""), highlight=False)
+
+    if once:
+        show(dispatch_once(target, policy))
+        return
+    dispatch_forever(target, policy, show)
+
+
+@events_app.command("dead-letters")
+@one_line_errors
+def events_dead_letters(warehouse: WarehouseOption = None) -> None:
+    """Events that were not delivered after the last attempt, not replayed yet."""
+    from ecif.events.subscriptions import dead_letters, ensure_tables
+
+    with wh.resolve(warehouse).connect() as conn:
+        ensure_tables(conn)
+        rows = dead_letters(conn)
+    for sub, seq, event_id, attempts, error, at in rows:
+        console.print(f"{sub}  seq {seq}  {event_id}  {attempts} attempts  {at}  {error}",
+                      highlight=False, soft_wrap=True)
+    console.print(f"{len(rows)} dead letter(s)", highlight=False)
+
+
+@events_app.command("replay")
+@one_line_errors
+def events_replay(
+    subscription: Annotated[str, typer.Option(help="the subscription id (S...)")],
+    from_seq: Annotated[int, typer.Option("--from", min=1, help="the first seq to send again")],
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Send a subscription's events again from a seq on (the dispatcher does it)."""
+    from ecif.events.subscriptions import ensure_tables, replay
+
+    with wh.resolve(warehouse).connect() as conn:
+        ensure_tables(conn)
+        covered = replay(conn, subscription, from_seq)
+    console.print(f"{subscription}: events from seq {from_seq} will be sent again "
+                  f"({covered} dead letter(s) among them)", highlight=False)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """One nightly run: land → dbt staging/intermediate → quality gate → matching → dbt marts
-→ mart checks.
+→ mart checks → publish (the change events of the published golden records).
 
 `ecif run` calls `run_nightly`; the Airflow DAG calls the step functions one by
 one. Each step is idempotent: run again on the same input, it gives the same result.
@@ -142,6 +142,18 @@ def build_marts(warehouse: Warehouse, on_progress: Progress = _quiet) -> int:
                      on_progress)
 
 
+def publish_step(warehouse: Warehouse, run_id: str | None = None) -> int:
+    """The change events of what the marts now say, written with the new publication in
+    one transaction (ecif.events.changes); run last, so that a failed run writes none.
+    run_id: what the events name as their cause (default: the last matching run)."""
+    from ecif.events.changes import publish
+
+    with warehouse.connect() as conn:
+        if run_id is None:
+            run_id = conn.scalar("select max(run_id) from matching.match_run")
+        return publish(conn, run_id)
+
+
 def customer_counts(warehouse: Warehouse) -> dict[str, int]:
     """Golden records per party type (P persons, O organizations) in the published marts."""
     with warehouse.connect() as conn:
@@ -171,6 +183,7 @@ class RunSummary:
     quality: list[QualityReport] = field(default_factory=list)
     customers: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    events: int = 0           # change events the run published
 
     def lines(self) -> list[str]:
         out: list[str] = []
@@ -188,6 +201,7 @@ class RunSummary:
             out.append(f"quality {self.quality[0].run_id}: {len(results)} checks, "
                        f"{len(warnings)} warning(s)" + (": " + ", ".join(warnings) if warnings
                                                          else ""))
+        out.append(f"change feed: {self.events:,} event(s) published")
         if self.customers:
             out.append("customers: " + ", ".join(
                 f"{n:,} {'persons' if t == 'P' else 'organizations' if t == 'O' else t}"
@@ -225,6 +239,8 @@ def run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None = 
     with timed("mart checks"):
         summary.quality.append(quality_step(warehouse, AFTER_MARTS, summary.quality[0].run_id,
                                             on_progress))
+    with timed("publish"):
+        summary.events = publish_step(warehouse, summary.matching.run_id)
     summary.customers = customer_counts(warehouse)
     # an erasure approved without its own rebuild leaves the file to rewrite (DuckDB)
     rewrite_if_pending(warehouse)

@@ -147,7 +147,7 @@ def approve(request_id: int, body: Decision, user: Approver, cfg: Config,
     """审批: applied at once; the pipeline steps it needs re-run after the answer."""
     step = service.approve(cfg.warehouse, request_id, user.name, body.note, rebuild=False)
     if cfg.rebuild_after_approval:
-        background.add_task(service.rebuild_from, cfg.warehouse, step)
+        background.add_task(service.rebuild_from, cfg.warehouse, step, request_id)
     return {"request_id": request_id, "status": "APPROVED", "rebuilds_from": step}
 
 

@@ -10,12 +10,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from ecif.audit import ensure_audit_table
+from ecif.events.changes import ensure_publication
+from ecif.events.subscriptions import FeedError
+from ecif.events.subscriptions import ensure_tables as ensure_subscriptions
 from ecif.identifiers import InvalidValue
 from ecif.service import (
     api_auth,
     api_customers,
+    api_events,
     api_identify,
     api_stewardship,
+    api_subscriptions,
     api_users,
     pages,
 )
@@ -50,14 +55,19 @@ def create_app(config: ServiceConfig) -> FastAPI:
     with connections.connect() as conn:
         ensure_tables(conn)
         ensure_audit_table(conn)    # now: requests write to it and never run DDL
+        ensure_subscriptions(conn)      # and the outbox the feed reads
+        if conn.table_exists("marts", "customer"):
+            ensure_publication(conn)    # identify writes its CREATED events there
         try:
             app.state.live_mentions.current(conn)   # now, not in the first identification
         except LookupError:
             pass                                    # no pipeline run yet: read when asked
-    for module in (api_auth, api_users, api_identify, api_customers, api_stewardship, pages):
+    for module in (api_auth, api_users, api_identify, api_customers, api_stewardship, api_events,
+                   api_subscriptions, pages):
         app.include_router(module.router)
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(StewardshipError, _refused)
+    app.add_exception_handler(FeedError, _refused)
     app.add_exception_handler(InvalidValue, _invalid)
     app.add_exception_handler(pages.LoginRequired, pages.to_login)
     return app

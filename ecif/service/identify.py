@@ -22,7 +22,8 @@ against the live golden records, with the nightly match's rules.
    `matching.party_mention` under the new id, so the nightly stable-id assignment
    inherits it by overlap (matching.stable_ids); the id number comes from
    `matching.party_id_sequence`, the nightly run's own counter
-   (ecif.service.party_numbers).
+   (ecif.service.party_numbers). Its CREATED change event is written in the same
+   transaction (ecif.events.changes.created_by_identify).
 
 The live mentions are looked up in the service's memory (ecif.service.live_mentions);
 the warehouse is read only for the parties identification created since the last
@@ -36,6 +37,8 @@ from typing import Any
 
 import numpy as np
 
+from ecif.events import outbox
+from ecif.events.changes import created_by_identify
 from ecif.identifiers import PartyInput, rid_birth_date, standardize_name, standardize_person_name
 from ecif.service.live_mentions import LiveMentions
 from ecif.service.mention_shape import Mention, shape
@@ -197,7 +200,8 @@ def _reserve(conn: Connection, record: dict[str, Any], number: int) -> str:
     """Party id `number`, entered where the next nightly run will find and keep it."""
     party_id = f"{record['party_type']}{number:0{ID_WIDTH}d}"
     manual_key = f"I{number:0{ID_WIDTH}d}"
-    with conn.transaction():
+    # the event's seq is taken in this transaction: creations commit one at a time
+    with outbox.WRITING, conn.transaction():
         conn.execute(
             "insert into stewardship.manual_customer values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [manual_key, record["party_type"], record["name"],
@@ -208,4 +212,7 @@ def _reserve(conn: Connection, record: dict[str, Any], number: int) -> str:
                      "run_id) values (?, ?, ?, ?)",
                      [f"steward|manual_customer|{manual_key}|customer", record["party_type"],
                       party_id, "identify"])
+        created_by_identify(conn, party_id, {
+            **record, "id_type": record["id_type"] if record["id_no"] else None,
+            "status": "ACTIVE"})
     return party_id

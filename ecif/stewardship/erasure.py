@@ -5,7 +5,8 @@ customer) are deleted; in rows shared with others (an underwriting case, a claim
 a receipt, a payout) the person's fields are emptied. Raw rows are found by the
 rules staging reads them with (ecif.identifiers), so a key or a mobile written in
 full-width digits goes too. Snapshots, overrides, the audit details about the party
-and the matching evidence pages that showed the person go as well; the party's open
+and the matching evidence pages that showed the person go as well, and so do the
+person's values in the change feed (an ERASED event tells subscribers); the party's open
 requests are closed (CLOSED_ERASED). The only trace left is an audit row saying that
 party P was erased by request R, with no personal value, and the erasure register
 (salted hashes, ecif.landing.erasures) with which landing keeps the person from coming
@@ -19,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
+from ecif.events.changes import erased_now
 from ecif.extract_spec import BY_NAME
 from ecif.identifiers import clean_text, normalize_mobile
 from ecif.landing import erasures
@@ -74,6 +76,7 @@ def erase_party(conn: Connection, party_id: str, user: str, request_id: int) -> 
     if values:
         conn.execute(f"update {CALLS} set mobile = null where {where}", values)
     forget_processed(conn, changed)
+    erased_now(conn, party_id, request_id)
     for snapshot in SNAPSHOTS:
         if conn.table_exists(*snapshot.split(".")):
             conn.execute(f"delete from {snapshot} where party_id = ?", [party_id])

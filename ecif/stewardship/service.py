@@ -201,7 +201,7 @@ def approve(warehouse: Warehouse, request_id: int, user: str, note: str | None =
         log(conn, user, "APPROVED", request_id=request_id, detail=note or "")
         effects.apply(conn, request, user, as_of)
     if rebuild:
-        rebuild_from(warehouse, effects.REBUILD[request.kind])
+        rebuild_from(warehouse, effects.REBUILD[request.kind], request_id)
     return effects.REBUILD[request.kind]
 
 
@@ -211,10 +211,10 @@ def reject(warehouse: Warehouse, request_id: int, user: str, note: str | None,
         requests.reject(conn, request_id, user, note, at)
 
 
-def rebuild_from(warehouse: Warehouse, step: str | None) -> None:
-    """Rebuild from `step`; after an erasure, the DuckDB file is then rewritten without
-    the erased person's bytes."""
-    from ecif.pipeline import build_marts, build_staging, match_step
+def rebuild_from(warehouse: Warehouse, step: str | None, request_id: int) -> None:
+    """Rebuild from `step` and publish the change events of request `request_id`; after
+    an erasure, the DuckDB file is then rewritten without the erased person's bytes."""
+    from ecif.pipeline import build_marts, build_staging, match_step, publish_step
 
     if step is None:
         return
@@ -223,6 +223,7 @@ def rebuild_from(warehouse: Warehouse, step: str | None) -> None:
     if step in ("staging", "matching"):
         match_step(warehouse)
     build_marts(warehouse)
+    publish_step(warehouse, f"request:{request_id}")
     rewrite_if_pending(warehouse)
 
 

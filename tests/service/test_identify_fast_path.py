@@ -237,6 +237,13 @@ def test_concurrent_new_parties_get_distinct_ids_from_the_nightly_counter(privat
             # the nightly run carries on after the block the service took
             assert conn.scalar("select next_number from matching.party_id_sequence") == (
                 first + BLOCK)
+            # each announced once, in a seq without gaps (the writers took turns)
+            told = conn.fetchall("select seq, party_id from events.customer_change "
+                                 "where run_id = 'identify' order by seq")
+            seqs = [r[0] for r in conn.fetchall("select seq from events.customer_change "
+                                                "order by seq")]
         assert recorded == set(ids)
+        assert sorted(p for _, p in told) == sorted(ids)
+        assert seqs == list(range(1, len(seqs) + 1))
     finally:
         connections.close()

@@ -1,0 +1,121 @@
+"""`ecif dispatch`: delivers the change feed to the webhook subscriptions.
+
+Each subscription's events go out one at a time in seq order (so in order per party),
+as CloudEvents 1.0 structured JSON signed with the subscription's secret. A failure
+(no answer within the timeout, a refused connection, a non-2xx status) is retried
+after an exponential back-off with jitter, holding the events behind it; after
+`max_attempts` the event goes to `events.dead_letter` and the next one follows. The
+cursor moves only after the receiver's 2xx, so a dispatcher killed mid-delivery sends
+that event again when it restarts, with the same id (at least once).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from ecif.events import outbox
+from ecif.events.presentation import cloud_event
+from ecif.events.signature import HEADER, sign
+from ecif.events.subscriptions import Subscription, all_subscriptions, ensure_tables, move_cursor
+from ecif.stewardship.audit import now
+from ecif.warehouse import Connection, Warehouse
+
+BATCH = 100
+
+
+@dataclass(frozen=True)
+class Policy:
+    timeout: float = 10.0           # seconds a receiver has to answer
+    max_attempts: int = 8           # then the event is dead-lettered
+    backoff: float = 2.0            # seconds before the 2nd attempt; doubles each time
+    max_backoff: float = 600.0
+    poll: float = 1.0               # seconds between looks at the outbox when idle
+
+    def delay(self, attempts: int) -> float:
+        """After `attempts` failures: base·2^(n-1), capped, times a jitter of 0.5-1.5 so
+        that many subscriptions failing together do not retry in step."""
+        return min(self.max_backoff, self.backoff * 2 ** (attempts - 1)) * random.uniform(
+            0.5, 1.5)
+
+
+@dataclass
+class Report:
+    delivered: int = 0
+    failed_attempts: int = 0
+    dead_lettered: int = 0
+    waiting: list[str] = field(default_factory=list)    # subscriptions in back-off
+
+
+def post(sub: Subscription, body: bytes, event_id: str, timeout: float) -> None:
+    """Raises unless the receiver answers 2xx."""
+    request = urllib.request.Request(sub.url, data=body, method="POST", headers={
+        "Content-Type": "application/cloudevents+json; charset=utf-8",
+        HEADER: sign(sub.secret, body), "ECIF-Event-Id": event_id})
+    with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 (http/s only)
+        if not 200 <= answer.status < 300:
+            raise urllib.error.HTTPError(sub.url, answer.status, "not 2xx", answer.headers,
+                                         None)
+
+
+def _deliver(conn: Connection, sub: Subscription, policy: Policy, report: Report) -> None:
+    """Send the subscription's due events until it is caught up or a failure makes it
+    wait."""
+    if sub.next_attempt_at is not None and sub.next_attempt_at > now():
+        report.waiting.append(sub.subscription_id)
+        return
+    while True:
+        events = outbox.read(conn, sub.delivered_seq, BATCH, sub.event_types)
+        if not events:
+            return
+        for event in events:
+            body = json.dumps(cloud_event(event, sub.role), ensure_ascii=False,
+                              default=str).encode()
+            try:
+                post(sub, body, event["event_id"], policy.timeout)
+            except (OSError, ValueError) as failure:    # URLError, HTTPError, timeouts
+                attempts = sub.attempts + 1
+                report.failed_attempts += 1
+                if attempts < policy.max_attempts:
+                    move_cursor(conn, sub, sub.delivered_seq, attempts,
+                                now() + timedelta(seconds=policy.delay(attempts)))
+                    report.waiting.append(sub.subscription_id)
+                    return
+                with conn.transaction():
+                    conn.execute("insert into events.dead_letter values (?, ?, ?, ?, ?, ?, ?)",
+                                 [sub.subscription_id, event["seq"], event["event_id"],
+                                  attempts, str(failure)[:500], now(), None])
+                    move_cursor(conn, sub, event["seq"], 0, None)
+                report.dead_lettered += 1
+                continue
+            move_cursor(conn, sub, event["seq"], 0, None)
+            report.delivered += 1
+
+
+def dispatch_once(warehouse: Warehouse, policy: Policy = Policy()) -> Report:
+    """Deliver everything due now; returns when every subscription is caught up or
+    waiting out a back-off."""
+    report = Report()
+    with warehouse.connect() as conn:
+        ensure_tables(conn)
+        for sub in all_subscriptions(conn):
+            _deliver(conn, sub, policy, report)
+    return report
+
+
+def dispatch_forever(warehouse: Warehouse, policy: Policy = Policy(),
+                     on_report: Callable[[Report], None] = lambda report: None) -> None:
+    """`ecif dispatch`: rounds of dispatch_once, a pause of `poll` after a round that
+    delivered nothing (back-offs fall due between rounds). The warehouse is opened per
+    round, not held between rounds."""
+    while True:
+        report = dispatch_once(warehouse, policy)
+        on_report(report)
+        if not report.delivered:
+            time.sleep(policy.poll)
