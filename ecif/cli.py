@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -519,16 +520,87 @@ def steward_modify(party: str, attribute: Annotated[str, typer.Option()],
                                             reason, attribute=attribute, value=value))
 
 
+def _ask_party_change(kind: str, party: str, reason: str, warehouse: str | None) -> None:
+    from ecif.stewardship import service
+
+    target, user = _acting(warehouse)
+    _requested(service.request_party_change(target, kind, party, user, reason))
+
+
 @steward_app.command("deactivate")
 @one_line_errors
 def steward_deactivate(party: str, reason: ReasonOption,
                        warehouse: WarehouseOption = None) -> None:
     """停用: ask to deactivate a customer (kept, excluded from marketing lists)."""
+    _ask_party_change("DEACTIVATE", party, reason, warehouse)
+
+
+@steward_app.command("reactivate")
+@one_line_errors
+def steward_reactivate(party: str, reason: ReasonOption,
+                       warehouse: WarehouseOption = None) -> None:
+    """Ask to re-activate a deactivated customer (back on marketing lists)."""
+    _ask_party_change("REACTIVATE", party, reason, warehouse)
+
+
+RelationshipTypeOption = Annotated[str, typer.Option(
+    "--type", help="the relationship type (reference_data/seeds/relationship_type.csv)")]
+
+
+def _ask_relationship(action: str, party: str, related: str, relationship_type: str,
+                      reason: str, warehouse: str | None, **correction: str | None) -> None:
     from ecif.stewardship import service
 
     target, user = _acting(warehouse)
-    _requested(service.request_party_change(target, "DEACTIVATE", party,
-                                            user, reason))
+    _requested(service.request_relationship(target, action, party, related, relationship_type,
+                                            user, reason, **correction))
+
+
+@steward_app.command("relationship-add")
+@one_line_errors
+def steward_relationship_add(party: str, related: str, relationship_type: RelationshipTypeOption,
+                             reason: ReasonOption, warehouse: WarehouseOption = None) -> None:
+    """关系与组合: ask to add a relationship the sources do not show (PARTY is RELATED's …)."""
+    _ask_relationship("add", party, related, relationship_type, reason, warehouse)
+
+
+@steward_app.command("relationship-end")
+@one_line_errors
+def steward_relationship_end(party: str, related: str, relationship_type: RelationshipTypeOption,
+                             reason: ReasonOption, warehouse: WarehouseOption = None) -> None:
+    """Ask to end a relationship, derived or added by hand (it stays ended at every run)."""
+    _ask_relationship("end", party, related, relationship_type, reason, warehouse)
+
+
+@steward_app.command("relationship-correct")
+@one_line_errors
+def steward_relationship_correct(
+        party: str, related: str, relationship_type: RelationshipTypeOption,
+        reason: ReasonOption,
+        to_related: Annotated[str | None, typer.Option(help="the right related party")] = None,
+        to_type: Annotated[str | None, typer.Option(help="the right type")] = None,
+        warehouse: WarehouseOption = None) -> None:
+    """Ask to replace a wrong relationship by the right one (another party or type)."""
+    _ask_relationship("correct", party, related, relationship_type, reason, warehouse,
+                      new_related=to_related, new_type=to_type)
+
+
+@steward_app.command("parent")
+@one_line_errors
+def steward_parent(company: str, reason: ReasonOption,
+                   parent: Annotated[str | None, typer.Argument(
+                       help="the parent company; leave out with --none")] = None,
+                   none: Annotated[bool, typer.Option(
+                       "--none", help="the company has no parent company")] = False,
+                   warehouse: WarehouseOption = None) -> None:
+    """企业层级: ask to set, change or (--none) remove a company's parent company; a
+    parent that closes a cycle is refused."""
+    from ecif.stewardship import service
+
+    if (parent is None) != none:
+        raise UsageError("give a parent company or --none, not both nor neither")
+    target, user = _acting(warehouse)
+    _requested(service.request_parent(target, company, parent, user, reason))
 
 
 @steward_app.command("erase")
@@ -536,11 +608,7 @@ def steward_deactivate(party: str, reason: ReasonOption,
 def steward_erase(party: str, reason: ReasonOption,
                   warehouse: WarehouseOption = None) -> None:
     """Ask to erase a person's data physically (only a non-personal audit row stays)."""
-    from ecif.stewardship import service
-
-    target, user = _acting(warehouse)
-    _requested(service.request_party_change(target, "ERASE", party, user,
-                                            reason))
+    _ask_party_change("ERASE", party, reason, warehouse)
 
 
 @steward_app.command("create")
@@ -598,26 +666,62 @@ def steward_reject(request_id: int, note: Annotated[str | None, typer.Option()] 
 
 @steward_app.command("tasks")
 @one_line_errors
-def steward_tasks(warehouse: WarehouseOption = None) -> None:
-    """The user's task pool: requests awaiting their decision, and their own pending ones."""
+def steward_tasks(everyone: Annotated[bool, typer.Option(
+                      "--all", help="every user's pending requests, by maker (approvers)")] = False,
+                  warehouse: WarehouseOption = None) -> None:
+    """The task pool: requests awaiting the user's decision and their own pending ones,
+    oldest first, each with how long it has waited."""
     from ecif.stewardship import service
 
     target, user = _acting(warehouse)
-    for request_id, kind, by, at, reason in service.tasks(target, user):
-        console.print(f"{request_id:>6}  {kind:<15} by {by:<12} {at:%Y-%m-%d %H:%M}  "
-                      f"{reason or ''}", highlight=False)
+    for task in service.tasks(target, user, everyone):
+        console.print(f"{task.request_id:>6}  {task.kind:<15} by {task.requested_by:<12} "
+                      f"{task.requested_at:%Y-%m-%d %H:%M}  waiting {_age(task.age):>7}  "
+                      f"{task.reason or ''}", highlight=False, markup=False, soft_wrap=True)
+
+
+def _age(age: timedelta) -> str:
+    """3d 04h, 5h 12m, 7m: the two largest units."""
+    minutes = int(age.total_seconds()) // 60
+    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+    return f"{days}d {hours:02d}h" if days else f"{hours}h {minutes:02d}m" if hours \
+        else f"{minutes}m"
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        if DATE.match(value):
+            return datetime.strptime(value, "%Y%m%d").date()
+    except ValueError:
+        pass            # 20261399: eight digits, no day
+    raise UsageError(f"{option} {value!r}: expected a day as YYYYMMDD")
 
 
 @steward_app.command("history")
 @one_line_errors
-def steward_history(party: str, warehouse: WarehouseOption = None) -> None:
-    """归并历史: every merge, split, override and rollback of a party, with who and why."""
+def steward_history(
+    party: Annotated[str | None, typer.Argument(help="a party id")] = None,
+    steward: Annotated[str | None, typer.Option(help="actions of this user")] = None,
+    since: Annotated[str | None, typer.Option(help="from this day, YYYYMMDD")] = None,
+    until: Annotated[str | None, typer.Option(help="through this day, YYYYMMDD")] = None,
+    kind: Annotated[str | None, typer.Option(help="a request kind: MERGE, SPLIT, MODIFY, …")]
+        = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """归并历史: merges, splits, requests, decisions and effects, with when, who and why,
+    searched by party, steward, date range (UTC) and kind."""
     from ecif.stewardship import service
+    from ecif.stewardship.history import HistoryQuery
 
-    target, _ = _acting(warehouse)
-    for at, who, what, detail in service.history(target, party):
-        console.print(f"{at or '':<26} {who:<12} {what:<22} {detail or ''}", highlight=False)
-
+    target, user = _acting(warehouse)
+    query = HistoryQuery(party_id=party, steward=steward, since=_day(since, "--since"),
+                         until=_day(until, "--until"), kind=kind and kind.upper())
+    for entry in service.history(target, query, user):
+        at = f"{entry.at:%Y-%m-%d %H:%M:%S}" if entry.at else "-"
+        console.print(f"{at:<19}  {entry.who:<12} {entry.what:<22} {entry.detail or ''}",
+                      highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -69,6 +70,7 @@ class MatchReport:
     settings_hash: str          # of the models and thresholds (matching.state)
     rescored: int               # mentions whose pairs were scored
     reclustered: int            # mentions clustered again
+    finished_at: datetime       # UTC; dates the run's merges and splits in steward history
 
 
 def run_matching(conn: Connection, run_id: str, report_dir: Path | None = None,
@@ -124,7 +126,8 @@ def run_matching(conn: Connection, run_id: str, report_dir: Path | None = None,
             person_suspects=len(person_suspects),
             suspect_groups=groups["suspect_group_id"].nunique(),
             mode="FULL" if reason else "DELTA", settings_hash=settings_hash,
-            rescored=rescored, reclustered=reclustered)
+            rescored=rescored, reclustered=reclustered,
+            finished_at=datetime.now(UTC).replace(tzinfo=None))
         state.ensure_run_columns(conn)
         with conn.transaction():
             _write_assignment(conn, local, run_id, delta=reason is None)

@@ -6,9 +6,10 @@ user (ecif.service.request_limits)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
@@ -17,6 +18,7 @@ from ecif.service.accounts import User
 from ecif.service.dependencies import Config, require
 from ecif.service.request_limits import Maker
 from ecif.stewardship import service
+from ecif.stewardship.history import Entry, HistoryQuery
 from ecif.stewardship.users import APPROVERS, REQUESTERS
 
 router = APIRouter(prefix="/v1", tags=["stewardship"])
@@ -50,6 +52,25 @@ class PartyChange(BaseModel):
     reason: Reason
     attribute: str | None = Field(None, description="MODIFY only")
     value: str | None = Field(None, description="MODIFY only")
+
+
+class Relationship(BaseModel):
+    """关系与组合: `end` and `correct` name a relationship customer_relationship shows;
+    `correct` gives the right `new_related_party_id` and/or `new_type`."""
+    action: Literal["add", "end", "correct"]
+    party_id: PartyId
+    related_party_id: PartyId
+    relationship_type: Annotated[str, Field(max_length=40)]
+    new_related_party_id: PartyId | None = None
+    new_type: Annotated[str | None, Field(max_length=40)] = None
+    reason: Reason
+
+
+class Parent(BaseModel):
+    """企业层级: `parent_party_id` null removes the company's parent company."""
+    party_id: PartyId
+    parent_party_id: PartyId | None
+    reason: Reason
 
 
 class Create(BaseModel):
@@ -115,7 +136,7 @@ def on_decision(kind: Literal["revoke", "rollback"], body: OnDecision, user: Mak
 
 
 @router.post("/parties/{kind}", status_code=201, response_model=Requested)
-def party_change(kind: Literal["modify", "deactivate", "erase"], body: PartyChange,
+def party_change(kind: Literal["modify", "deactivate", "reactivate", "erase"], body: PartyChange,
                  user: Maker, cfg: Config) -> Requested:
     values = {}
     if kind == "modify":
@@ -124,6 +145,20 @@ def party_change(kind: Literal["modify", "deactivate", "erase"], body: PartyChan
         values = {"attribute": body.attribute, "value": body.value}
     return Requested(request_id=service.request_party_change(
         cfg.warehouse, kind.upper(), body.party_id, user.name, body.reason, **values))
+
+
+@router.post("/relationships", status_code=201, response_model=Requested)
+def relationship(body: Relationship, user: Maker, cfg: Config) -> Requested:
+    return Requested(request_id=service.request_relationship(
+        cfg.warehouse, body.action, body.party_id, body.related_party_id,
+        body.relationship_type, user.name, body.reason, body.new_related_party_id,
+        body.new_type))
+
+
+@router.post("/parents", status_code=201, response_model=Requested)
+def parent(body: Parent, user: Maker, cfg: Config) -> Requested:
+    return Requested(request_id=service.request_parent(
+        cfg.warehouse, body.party_id, body.parent_party_id, user.name, body.reason))
 
 
 @router.post("/parties", status_code=201, response_model=Requested)
@@ -158,18 +193,39 @@ def reject(request_id: int, body: Decision, user: Approver, cfg: Config) -> dict
 
 
 @router.get("/tasks")
-def tasks(user: Requester, cfg: Config) -> list[dict[str, Any]]:
-    """Requests awaiting the user's decision, and the user's own pending ones."""
-    return [{"request_id": r, "kind": k, "requested_by": b, "requested_at": a, "reason": why}
-            for r, k, b, a, why in service.tasks(cfg.warehouse, user.name)]
+def tasks(user: Requester, cfg: Config,
+          everyone: Annotated[bool, Query(alias="all")] = False) -> list[dict[str, Any]]:
+    """Requests awaiting the user's decision, and the user's own pending ones, oldest
+    first; `all=true`: every user's (approvers and admins)."""
+    return [{"request_id": t.request_id, "kind": t.kind, "requested_by": t.requested_by,
+             "requested_at": t.requested_at, "reason": t.reason,
+             "age_seconds": int(t.age.total_seconds())}
+            for t in service.tasks(cfg.warehouse, user.name, everyone)]
+
+
+def _entries(entries: list[Entry]) -> list[dict[str, Any]]:
+    return [{"at": e.at, "who": e.who, "what": e.what, "detail": e.detail} for e in entries]
 
 
 @router.get("/parties/{party_id}/history")
 def history(party_id: Annotated[str, PathParam(pattern=r"^[PO]\d{10}$")], user: Requester,
             cfg: Config) -> list[dict[str, Any]]:
     """归并历史 of a party."""
-    return [{"at": at, "who": who, "what": what, "detail": detail}
-            for at, who, what, detail in service.history(cfg.warehouse, party_id)]
+    return _entries(service.history(cfg.warehouse, party_id, user.name))
+
+
+@router.get("/history")
+def history_search(user: Requester, cfg: Config,
+                   party_id: Annotated[str | None, Query(pattern=r"^[PO]\d{10}$")] = None,
+                   steward: Annotated[str | None, Query(max_length=64)] = None,
+                   since: date | None = None, until: date | None = None,
+                   kind: Annotated[str | None, Query(max_length=20)] = None
+                   ) -> list[dict[str, Any]]:
+    """归并历史 and the audit trail searched by party, steward, date range (UTC days,
+    inclusive) and request kind; at least one of them."""
+    return _entries(service.history(cfg.warehouse, HistoryQuery(
+        party_id=party_id, steward=steward, since=since, until=until,
+        kind=kind and kind.upper()), user.name))
 
 
 @router.get("/suspect-groups")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from ecif.stewardship import erasure, rollback, users
+from ecif.stewardship import erasure, links, rollback, users
 from ecif.stewardship.audit import log, now
 from ecif.stewardship.mentions import check_current
 from ecif.stewardship.requests import Request
@@ -19,10 +19,13 @@ from ecif.warehouse import Connection
 REBUILD = {
     "MERGE": "matching", "SPLIT": "matching", "REJECT_SUSPECT": "matching",
     "REVOKE": "matching", "ROLLBACK": "matching", "CREATE": "staging", "ERASE": "staging",
-    "MODIFY": "marts", "DEACTIVATE": "marts", "ENHANCE": "marts", "ROLE": None,
+    "MODIFY": "marts", "DEACTIVATE": "marts", "REACTIVATE": "marts", "ENHANCE": "marts",
+    "RELATIONSHIP": "marts", "PARENT": "marts", "ROLE": None,
 }
 # every golden attribute of customer_attribute_lineage; the values are checked when the
 # request is made (ecif.identifiers.check_attribute)
+# 停用 and its undoing: the newest row of stewardship.party_status is the party's status
+STATUS_AFTER = {"DEACTIVATE": "INACTIVE", "REACTIVATE": "ACTIVE"}
 OVERRIDABLE = ("name", "id", "gender", "birth_date", "mobile", "phone", "email", "address")
 
 
@@ -71,21 +74,31 @@ def apply(conn: Connection, request: Request, user: str, effective_date: str | N
             add_overrides(conn, row["party_id"], {row["attribute"]: row["value"]},
                           row.get("confirmed_on") or effective_date, request.request_id,
                           f"enhancement:{p['file']}")
-    elif kind == "DEACTIVATE":
-        conn.execute("insert into stewardship.party_status values (?, 'INACTIVE', ?, ?)",
-                     [p["party"], request.request_id, now()])
+    elif kind in STATUS_AFTER:
+        conn.execute("insert into stewardship.party_status values (?, ?, ?, ?)",
+                     [p["party"], STATUS_AFTER[kind], request.request_id, now()])
     elif kind == "CREATE":
         conn.execute(
             "insert into stewardship.manual_customer values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [f"M{request.request_id:08d}", p["party_type"], p.get("name"), p.get("id_type"),
              p.get("id_no"), p.get("gender"), p.get("birth_date"), p.get("mobile"),
              request.request_id, now()])
+    elif kind in ("RELATIONSHIP", "PARENT"):
+        links.apply(conn, kind, p, request.request_id)
     elif kind == "ERASE":
         erasure.erase_party(conn, p["party"], user, request.request_id)
     elif kind == "ROLE":
         users.change_role(conn, p["user"], p["role"], p.get("owner_code"), user)
     log(conn, user, f"APPLIED_{kind}", request_id=request.request_id,
         party_id=p.get("party"), detail=f"rebuilds from {REBUILD[kind] or 'nothing'}")
+
+
+def status_of(conn: Connection, party_id: str) -> str:
+    """As marts.customer will show it after the next build (customer.sql reads the same
+    newest row)."""
+    return conn.scalar("select status from stewardship.party_status where party_id = ? "
+                       "order by changed_at desc, request_id desc limit 1",
+                       [party_id]) or "ACTIVE"
 
 
 def add_overrides(conn: Connection, party_id: str, values: dict[str, str], effective_date: str,

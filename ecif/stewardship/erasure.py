@@ -81,6 +81,9 @@ def erase_party(conn: Connection, party_id: str, user: str, request_id: int) -> 
         if conn.table_exists(*snapshot.split(".")):
             conn.execute(f"delete from {snapshot} where party_id = ?", [party_id])
     conn.execute("delete from stewardship.attribute_override where party_id = ?", [party_id])
+    # relationships kept by hand say whom the person is related to, by their source keys
+    conn.execute("delete from stewardship.manual_link where party_id = ? "
+                 "or related_party_id = ?", [party_id, party_id])
     conn.execute("update stewardship.audit_log set detail = '[erased]' where party_id = ?",
                  [party_id])
     erasures.remember(

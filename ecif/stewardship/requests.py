@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from ecif.stewardship.audit import log, now
 from ecif.stewardship.users import (
@@ -22,7 +23,7 @@ from ecif.stewardship.users import (
 from ecif.warehouse import Connection
 
 KINDS = ("MERGE", "SPLIT", "REJECT_SUSPECT", "REVOKE", "ROLLBACK", "CREATE", "MODIFY",
-         "DEACTIVATE", "ERASE", "ENHANCE", "ROLE")
+         "DEACTIVATE", "REACTIVATE", "ERASE", "ENHANCE", "ROLE", "RELATIONSHIP", "PARENT")
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,27 @@ def reject(conn: Connection, request_id: int, user: str, note: str | None,
     log(conn, user, "REJECTED", request_id=request_id, detail=note or "")
 
 
-def pending_for(conn: Connection, user: str) -> list[tuple]:
+class Task(NamedTuple):
+    """A tuple as the task pool always gave, with the age after it."""
+    request_id: int
+    kind: str
+    requested_by: str
+    requested_at: datetime
+    reason: str | None
+    age: timedelta              # how long it has been waiting
+
+
+def pending_for(conn: Connection, user: str, everyone: bool = False) -> list[Task]:
     """The user's task pool: requests they may decide (not their own), and their own
-    requests still waiting."""
+    requests still waiting; oldest first. `everyone`: every user's pending requests,
+    by maker (an approver's or admin's overview)."""
     decides = role_of(conn, user) in APPROVERS
-    return conn.fetchall(
+    if everyone and not decides:
+        raise StewardshipError(f"{user} is not an approver and may not see every user's tasks")
+    rows = conn.fetchall(
         "select request_id, kind, requested_by, requested_at, reason from stewardship.request "
-        "where status = 'PENDING' and ((requested_by <> ? and ?) or requested_by = ?) "
-        "order by request_id", [user, decides, user])
+        "where status = 'PENDING' and (? or (requested_by <> ? and ?) or requested_by = ?) "
+        "order by " + ("requested_by, " if everyone else "") + "requested_at, request_id",
+        [everyone, user, decides, user])
+    stamp = now()
+    return [Task(*row, age=stamp - row[3]) for row in rows]

@@ -17,8 +17,9 @@ from typing import TypeVar
 from ecif.identifiers import InvalidValue, check_attribute, check_date, check_party
 from ecif.landing.erasures import rewrite_if_pending
 from ecif.service.accounts import ensure_tables
-from ecif.stewardship import effects, requests, users
+from ecif.stewardship import effects, links, requests, users
 from ecif.stewardship.audit import log
+from ecif.stewardship.history import Entry, HistoryQuery, search
 from ecif.stewardship.mentions import check_current, mentions_of
 from ecif.stewardship.users import StewardshipError
 from ecif.warehouse import Connection, Warehouse
@@ -127,15 +128,35 @@ def request_on_decision(warehouse: Warehouse, kind: str, request_id: int, user: 
 
 def request_party_change(warehouse: Warehouse, kind: str, party: str, user: str, reason: str,
                          **values: str) -> int:
-    """MODIFY (attribute=…, value=…), DEACTIVATE or ERASE of one party."""
+    """MODIFY (attribute=…, value=…), DEACTIVATE, REACTIVATE or ERASE of one party."""
     if kind == "MODIFY":
         values["value"] = check_attribute(values["attribute"], values["value"], party[:1],
                                           effects.OVERRIDABLE)
 
     def build(conn: Connection) -> dict:
         check_current(conn, mentions_of(conn, party)[:1])
+        if kind in effects.STATUS_AFTER and effects.status_of(conn, party) == \
+                effects.STATUS_AFTER[kind]:
+            raise StewardshipError(f"party {party} is {effects.STATUS_AFTER[kind]} already")
         return {"party": party, **values}
     return _submit(warehouse, kind, user, reason, build, party)
+
+
+def request_relationship(warehouse: Warehouse, action: str, party: str, related: str,
+                         relationship_type: str, user: str, reason: str,
+                         new_related: str | None = None, new_type: str | None = None) -> int:
+    """关系与组合 by hand: add, end or correct (to `new_related` and/or `new_type`) a
+    relationship of marts.customer_relationship (ecif.stewardship.links)."""
+    return _submit(warehouse, "RELATIONSHIP", user, reason, lambda conn: links.relationship(
+        conn, action, party, related, relationship_type.upper(), new_related,
+        new_type and new_type.upper()), party)
+
+
+def request_parent(warehouse: Warehouse, company: str, parent: str | None, user: str,
+                   reason: str) -> int:
+    """企业层级 by hand: set or change a company's parent company, or remove it (None)."""
+    return _submit(warehouse, "PARENT", user, reason,
+                   lambda conn: links.parent(conn, company, parent), company)
 
 
 def request_create(warehouse: Warehouse, fields: dict, user: str, reason: str) -> int:
@@ -227,23 +248,17 @@ def rebuild_from(warehouse: Warehouse, step: str | None, request_id: int) -> Non
     rewrite_if_pending(warehouse)
 
 
-def tasks(warehouse: Warehouse, user: str) -> list[tuple]:
+def tasks(warehouse: Warehouse, user: str, everyone: bool = False) -> list[requests.Task]:
+    """The user's task pool (requests.pending_for), each task with its age."""
     with _session(warehouse, user, "TASKS") as conn:
-        return requests.pending_for(conn, user)
+        return requests.pending_for(conn, user, everyone)
 
 
-def history(warehouse: Warehouse, party_id: str) -> list[tuple]:
-    """归并历史: merges and splits matching recorded for the party, and every steward
-    request, decision and effect about it, oldest first."""
-    with _session(warehouse, "system", "HISTORY") as conn:
-        return conn.fetchall(
-            "select cast(null as timestamp) as at, run_id as who, event as what, "
-            "related_party_ids as detail from matching.merge_history "
-            "where party_id = ? or related_party_ids like ? "
-            "union all "
-            "select logged_at, actor, action, "
-            "coalesce('request ' || cast(request_id as varchar), '') || ' ' || "
-            "coalesce(detail, '') from stewardship.audit_log "
-            "where party_id = ? or request_id in (select request_id from stewardship.request "
-            "where payload like ?) order by 1 nulls first, 2",
-            [party_id, f"%{party_id}%", party_id, f'%"{party_id}"%'])
+def history(warehouse: Warehouse, query: HistoryQuery | str,
+            user: str = "system") -> list[Entry]:
+    """归并历史 and the audit trail (ecif.stewardship.history); a bare party id: that
+    party's whole history."""
+    if isinstance(query, str):
+        query = HistoryQuery(party_id=query)
+    with _session(warehouse, user, "HISTORY") as conn:
+        return search(conn, query, requests.KINDS)

@@ -1,6 +1,7 @@
 """The `stewardship` schema: requests and their decisions, users, the effects that
 later nightly runs enforce (attribute overrides, party status, manual customers),
-the assignment saved before each decision (for rollback) and the audit trail."""
+relationships and parent companies kept by hand, the assignment saved before each
+decision (for rollback) and the audit trail."""
 
 from __future__ import annotations
 
@@ -51,6 +52,21 @@ DDL = (
         mobile text,
         request_id bigint not null,
         created_at timestamp not null)""",
+    # 关系与组合, 企业层级 by hand: RELATIONSHIP rows (party, related party, type) and
+    # PARENT rows (company, parent company; none: no parent). The newest row per
+    # relationship, or per company for PARENT, wins over what the sources say; active
+    # false ends it. Parties are kept by a mention of theirs too, so a link follows
+    # its parties when a later merge or rollback gives them other ids.
+    """create table if not exists stewardship.manual_link (
+        link_kind text not null,
+        party_id text not null,
+        party_mention text not null,
+        related_party_id text,
+        related_mention text,
+        relationship_type text,
+        active boolean not null,
+        request_id bigint not null,
+        changed_at timestamp not null)""",
     """create table if not exists stewardship.assignment_before (
         request_id bigint not null,
         mention_id text not null,

@@ -4,16 +4,26 @@ runs, revoke, rollback, lifecycle changes, erasure and the audit trail.
 The tests of this module build on each other in file order (one warehouse per engine).
 """
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from ecif.cli import app
 from ecif.pipeline import build_marts, build_staging, match_step
+from ecif.service.app import create_app
+from ecif.service.config import ServiceConfig
 from ecif.stewardship import service
+from ecif.stewardship.audit import now
+from ecif.stewardship.history import HistoryQuery
 from ecif.stewardship.users import StewardshipError
 from tests.dbt.raw_rows import load_raw
 
 D1, D2, D3 = "20261101", "20261102", "20261103"
 ID = {"A": "11010519491231002X", "B": "440524188001010014", "C": "110101199003076632",
-      "E": "310101198503070019", "G": "510104197001010010"}
+      "E": "310101198503070019", "G": "510104197001010010", "H": "320102197505050017",
+      "K": "330106198208080027"}
 MANUAL_ID = "110101198001010010"
 PASSWORD = "correct horse battery"
 
@@ -21,6 +31,11 @@ PASSWORD = "correct horse battery"
 def person(cust_no, name, id_no, mobile, op="I"):
     return {"cust_no": cust_no, "cust_type": "1", "name": name, "id_type": "01",
             "id_no": id_no, "mobile": mobile, "gender": "1", "op": op}
+
+
+def org(cust_no, name, parent=None):
+    return {"cust_no": cust_no, "cust_type": "2", "name": name, "parent_cust_no": parent,
+            "op": "I"}
 
 
 def nightly(warehouse):
@@ -54,6 +69,16 @@ def wh(module_warehouse):
             person("C", "王芳", ID["C"], "13911110003"),
             person("E", "赵敏", ID["E"], "13911110005"),
             person("G", "钱宁", ID["G"], "13911110007"),
+            person("H", "周强", ID["H"], "13911110011"),
+            person("K", "吴兰", ID["K"], "13911110012"),
+            org("O1", "甲集团有限公司"),
+            org("O2", "乙实业有限公司", parent="O1"),
+            org("O3", "丙科技有限公司", parent="O2"),
+        ]),
+        ("core.policy", D1, "FULL", [
+            {"policy_no": "PH1", "holder_cust_no": "H", "insured_cust_no": "K",
+             "product_line": "HEALTH", "status": "1", "effective_date": "20260101",
+             "expiry_date": "20261231", "premium": "800.00", "op": "I"},
         ]),
         ("uw.uw_case", D1, "FULL", [
             {"case_id": "U1", "applicant_name": "王芳", "applicant_id_type": "I",
@@ -190,6 +215,78 @@ def test_modify_and_deactivate_change_the_golden_record(wh):
         ("INACTIVE",)]
 
 
+def test_a_deactivated_party_is_reactivated_by_maker_checker_and_stays_active(wh):
+    c = party(wh, "core", "C")
+    with pytest.raises(StewardshipError, match=f"party {c} is INACTIVE already"):
+        service.request_party_change(wh, "DEACTIVATE", c, "stew", "left twice")
+    reactivate = service.request_party_change(wh, "REACTIVATE", c, "stew", "customer is back")
+    with pytest.raises(StewardshipError, match="may not approve"):
+        service.approve(wh, reactivate, "stew")
+    assert service.approve(wh, reactivate, "appr") == "marts"
+    assert fetch(wh, "select status from marts.customer where party_id = ?", [c]) == [
+        ("ACTIVE",)]
+    nightly(wh)
+    assert fetch(wh, "select status from marts.customer where party_id = ?", [c]) == [
+        ("ACTIVE",)]
+    with pytest.raises(StewardshipError, match=f"party {c} is ACTIVE already"):
+        service.request_party_change(wh, "REACTIVATE", c, "stew", "again")
+
+
+def test_history_is_dated_and_searched_by_party_steward_date_range_and_kind(wh):
+    c = party(wh, "core", "C")
+    whole = service.history(wh, HistoryQuery(party_id=c))
+    # the split of C's mentions by matching and every steward action, each with its time
+    assert {"SPLIT", "APPROVED", "APPLIED_DEACTIVATE", "APPLIED_REACTIVATE"} <= {
+        e.what for e in whole}
+    assert all(e.at is not None for e in whole)
+    assert [e.at for e in whole] == sorted(e.at for e in whole)
+    by_approver = service.history(wh, HistoryQuery(steward="appr"))
+    assert by_approver and {e.who for e in by_approver} == {"appr"}
+    assert {e.what for e in service.history(wh, HistoryQuery(party_id=c, kind="REACTIVATE"))
+            } == {"REQUEST_REACTIVATE", "APPROVED", "APPLIED_REACTIVATE"}
+    today = now().date()
+    assert service.history(wh, HistoryQuery(party_id=c, until=today - timedelta(days=1))) == []
+    assert service.history(wh, HistoryQuery(party_id=c, since=today, until=today)) == whole
+    for refused, message in ((HistoryQuery(), "give a party"),
+                             (HistoryQuery(kind="TELEPORT"), "not one of"),
+                             (HistoryQuery(since=today, until=today - timedelta(days=1)),
+                              "starts")):
+        with pytest.raises(StewardshipError, match=message):
+            service.history(wh, refused)
+
+
+def cli(wh, user, *args):
+    runner = CliRunner()
+    assert runner.invoke(app, ["login", "--user", user, "--password-stdin", "--warehouse",
+                               wh.url], input=PASSWORD + "\n").exit_code == 0
+    result = runner.invoke(app, [*args, "--warehouse", wh.url])
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def test_the_cli_prints_when_and_the_task_pool_how_long_each_task_waits(wh, tmp_path,
+                                                                         monkeypatch):
+    monkeypatch.setenv("ECIF_TOKEN_FILE", str(tmp_path / "tokens.json"))
+    c = party(wh, "core", "C")
+    lines = cli(wh, "stew", "steward", "history", c, "--kind", "reactivate")
+    stamp = f"{now():%Y-%m-%d} "
+    assert len(lines) == 3 and all(line.startswith(stamp) for line in lines), lines
+    waiting = service.request_party_change(wh, "MODIFY", c, "stew", "new e-mail",
+                                           attribute="email", value="wang.fang@example.com")
+    with wh.connect() as conn:      # made two days and three hours ago
+        conn.execute("update stewardship.request set requested_at = ? where request_id = ?",
+                     [now() - timedelta(days=2, hours=3), waiting])
+    (task,) = [t for t in service.tasks(wh, "appr") if t.request_id == waiting]
+    assert timedelta(days=2, hours=3) <= task.age < timedelta(days=2, hours=4)
+    with pytest.raises(StewardshipError, match="not an approver"):
+        service.tasks(wh, "stew", everyone=True)
+    assert waiting in [t.request_id for t in service.tasks(wh, "root", everyone=True)]
+    (line,) = [row for row in cli(wh, "appr", "steward", "tasks", "--all")
+               if row.split()[0] == str(waiting)]
+    assert "by stew" in line and "waiting  2d 03h" in line
+    service.reject(wh, waiting, "appr", "not now")
+
+
 def test_a_manual_customer_and_a_file_of_confirmed_contacts(wh, tmp_path):
     fields = {"party_type": "P", "name": "孙丽", "id_type": "RID", "id_no": MANUAL_ID,
               "mobile": "13911110008"}
@@ -230,3 +327,86 @@ def test_an_erased_person_leaves_no_personal_data_anywhere(wh):
                                f'where "{column}" like ?', [f"%{value}%"])]
     assert hits == []
     assert "ERASED" in audit_actions(wh)
+
+
+def relationships(wh, party_id):
+    return fetch(wh, "select related_party_id, relationship_type, origin "
+                     "from marts.customer_relationship where party_id = ? order by 1, 2",
+                 [party_id])
+
+
+def test_relationships_are_added_ended_and_corrected_by_hand_and_win_over_derived(wh):
+    h, k = party(wh, "core", "H"), party(wh, "core", "K")
+    assert relationships(wh, h) == [(k, "HOLDER_INSURED", "DERIVED")]
+    for kind, message in (("HOLDER_INSURED", "cannot be set by hand"),
+                          ("NEIGHBOUR", "is not one of")):
+        with pytest.raises(StewardshipError, match=message):
+            service.request_relationship(wh, "add", h, k, kind, "stew", "told by phone")
+    with pytest.raises(StewardshipError, match="no SPOUSE relationship"):
+        service.request_relationship(wh, "end", h, k, "SPOUSE", "stew", "never married")
+    spouse = service.request_relationship(wh, "add", h, k, "spouse", "stew", "married")
+    service.approve(wh, spouse, "appr", rebuild=False)     # the next approval rebuilds
+    end = service.request_relationship(wh, "end", h, k, "HOLDER_INSURED", "stew",
+                                       "the insured was someone else")
+    service.approve(wh, end, "appr")
+    assert relationships(wh, h) == [(k, "SPOUSE", "MANUAL")]
+    nightly(wh)         # the policy still says holder and insured: the steward wins
+    assert relationships(wh, h) == [(k, "SPOUSE", "MANUAL")]
+    correct = service.request_relationship(wh, "correct", h, k, "SPOUSE", "stew",
+                                           "parent, not spouse", new_type="PARENT_CHILD")
+    service.approve(wh, correct, "appr", rebuild=False)    # the nightly run builds it
+    nightly(wh)
+    assert relationships(wh, h) == [(k, "PARENT_CHILD", "MANUAL")]
+
+
+def ancestors(wh, company):
+    return fetch(wh, "select ancestor_party_id, depth, parent_origin "
+                     "from marts.org_group_hierarchy where party_id = ? order by depth",
+                 [company])
+
+
+def test_parent_companies_are_set_by_hand_and_cycles_are_refused(wh):
+    o1, o2, o3 = (party(wh, "core", key) for key in ("O1", "O2", "O3"))
+    assert ancestors(wh, o3) == [(o2, 1, "DERIVED"), (o1, 2, "DERIVED")]
+    with pytest.raises(StewardshipError) as refused:
+        service.request_parent(wh, o1, o3, "stew", "bought by its grandchild")
+    assert str(refused.value) == (f"{o3} cannot be the parent of {o1}: it closes the cycle "
+                                  f"{o1} → {o3} → {o2} → {o1}")
+    moved = service.request_parent(wh, o3, o1, "stew", "sold to the group directly")
+    service.approve(wh, moved, "appr", rebuild=False)      # the nightly run builds both
+    removed = service.request_parent(wh, o2, None, "stew", "left the group")
+    service.approve(wh, removed, "appr", rebuild=False)
+    nightly(wh)         # core still says O3 under O2 under O1: the steward wins
+    assert ancestors(wh, o3) == [(o1, 1, "MANUAL")]
+    assert ancestors(wh, o2) == []
+    # a cycle only the decisions since the last build would close is refused too
+    back = service.request_parent(wh, o2, o3, "stew", "joins under O3")
+    service.approve(wh, back, "appr", rebuild=False)
+    with pytest.raises(StewardshipError, match=f"closes the cycle {o1} → {o2} → {o3} → {o1}"):
+        service.request_parent(wh, o1, o2, "stew", "circular")
+
+
+def test_the_api_searches_history_and_takes_relationship_and_parent_requests(wh):
+    client = TestClient(create_app(ServiceConfig(wh, "test-secret-of-at-least-thirty-two-bytes",
+                                                 reader=None, rebuild_after_approval=False)))
+
+    def headers(user):
+        token = client.post("/v1/token", data={"username": user, "password": PASSWORD})
+        return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+    stew = headers("stew")
+    h, k, o1 = (party(wh, "core", key) for key in ("H", "K", "O1"))
+    found = client.get("/v1/history", params={"steward": "appr", "kind": "parent"}, headers=stew)
+    assert found.status_code == 200
+    assert found.json() and {e["who"] for e in found.json()} == {"appr"}
+    assert client.get("/v1/history", headers=stew).status_code == 409
+    added = client.post("/v1/relationships", headers=stew, json={
+        "action": "add", "party_id": k, "related_party_id": h, "relationship_type": "GUARANTOR",
+        "reason": "guarantees the loan"})
+    assert added.status_code == 201, added.text
+    cycle = client.post("/v1/parents", headers=stew, json={
+        "party_id": o1, "parent_party_id": party(wh, "core", "O3"), "reason": "circular"})
+    assert cycle.status_code == 409 and "closes the cycle" in cycle.text
+    pool = client.get("/v1/tasks", params={"all": "true"}, headers=headers("appr")).json()
+    task = {t["request_id"]: t for t in pool}[added.json()["request_id"]]
+    assert task["requested_by"] == "stew" and task["age_seconds"] >= 0

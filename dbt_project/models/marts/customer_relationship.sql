@@ -1,7 +1,8 @@
 {#- Relationships between parties seen in the sources: a policy's holder and insured,
     a receipt's payer and the policy holder, a claimant and the policy claimed on,
     and FAMILY only on strong evidence (one insures the other and they share both an
-    address and a mobile that few others carry). -#}
+    address and a mobile that few others carry). A steward's decision on a relationship
+    (int_manual_link) wins: it adds one the sources do not show, or ends one they do. -#}
 
 with policies as (
     select * from {{ ref('policy_summary') }}
@@ -47,14 +48,52 @@ family as (
         and person.party_type = 'P' and relative.party_type = 'P'
         and one.mobile = other.mobile
         and one.address = other.address
+),
+
+derived as (
+    select
+        party_id,
+        related_party_id,
+        relationship_type,
+        count(distinct policy_no) as evidence_policies,
+        min(policy_no) as example_policy_no
+    from (select * from pairs union all select * from family) as relationships
+    where party_id is not null and related_party_id is not null
+    group by party_id, related_party_id, relationship_type
+),
+
+manual as (
+    select party_id, related_party_id, relationship_type, active, request_id
+    from {{ ref('int_manual_link') }}
+    where link_kind = 'RELATIONSHIP'
 )
 
 select
-    party_id,
-    related_party_id,
-    relationship_type,
-    count(distinct policy_no) as evidence_policies,
-    min(policy_no) as example_policy_no
-from (select * from pairs union all select * from family) as relationships
-where party_id is not null and related_party_id is not null
-group by party_id, related_party_id, relationship_type
+    derived.party_id,
+    derived.related_party_id,
+    derived.relationship_type,
+    derived.evidence_policies,
+    derived.example_policy_no,
+    'DERIVED' as origin,
+    cast(null as bigint) as request_id
+from derived
+left join manual
+    on manual.party_id = derived.party_id
+    and manual.related_party_id = derived.related_party_id
+    and manual.relationship_type = derived.relationship_type
+where manual.party_id is null
+union all
+select
+    manual.party_id,
+    manual.related_party_id,
+    manual.relationship_type,
+    coalesce(derived.evidence_policies, 0),
+    derived.example_policy_no,
+    'MANUAL',
+    manual.request_id
+from manual
+left join derived
+    on derived.party_id = manual.party_id
+    and derived.related_party_id = manual.related_party_id
+    and derived.relationship_type = manual.relationship_type
+where manual.active

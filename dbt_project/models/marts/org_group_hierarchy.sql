@@ -1,8 +1,10 @@
 {#- 企业层级: every organization with each of its ancestors through core's
-    parent_cust_no, at any depth. Cycle-safe: a path never revisits a party, and
-    depth is bounded. -#}
+    parent_cust_no, at any depth. A steward's parent company (int_manual_link) wins
+    over core's for that company, or takes its parent away. Cycle-safe: a path never
+    revisits a party, and depth is bounded (steward requests that would close a cycle
+    are refused: ecif.stewardship.links). -#}
 
-with recursive edges as (
+with recursive derived_edges as (
     select distinct child.party_id as party_id, parent.party_id as parent_party_id
     from {{ ref('int_mention_party') }} as child
     inner join {{ ref('int_mention_party') }} as parent
@@ -11,6 +13,20 @@ with recursive edges as (
     where child.source_system = 'core' and child.source_entity = 'customer'
         and child.party_type = 'O' and parent.party_type = 'O'
         and child.party_id <> parent.party_id
+),
+
+manual as (
+    select party_id, related_party_id as parent_party_id, active
+    from {{ ref('int_manual_link') }}
+    where link_kind = 'PARENT'
+),
+
+edges as (
+    select party_id, parent_party_id from derived_edges
+    where party_id not in (select party_id from manual)
+    union
+    select party_id, parent_party_id from manual
+    where active and party_id <> parent_party_id
 ),
 
 ancestry (party_id, ancestor_party_id, depth, path) as (
@@ -46,6 +62,9 @@ select
     ancestry.ancestor_party_id,
     ancestry.depth,
     roots.root_party_id,
-    ancestry.path
+    ancestry.path,
+    -- how the first step up was set: by a steward or by core
+    case when manual.party_id is null then 'DERIVED' else 'MANUAL' end as parent_origin
 from ancestry
 inner join roots on roots.party_id = ancestry.party_id
+left join manual on manual.party_id = ancestry.party_id and manual.active
