@@ -20,6 +20,7 @@ from ecif import warehouse as wh
 
 if TYPE_CHECKING:
     from ecif.pipeline import RunSummary
+    from ecif.prospect_filters import ProspectFilters
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="ECIF: the customer master of a P&C insurer.")
@@ -162,7 +163,7 @@ UnmaskedOption = Annotated[bool, typer.Option(
 
 
 def _export(name: str, out: Path, warehouse: str | None, unmasked: bool,
-            within_days: int | None = None) -> None:
+            within_days: int | None = None, prospects: ProspectFilters | None = None) -> None:
     """As the logged-in user: its role decides the columns, an agent or telesales seat
     gets only its own customers."""
     from ecif.cli_session import current_user
@@ -170,8 +171,8 @@ def _export(name: str, out: Path, warehouse: str | None, unmasked: bool,
 
     target = wh.resolve(warehouse)
     user = current_user(target)
-    rows = export_list(target, name, out, within_days=within_days, unmasked=unmasked,
-                       role=user.role, user=user)
+    rows = export_list(target, name, out, within_days=within_days, prospects=prospects,
+                       unmasked=unmasked, role=user.role, user=user)
     console.print(f"wrote {rows:,} rows to {out}"
                   + ("" if unmasked else " (personal data masked)"), highlight=False)
 
@@ -194,9 +195,23 @@ def export_telesales_prospects(
     out: Annotated[Path, typer.Option(help="FILE.csv or FILE.xlsx")],
     warehouse: WarehouseOption = None,
     unmasked: UnmaskedOption = False,
+    region: Annotated[str | None, typer.Option(help="a province or city, e.g. 北京市")] = None,
+    value_class: Annotated[str | None, typer.Option(help="value class A, B or C")] = None,
+    product_line: Annotated[str | None, typer.Option(
+        help="only suggestions of this product line, e.g. ACCIDENT")] = None,
+    renewal_within_days: Annotated[int | None, typer.Option(
+        min=0, help="a policy in force due for renewal within N days")] = None,
+    quiet_days: Annotated[int | None, typer.Option(
+        min=0, help="not contacted for at least N days (or never)")] = None,
+    seat: Annotated[str | None, typer.Option(help="customers assigned to this seat")] = None,
 ) -> None:
-    """电销名单: consented leads and cross-sell candidates."""
-    _export("telesales-prospects", out, warehouse, unmasked)
+    """电销名单: consented leads and cross-sell candidates (never anyone who refused
+    marketing or is on do-not-call; column contact_basis says why a call is allowed)."""
+    from ecif.prospect_filters import ProspectFilters
+
+    _export("telesales-prospects", out, warehouse, unmasked, prospects=ProspectFilters(
+        region=region, value_class=value_class, product_line=product_line,
+        renewal_within_days=renewal_within_days, quiet_days=quiet_days, seat=seat))
 
 
 @app.command()

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ecif.audit import record_personal_data_access
 from ecif.masking import check_unmasked, view_of
+from ecif.prospect_filters import ProspectFilters
 from ecif.service.accounts import SCOPED_ROLES, User
 from ecif.service.scoping import owned_parties
 from ecif.warehouse import Warehouse
@@ -38,19 +39,21 @@ class ExportError(ValueError):
     """An export that cannot be written as asked."""
 
 
-def export_list(warehouse: Warehouse, name: str, out: Path, *, within_days: int | None = None,
-                unmasked: bool = False, role: str, user: User | None = None) -> int:
-    """Write the list to `out`; returns the number of rows written. `role` decides the
-    columns; `user` (logged in on the command line) scopes the rows of a seat or agent
-    and is named in the audit of an unmasked read."""
-    if out.suffix.lower() not in WRITERS:
-        raise ExportError(f"{out}: write .csv or .xlsx")
+def read_list(warehouse: Warehouse, name: str, *, within_days: int | None = None,
+              prospects: ProspectFilters | None = None, unmasked: bool = False, role: str,
+              user: User | None = None, audit_what: str = "") -> pd.DataFrame:
+    """The list's rows as `role` may see them. `user` (logged in) scopes the rows of a
+    seat or agent and is named in the audit of an unmasked read (of `audit_what`)."""
     if unmasked:
         check_unmasked(role)
     spec = LISTS[name]
     conditions, params = [], []
     if within_days is not None:
         conditions, params = ["days_to_expiry <= ?"], [within_days]
+    if prospects is not None:
+        more, values = prospects.conditions()
+        conditions += more
+        params += values
     if user is not None and user.role in SCOPED_ROLES:
         conditions.append(f"{spec.party_column} in ({owned_parties(user.role)})")
         params.append(user.owner_code)
@@ -63,12 +66,24 @@ def export_list(warehouse: Warehouse, name: str, out: Path, *, within_days: int 
         frame = pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
         if unmasked:
             record_personal_data_access(conn, role, f"export {name}",
-                                        f"{user.name if user else role}: {out}", len(frame))
+                                        f"{user.name if user else role}: {audit_what}",
+                                        len(frame))
     columns = view_of(role, frame.columns, unmasked=unmasked)
     frame = frame[list(columns)].copy()
     for column, mask in columns.items():
         if mask is not None:
             frame[column] = frame[column].map(mask, na_action="ignore")
+    return frame
+
+
+def export_list(warehouse: Warehouse, name: str, out: Path, *, within_days: int | None = None,
+                prospects: ProspectFilters | None = None, unmasked: bool = False, role: str,
+                user: User | None = None) -> int:
+    """Write the list to `out`; returns the number of rows written (see read_list)."""
+    if out.suffix.lower() not in WRITERS:
+        raise ExportError(f"{out}: write .csv or .xlsx")
+    frame = read_list(warehouse, name, within_days=within_days, prospects=prospects,
+                      unmasked=unmasked, role=role, user=user, audit_what=str(out))
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".csv":
         # with a byte-order mark, Excel opens the Chinese text correctly

@@ -34,7 +34,8 @@ def render_view(console: Console, view: dict[str, Any]) -> None:
         f"{_text(p.get('complaints_12m'))}"
         + ("  [red]open complaint[/red]" if p.get("has_open_complaint") else ""),
         "do not call" if p.get("do_not_call") else
-        ("consents to marketing" if p.get("consent_marketing") else "no marketing consent"),
+        {True: "consents to marketing", False: "refused marketing"}.get(
+            p.get("consent_marketing"), "marketing consent unknown"),
     ]
     console.print(Panel("\n".join(lines), title="customer 360", expand=False))
     if view["policies"]:

@@ -19,6 +19,7 @@ from ecif.service import (
     api_customers,
     api_events,
     api_identify,
+    api_lists,
     api_stewardship,
     api_subscriptions,
     api_users,
@@ -63,7 +64,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         except LookupError:
             pass                                    # no pipeline run yet: read when asked
     for module in (api_auth, api_users, api_identify, api_customers, api_stewardship, api_events,
-                   api_subscriptions, pages):
+                   api_subscriptions, api_lists, pages):
         app.include_router(module.router)
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(StewardshipError, _refused)

@@ -16,6 +16,21 @@ def org(cust_no, name, parent=None):
             "op": "I"}
 
 
+def lead(lead_id, name, mobile, birth_year, city, *, consent, dnc="false", seat=None):
+    return {"lead_id": lead_id, "name": name, "mobile": mobile, "birth_year": str(birth_year),
+            "city": city, "consent_marketing": consent, "do_not_call": dnc,
+            "assigned_seat": seat, "op": "I"}
+
+
+def auto(policy_no, holder):
+    """An AUTO policy in force, due 120 days after the business date (beyond the
+    renewal horizon: renewal_target stays empty)."""
+    return {"policy_no": policy_no, "holder_cust_no": holder, "insured_cust_no": holder,
+            "product_line": "AUTO", "product_code": "A01", "status": "1",
+            "effective_date": "20260302", "expiry_date": "20270301", "premium": "3200.00",
+            "sum_insured": "100000.00", "op": "I"}
+
+
 @pytest.fixture(scope="module")
 def built(module_warehouse):
     warehouse = module_warehouse
@@ -39,6 +54,21 @@ def built(module_warehouse):
             {"cust_no": "N1", "cust_type": "1", "name": "赵敏", "op": "I"},
             {**org("B1", "某某科技有限公司"), "id_type": "10", "id_no": "911100001234567890",
              "industry_code": "I65", "legal_rep": "刘强"},
+            # telesales: a policyholder nobody asked about marketing; one who refused it
+            # in one telesales lead (and consented in another)
+            {"cust_no": "T1", "cust_type": "1", "name": "孙丽", "id_type": "01",
+             "id_no": "110101198503150021", "birth_date": "19850315", "gender": "F",
+             "mobile": "13611110001", "province": "北京", "city": "北京", "op": "I"},
+            {"cust_no": "T2", "cust_type": "1", "name": "周杰", "id_type": "01",
+             "id_no": "31010419790612003X", "birth_date": "19790612", "gender": "M",
+             "mobile": "13611110002", "province": "上海", "city": "上海", "op": "I"},
+        ]),
+        ("telesales.lead", D1, "FULL", [
+            lead("L2A", "周杰", "13611110002", 1979, "上海", consent="true"),
+            lead("L2B", "周杰", "13611110002", 1979, "上海", consent="false"),
+            lead("L3", "吴刚", "13611110003", 1990, "上海", consent=None),
+            lead("L4", "郑爽", "13611110004", 1992, "上海", consent="true", seat="S01"),
+            lead("L5", "陈晨", "13611110005", 1988, "上海", consent="true", dnc="true"),
         ]),
         ("core.policy", D1, "FULL", [
             {"policy_no": "P1", "holder_cust_no": "H1", "insured_cust_no": "H1",
@@ -50,12 +80,15 @@ def built(module_warehouse):
              "product_line": "AUTO", "product_code": "A01", "vehicle_plate": "京B54321",
              "status": "2", "effective_date": "20231101", "expiry_date": "20241031",
              "premium": "2900.00", "sum_insured": "400000.00", "op": "I"},
+            *(auto(no, holder) for no, holder in (("PT1", "T1"), ("PT2", "T2"))),
         ]),
         ("telesales.contact_event", D1, "FULL", [
             {"event_id": "E1", "mobile": "+86 139 1234 5678", "event_type": "COMPLAINT",
              "occurred_at": "2026-10-20T09:00:00+08:00", "outcome": "ESCALATED", "op": "I"},
             {"event_id": "E2", "mobile": "13700000001", "event_type": "CONSULT",
              "occurred_at": "2026-10-21T09:00:00+08:00", "outcome": "CONNECTED", "op": "I"},
+            {"event_id": "E3", "mobile": "13611110004", "event_type": "CONSULT",
+             "occurred_at": "2026-10-25T09:00:00+08:00", "outcome": "CONNECTED", "op": "I"},
         ]),
     ])
     build_staging(warehouse)
@@ -140,9 +173,12 @@ def test_product_summary_counts_policies_in_force_per_customer_and_product(built
     rows = fetch(built, "select party_id, product_line, product_code, policies, "
                         "policies_in_force, premium_in_force, sum_insured_in_force, "
                         "first_effective_date, latest_effective_date from marts.product_summary")
-    assert [(r[0], r[1], r[2], r[3], r[4], float(r[5]), float(r[6]), r[7], r[8])
-            for r in rows] == [(holder, "AUTO", "A01", 2, 1, 3200.0, 500000.0,
-                                dt.date(2023, 11, 1), dt.date(2025, 12, 1))]
+    telesales = [(party_of(built, c), "AUTO", "A01", 1, 1, 3200.0, 100000.0,
+                  dt.date(2026, 3, 2), dt.date(2026, 3, 2)) for c in ("T1", "T2")]
+    assert sorted((r[0], r[1], r[2], r[3], r[4], float(r[5]), float(r[6]), r[7], r[8])
+                  for r in rows) == sorted([(holder, "AUTO", "A01", 2, 1, 3200.0, 500000.0,
+                                             dt.date(2023, 11, 1), dt.date(2025, 12, 1)),
+                                            *telesales])
 
 
 def test_suspect_marts_publish_what_matching_wrote(built):
@@ -153,3 +189,61 @@ def test_suspect_marts_publish_what_matching_wrote(built):
                                "from marts.person_suspect")) == sorted(
         (a, b, prob, f"{a}+{b}") for a, b, prob in fetch(
             built, "select party_id_a, party_id_b, match_probability from matching.person_suspect"))
+
+
+def lead_party(warehouse, lead_id):
+    return fetch(warehouse, "select party_id from marts.customer_xref where "
+                            f"source_system = 'telesales' and source_key = '{lead_id}'")[0][0]
+
+
+def test_marketing_consent_is_given_refused_or_unknown_and_a_refusal_anywhere_wins(built):
+    consent = dict(fetch(built, "select party_id, consent_marketing from marts.customer_360"))
+    # 周杰 consented in one lead and refused in another: refused, whichever came first
+    assert lead_party(built, "L2A") == lead_party(built, "L2B") == party_of(built, "T2")
+    assert consent[party_of(built, "T2")] is False
+    assert consent[lead_party(built, "L3")] is None          # the lead never said
+    assert consent[party_of(built, "T1")] is None            # no source asks
+    assert consent[lead_party(built, "L4")] is True
+
+
+def test_telesales_prospects_only_with_consent_or_as_unasked_existing_customers(built):
+    rows = fetch(built, "select party_id, prospect_type, suggested_product_line, contact_basis "
+                        "from marts.telesales_prospect")
+    listed = {r[0] for r in rows}
+    # refused in one source, on do-not-call, a lead that never consented: never listed
+    assert party_of(built, "T2") not in listed
+    assert lead_party(built, "L5") not in listed
+    assert lead_party(built, "L3") not in listed
+    # the policyholder nobody asked: cross-selling on the default setting, said so
+    holder = party_of(built, "T1")
+    assert sorted(r[1:] for r in rows if r[0] == holder) == [
+        ("CROSS_SELL", "ACCIDENT", "EXISTING_CUSTOMER"),
+        ("CROSS_SELL", "PROPERTY", "EXISTING_CUSTOMER")]
+    assert [r[1:] for r in rows if r[0] == lead_party(built, "L4")] == [
+        ("LEAD", None, "CONSENT")]
+
+
+def test_telesales_prospect_filters(built):
+    from ecif.exports import read_list
+    from ecif.prospect_filters import ProspectFilters
+
+    holder, lead_4 = party_of(built, "T1"), lead_party(built, "L4")
+
+    def parties(**given):
+        frame = read_list(built, "telesales-prospects", prospects=ProspectFilters(**given),
+                          role="admin")
+        return set(frame["party_id"])
+
+    assert parties() == {holder, lead_4}
+    assert parties(seat="S01") == {lead_4}
+    assert parties(seat="S02") == set()
+    assert parties(product_line="ACCIDENT") == {holder}
+    # T1's AUTO policy is due in 120 days, L4 was called 7 days before the business date
+    assert parties(renewal_within_days=120) == {holder}
+    assert parties(renewal_within_days=119) == set()
+    assert parties(quiet_days=8) == {holder}
+    assert parties(quiet_days=7) == {holder, lead_4}
+    (city_4,) = fetch(built, f"select city from marts.customer_360 where party_id = '{lead_4}'")[0]
+    assert city_4 and parties(region=city_4) == {lead_4}
+    assert parties(value_class="B") == {holder}
+    assert parties(value_class="C") == {lead_4}

@@ -316,3 +316,35 @@ def test_a_removed_user_is_refused_once_its_role_is_read_again(client, service_w
         conn.execute("delete from security.account where user_name = 'gone'")
     monkeypatch.setattr(RecentUsers, "FRESHNESS", 0.0)     # the second has passed
     assert client.get("/v1/customers/P9999999999", headers=gone).status_code == 401
+
+
+def test_telesales_prospects_by_api_filter_scope_and_refuse_unknown_filters(
+        client, parties, service_warehouse):
+    url = "/v1/lists/telesales-prospects"
+    listed = dict(fetch(service_warehouse,
+                        "select party_id, value_class from marts.telesales_prospect"))
+    seats = {r[0] for r in fetch(service_warehouse, (
+        "select party_id from intermediate.int_mention_party where source_system = 'telesales' "
+        "and source_entity = 'lead' and agent_code = ?"), [parties.seat])}
+    # refusals exist among the sample's policyholders, and none of them is listed
+    refused = {r[0] for r in fetch(service_warehouse, (
+        "select party_id from marts.customer_360 "
+        "where (consent_marketing = false or do_not_call) and policies_in_force > 0"))}
+    assert refused and not refused & set(listed)
+
+    mine = client.get(url, headers=login(client, "seat"))
+    assert mine.status_code == 200
+    assert {r["party_id"] for r in mine.json()} == seats & set(listed)
+    assert all(r["contact_basis"] in ("CONSENT", "EXISTING_CUSTOMER") for r in mine.json())
+    root = login(client, "root")
+    by_seat = client.get(url, params={"seat": parties.seat}, headers=root)
+    assert {r["party_id"] for r in by_seat.json()} == seats & set(listed)
+    grade = min(listed.values())
+    graded = client.get(url, params={"value_class": grade}, headers=root).json()
+    assert graded and sorted(r["party_id"] for r in graded) == sorted(
+        p for p, g in listed.items() if g == grade)
+    # a misspelt filter would list everyone: refused instead
+    assert client.get(url, params={"value_clas": "A"}, headers=root).status_code == 422
+    assert client.get(url, params={"value_class": "Z"}, headers=root).status_code == 422
+    assert "mobile" not in client.get(url, headers=login(client, "ana")).json()[0]
+    assert client.get(url, headers=login(client, "ag0")).status_code == 403

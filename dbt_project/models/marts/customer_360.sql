@@ -2,7 +2,9 @@
     the value and risk classes (评估与分类) of reference_data/seeds/classification_rule.csv:
       value: premium in force against the `value` thresholds (A >= 10000 yuan ...);
       risk: loss ratio over the last three years (claims paid / premium of policies
-            effective then) against the `risk` thresholds. -#}
+            effective then) against the `risk` thresholds.
+    consent_marketing is tri-state: true given, false refused by any source, NULL
+    unknown (no source asked). -#}
 
 with customers as (
     select * from {{ ref('customer') }}
@@ -83,7 +85,11 @@ open_complaints as (
 leads as (
     select
         mention.party_id,
-        max(case when lead.consent_marketing then 1 else 0 end) = 1 as consent_marketing,
+        -- tri-state: one refusal anywhere outweighs any consent; no answer is unknown
+        case
+            when max(case when lead.consent_marketing = false then 1 else 0 end) = 1 then false
+            when max(case when lead.consent_marketing then 1 else 0 end) = 1 then true
+        end as consent_marketing,
         max(case when lead.do_not_call then 1 else 0 end) = 1 as do_not_call
     from {{ ref('int_mention_party') }} as mention
     inner join {{ ref('stg_telesales__lead') }} as lead on lead.lead_id = mention.source_key
@@ -122,7 +128,7 @@ measured as (
         contacts.last_contact_at,
         coalesce(contacts.complaints_12m, 0) as complaints_12m,
         open_complaints.party_id is not null as has_open_complaint,
-        coalesce(leads.consent_marketing, false) as consent_marketing,
+        leads.consent_marketing,
         coalesce(leads.do_not_call, false) as do_not_call
     from customers
     left join {{ ref('customer_contact') }} as contact on contact.party_id = customers.party_id

@@ -1,17 +1,47 @@
-{#- 电销名单: people telesales may call. LEAD: a lead who consented to marketing and
+{#- 电销名单: people telesales may call. LEAD: a lead who gave marketing consent and
     holds no policy yet. CROSS_SELL: a customer holding a product line of
     reference_data/seeds/cross_sell_rule.csv but not its suggested line. Both must be
-    active, reachable, not on do-not-call and without an open complaint. -#}
+    active, reachable, not on do-not-call and without an open complaint; anyone who
+    refused marketing in any source is never listed (customer_360.consent_marketing).
+    contact_basis says why calling is allowed: CONSENT (consent given) or
+    EXISTING_CUSTOMER (a policyholder whose consent is unknown, only while the
+    marketing_parameter `cross_sell_unknown_consent` is true). -#}
 
-with people as (
-    select * from {{ ref('customer_360') }}
-    where party_type = 'P' and status = 'ACTIVE' and is_contactable and not has_open_complaint
+with parameters as (
+    select max(case when parameter = 'cross_sell_unknown_consent'
+                    then lower(value) end) = 'true' as cross_sell_unknown_consent
+    from {{ ref('marketing_parameter') }}
+),
+
+as_of as (
+    select max(cast(as_of as date)) as business_date from {{ ref('customer') }}
+),
+
+people as (
+    select people.*,
+        case when people.consent_marketing then 'CONSENT'
+            when people.consent_marketing is null and parameters.cross_sell_unknown_consent
+                then 'EXISTING_CUSTOMER'
+        end as contact_basis
+    from {{ ref('customer_360') }} as people
+    cross join parameters
+    where people.party_type = 'P' and people.status = 'ACTIVE' and people.is_contactable
+        and not people.do_not_call and not people.has_open_complaint
+        and (people.consent_marketing is null or people.consent_marketing)
 ),
 
 held as (
     select distinct holder_party_id as party_id, product_line
     from {{ ref('policy_summary') }}
     where is_in_force
+),
+
+renewals as (
+    -- the nearest unrenewed expiry of a policy in force: the renewal window filter
+    select holder_party_id as party_id, min(days_to_expiry) as days_to_renewal
+    from {{ ref('policy_summary') }}
+    where is_in_force and not is_renewed
+    group by holder_party_id
 ),
 
 leads as (
@@ -50,11 +80,20 @@ select
     prospects.prospect_type,
     prospects.suggested_product_line,
     prospects.reason,
+    people.contact_basis,
     people.name,
     people.mobile,
+    people.province,
     people.city,
     people.value_class,
+    people.product_lines_in_force,
+    renewals.days_to_renewal,
+    {{ dbt.datediff('cast(people.last_contact_at as date)', 'as_of.business_date', 'day') }}
+        as days_since_last_contact,
     seats.assigned_seat
 from (select * from leads union all select * from cross_sell) as prospects
 inner join people on people.party_id = prospects.party_id
+cross join as_of
+left join renewals on renewals.party_id = people.party_id
 left join seats on seats.party_id = people.party_id
+where people.contact_basis is not null
