@@ -25,6 +25,7 @@ def render_view(console: Console, view: dict[str, Any]) -> None:
         f"ID {_text(p.get('id_type'))} {_text(p.get('id_no'))}   mobile {_text(p.get('mobile'))}"
         f"   landline {_text(p.get('phone'))}",
         "".join(p.get(k) or "" for k in ("province", "city", "district")),
+        f"service tier [bold]{_text(p.get('service_tier'))}[/bold]",
         f"value {_text(p.get('value_class'))} ({CLASSES.get(p.get('value_class'), '')}), risk "
         f"{_text(p.get('risk_class'))}; {_text(p.get('policies_in_force'))} policies in force "
         f"({_text(p.get('product_lines_in_force'))}), premium "

@@ -47,8 +47,10 @@ class CustomerSearch(BaseModel):
         return self
 
 
-def _views(conn: Connection, user: User, cfg: ServiceConfig, key: str,
-           value: str) -> list[dict[str, Any]]:
+def lookup_views(conn: Connection, user: User, cfg: ServiceConfig, key: str,
+                 value: str) -> list[dict[str, Any]]:
+    """The customer views of one key as the user may see them, audited (the API's
+    lookups and the agent's caller page)."""
     what, argument = KEYS[key]
     if key != "party_id" and access(user.role, key) != VISIBLE:
         # searching by a full number tells whether it is a customer's: only for roles
@@ -72,21 +74,21 @@ def search(body: CustomerSearch, user: CurrentUser, conn: Reader,
            cfg: Config) -> list[dict[str, Any]]:
     """Every customer a mobile (caller ID) or an ID number belongs to."""
     key = "mobile" if body.mobile is not None else "id_no"
-    return _views(conn, user, cfg, key, getattr(body, key))
+    return lookup_views(conn, user, cfg, key, getattr(body, key))
 
 
 @router.get("/{party_id}")
 def by_party_id(party_id: PartyId, user: CurrentUser, conn: Reader, cfg: Config) -> dict[str, Any]:
-    return _views(conn, user, cfg, "party_id", party_id)[0]
+    return lookup_views(conn, user, cfg, "party_id", party_id)[0]
 
 
 @router.get("/by-mobile/{mobile}")
 def by_mobile(mobile: Mobile, user: CurrentUser, conn: Reader, cfg: Config) -> list[dict[str, Any]]:
     """Caller ID: every customer the number belongs to (prefer POST /search)."""
-    return _views(conn, user, cfg, "mobile", mobile)
+    return lookup_views(conn, user, cfg, "mobile", mobile)
 
 
 @router.get("/by-id-no/{id_no}")
 def by_id_no(id_no: IdNo, user: CurrentUser, conn: Reader, cfg: Config) -> list[dict[str, Any]]:
     """Prefer POST /search."""
-    return _views(conn, user, cfg, "id_no", id_no)
+    return lookup_views(conn, user, cfg, "id_no", id_no)

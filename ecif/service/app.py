@@ -1,5 +1,6 @@
 """The service application: one FastAPI app serving the API (/v1, OpenAPI at
-/openapi.json, docs at /docs) and the steward pages (/steward)."""
+/openapi.json, docs at /docs), the steward pages (/steward) and the agent's caller
+page (/agent/caller)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ecif.events.subscriptions import FeedError
 from ecif.events.subscriptions import ensure_tables as ensure_subscriptions
 from ecif.identifiers import InvalidValue
 from ecif.service import (
+    agent_pages,
     api_auth,
     api_customers,
     api_events,
@@ -64,7 +66,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         except LookupError:
             pass                                    # no pipeline run yet: read when asked
     for module in (api_auth, api_users, api_identify, api_customers, api_stewardship, api_events,
-                   api_subscriptions, api_lists, pages):
+                   api_subscriptions, api_lists, pages, agent_pages):
         app.include_router(module.router)
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(StewardshipError, _refused)

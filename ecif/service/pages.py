@@ -1,4 +1,5 @@
-"""The steward's web pages, server-rendered: log in, the suspect queue, one group's
+"""The steward's web pages (the agent's caller page, ecif/service/agent_pages.py,
+shares their session, CSRF and templates), server-rendered: log in, the suspect queue, one group's
 records side by side with the differences marked, merge or reject it, and the
 requests awaiting approval. The session is the same signed token as the API's, in
 an HttpOnly, SameSite=Strict cookie, Secure over TLS; the API itself never takes
@@ -33,21 +34,32 @@ CSRF_COOKIE = "ecif_csrf"
 
 
 class LoginRequired(Exception):
-    """No session, or a role that has no business on these pages."""
+    """No session, or a role that has no business on these pages (of `area`: steward,
+    or the agent's caller page)."""
+
+    def __init__(self, area: str = "steward") -> None:
+        super().__init__(area)
+        self.area = area
 
 
 async def to_login(request: Request, exc: Exception) -> Response:
-    return RedirectResponse("/steward/login", status_code=303)
+    area = exc.area if isinstance(exc, LoginRequired) else "steward"
+    return RedirectResponse(f"/{area}/login", status_code=303)
 
 
-def steward(request: Request) -> User:
+def session_user(request: Request, roles: tuple[str, ...], area: str) -> User:
+    """The user of the session cookie, if its role may use the pages of `area`."""
     try:
         user, _ = token_user(request, request.cookies.get(COOKIE))
     except NotLoggedIn:
-        raise LoginRequired from None
-    if user.role not in REQUESTERS:
-        raise LoginRequired
+        raise LoginRequired(area) from None
+    if user.role not in roles:
+        raise LoginRequired(area)
     return user
+
+
+def steward(request: Request) -> User:
+    return session_user(request, REQUESTERS, "steward")
 
 
 Steward = Annotated[User, Depends(steward)]
@@ -74,53 +86,65 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or config(request).secure_cookie
 
 
-def _page(request: Request, name: str, user: User | None, status_code: int = 200,
-          **context: object) -> HTMLResponse:
+def page(request: Request, name: str, user: User | None, status_code: int = 200,
+         area: str = "steward", **context: object) -> HTMLResponse:
+    """A page of `area` (its templates link to /<area>/…), with its CSRF cookie."""
     csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
-    response = templates.TemplateResponse(request, name, {"user": user, "csrf": csrf,
-                                                          **context}, status_code=status_code)
+    response = templates.TemplateResponse(
+        request, name, {"user": user, "csrf": csrf, "area": area, **context},
+        status_code=status_code)
     response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
-                        secure=_secure(request), path="/steward")
+                        secure=_secure(request), path=f"/{area}")
     return response
 
 
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request) -> HTMLResponse:
-    return _page(request, "login.html", None, error=None)
-
-
-@router.post("/login", dependencies=SameSiteForm)
-def login(request: Request, username: Annotated[str, Form()],
-          password: Annotated[str, Form()]) -> Response:
+def session_login(request: Request, username: str, password: str, roles: tuple[str, ...],
+                  area: str, home: str, who: str) -> Response:
+    """Log in to the pages of `area` for the roles given (`who` names them)."""
     issued = log_in(config(request), username, password)
-    if issued is None or issued[0].role not in REQUESTERS:
-        return _page(request, "login.html", None, error="wrong user name or password, "
-                     "the account disabled or locked for a while, or not a steward, "
-                     "approver or admin")
-    response = RedirectResponse("/steward/", status_code=303)
+    if issued is None or issued[0].role not in roles:
+        return page(request, "login.html", None, area=area, error="wrong user name or "
+                    f"password, the account disabled or locked for a while, or not {who}")
+    response = RedirectResponse(home, status_code=303)
     response.set_cookie(COOKIE, issued[1], httponly=True, samesite="strict",
                         secure=_secure(request), max_age=int(tokens.LIFETIME.total_seconds()))
     return response
 
 
-@router.post("/logout", dependencies=SameSiteForm)
-def logout(request: Request) -> Response:
+def session_logout(request: Request, area: str) -> Response:
     """Revokes the session's token, not only the browser's copy of it."""
     try:
         _, claims = token_user(request, request.cookies.get(COOKIE))
         end_session(request, claims)
     except NotLoggedIn:
         pass        # nothing left to revoke
-    response = RedirectResponse("/steward/login", status_code=303)
+    response = RedirectResponse(f"/{area}/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> HTMLResponse:
+    return page(request, "login.html", None, error=None)
+
+
+@router.post("/login", dependencies=SameSiteForm)
+def login(request: Request, username: Annotated[str, Form()],
+          password: Annotated[str, Form()]) -> Response:
+    return session_login(request, username, password, REQUESTERS, "steward", "/steward/",
+                         "a steward, approver or admin")
+
+
+@router.post("/logout", dependencies=SameSiteForm)
+def logout(request: Request) -> Response:
+    return session_logout(request, "steward")
 
 
 @router.get("/", response_class=HTMLResponse)
 def queue(request: Request, user: Steward) -> HTMLResponse:
     with config(request).warehouse.connect() as conn:
         groups = suspects.queue(conn)
-    return _page(request, "queue.html", user, groups=groups)
+    return page(request, "queue.html", user, groups=groups)
 
 
 @router.get("/groups/{group_id}", response_class=HTMLResponse)
@@ -134,7 +158,7 @@ def group(request: Request, group_id: str, user: Steward) -> HTMLResponse:
             record_personal_data_access(conn, user.role, "steward page suspect group",
                                         f"{user.name}: {','.join(party_ids)}", len(records))
     records = [shown(record, user.role) for record in records]
-    return _page(request, "group.html", user, group_id=group_id, records=records,
+    return page(request, "group.html", user, group_id=group_id, records=records,
                  differing=differing, columns=[c for c in suspects.COMPARED
                                                if access(user.role, c) != ABSENT], error=None,
                  status_code=200 if records else 404)
@@ -160,7 +184,7 @@ def decide_group(request: Request, group_id: str, decision: str, reason: Reason,
 @router.get("/requests", response_class=HTMLResponse)
 def requests(request: Request, user: Steward, made: int | None = None) -> HTMLResponse:
     pending = service.tasks(config(request).warehouse, user.name)
-    return _page(request, "requests.html", user, pending=pending, made=made,
+    return page(request, "requests.html", user, pending=pending, made=made,
                  decides=user.role in APPROVERS, error=None)
 
 
@@ -178,7 +202,7 @@ def decide_request(request: Request, request_id: int, decision: str, user: Stewa
         else:
             return Response("no such decision", status_code=404)
     except StewardshipError as refusal:
-        return _page(request, "requests.html", user, error=str(refusal), made=None,
+        return page(request, "requests.html", user, error=str(refusal), made=None,
                      pending=service.tasks(cfg.warehouse, user.name),
                      decides=user.role in APPROVERS)
     return RedirectResponse("/steward/requests", status_code=303)

@@ -149,6 +149,9 @@ def test_lookup_by_a_caller_number_in_any_format(private):
     assert result.exit_code == 0, result.output
     assert party in result.output and name in result.output
     assert mobile not in result.output and mask_mobile(mobile) in result.output
+    (tier,) = fetch(warehouse, "select service_tier from marts.customer_360 "
+                               "where party_id = ?", [party])[0]
+    assert f"service tier {tier}" in result.output
 
 
 def test_lookup_by_a_legacy_15_digit_id(private):

@@ -35,7 +35,7 @@ def add_users(warehouse: Warehouse, seat: str) -> None:
     service.user_add(warehouse, "root", "admin", PASSWORD, None)    # the first: bootstrap
     users = {"stew": ("steward", None), "appr": ("approver", None), "ag0": ("agent", "AG000000"),
              "ag1": ("agent", "AG000001"), "agx": ("agent", "AGX"), "seat": ("telesales", seat),
-             "ana": ("analyst", None), "sys": ("system", None)}
+             "ana": ("analyst", None), "sys": ("system", None), "clm": ("claims", None)}
     for name, (role, owner) in users.items():
         service.user_add(warehouse, name, role, PASSWORD, "root", owner)
 

@@ -348,3 +348,24 @@ def test_telesales_prospects_by_api_filter_scope_and_refuse_unknown_filters(
     assert client.get(url, params={"value_class": "Z"}, headers=root).status_code == 422
     assert "mobile" not in client.get(url, headers=login(client, "ana")).json()[0]
     assert client.get(url, headers=login(client, "ag0")).status_code == 403
+
+
+def test_service_tier_follows_value_and_risk_and_a_claims_seat_sees_it(client, parties,
+                                                                       service_warehouse):
+    rows = fetch(service_warehouse,
+                 "select value_class, risk_class, service_tier from marts.customer_360")
+    expected = {("A", "LOW"): "SIMPLIFIED"}
+    for value, risk, tier in rows:
+        assert tier == expected.get((value, risk), "PRIORITY" if value == "A" else "STANDARD")
+    assert {"STANDARD", "PRIORITY"} <= {r[2] for r in rows} or {"STANDARD", "SIMPLIFIED"} <= {
+        r[2] for r in rows}
+    (tier, id_no) = fetch(service_warehouse, (
+        "select c.service_tier, k.id_no from marts.customer_360 as c "
+        "join marts.customer as k on k.party_id = c.party_id where c.party_id = ?"),
+        [parties.agent1_party])[0]
+    found = client.post("/v1/customers/search", json={"mobile": parties.agent1_mobile},
+                        headers=login(client, "clm"))
+    assert found.status_code == 200
+    (view,) = [v for v in found.json() if v["profile"]["party_id"] == parties.agent1_party]
+    assert view["profile"]["service_tier"] == tier
+    assert view["profile"]["id_no"] == mask_id(id_no) != id_no   # a claims seat: masked ID

@@ -3,6 +3,8 @@
       value: premium in force against the `value` thresholds (A >= 10000 yuan ...);
       risk: loss ratio over the last three years (claims paid / premium of policies
             effective then) against the `risk` thresholds.
+    service_tier (claims handling) is the first rule of
+    reference_data/seeds/service_tier_rule.csv matching both classes.
     consent_marketing is tri-state: true given, false refused by any source, NULL
     unknown (no source asked). -#}
 
@@ -137,15 +139,25 @@ measured as (
     left join contacts on contacts.party_id = customers.party_id
     left join open_complaints on open_complaints.party_id = customers.party_id
     left join leads on leads.party_id = customers.party_id
+),
+
+classified as (
+    select
+        measured.*,
+        measured.mobile is not null and not measured.do_not_call as is_contactable,
+        (select value_rules.class from value_rules
+         where measured.premium_in_force >= value_rules.min_value
+         order by value_rules.min_value desc limit 1) as value_class,
+        (select risk_rules.class from risk_rules
+         where coalesce(measured.loss_ratio_3y, 0) >= risk_rules.min_value
+         order by risk_rules.min_value desc limit 1) as risk_class
+    from measured
 )
 
 select
-    measured.*,
-    measured.mobile is not null and not measured.do_not_call as is_contactable,
-    (select value_rules.class from value_rules
-     where measured.premium_in_force >= value_rules.min_value
-     order by value_rules.min_value desc limit 1) as value_class,
-    (select risk_rules.class from risk_rules
-     where coalesce(measured.loss_ratio_3y, 0) >= risk_rules.min_value
-     order by risk_rules.min_value desc limit 1) as risk_class
-from measured
+    classified.*,
+    (select tier.service_tier from {{ ref('service_tier_rule') }} as tier
+     where tier.value_class in ('*', classified.value_class)
+         and tier.risk_class in ('*', classified.risk_class)
+     order by tier.priority limit 1) as service_tier
+from classified

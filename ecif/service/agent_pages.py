@@ -1,0 +1,70 @@
+"""The agent's caller page (/agent/caller?phone=…): one screen a claims, telesales or
+agent seat opens when a call comes in: who is calling, the claims service tier, value
+and risk, policies and recent contacts, shown as the role may see them and scoped to
+the seat's own customers, exactly as the API's caller lookup answers (it is that
+lookup). Session, CSRF and templates are the steward pages' (ecif/service/pages.py)."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ecif.service.accounts import User
+from ecif.service.api_customers import MOBILE, lookup_views
+from ecif.service.dependencies import config, customer_reader
+from ecif.service.pages import SameSiteForm, page, session_login, session_logout, session_user
+
+router = APIRouter(prefix="/agent", include_in_schema=False)
+SEATS = ("claims", "telesales", "agent")
+AREA = "agent"
+# what each tier means to the person on the phone
+TIER_MEANING = {"PRIORITY": "high-value customer: priority handling",
+                "SIMPLIFIED": "high value, low risk: eligible for the simplified claims flow",
+                "STANDARD": "standard handling"}
+
+
+def seat(request: Request) -> User:
+    return session_user(request, SEATS, AREA)
+
+
+Seat = Annotated[User, Depends(seat)]
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> HTMLResponse:
+    return page(request, "login.html", None, area=AREA, error=None)
+
+
+@router.post("/login", dependencies=SameSiteForm)
+def login(request: Request, username: Annotated[str, Form()],
+          password: Annotated[str, Form()]) -> Response:
+    return session_login(request, username, password, SEATS, AREA, "/agent/caller",
+                         "a claims, telesales or agent seat")
+
+
+@router.post("/logout", dependencies=SameSiteForm)
+def logout(request: Request) -> Response:
+    return session_logout(request, AREA)
+
+
+@router.get("/caller", response_class=HTMLResponse)
+def caller(request: Request, user: Seat,
+           phone: Annotated[str | None, Query(max_length=30)] = None) -> HTMLResponse:
+    views, error = [], None
+    if phone:
+        if not re.fullmatch(MOBILE, phone):
+            error = "not a phone number"
+        else:
+            # the connection the API reads through: on PostgreSQL row-level security too
+            with contextmanager(customer_reader)(request, user) as conn:
+                try:
+                    views = lookup_views(conn, user, config(request), "mobile", phone)
+                except HTTPException as refusal:
+                    error = str(refusal.detail)
+    return page(request, "caller.html", user, area=AREA, phone=phone or "", views=views,
+                error=error, meaning=TIER_MEANING,
+                status_code=200 if views or not phone else 404)
