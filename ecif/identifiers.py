@@ -313,6 +313,8 @@ class PartyInput:
     mobile: str | None = None
     gender: str | None = None
     birth_date: date | None = None
+    email: str | None = None
+    user_name: str | None = None        # a portal (customer web) login name
 
     @property
     def admissible(self) -> bool:
@@ -354,10 +356,20 @@ def check_date(text: str | date | None, fmt: str, field: str) -> date | None:
     return parsed
 
 
+def user_name_problem(user_name: str | None) -> str | None:
+    """A portal user name: 3 to 64 letters, digits and . _ - @ (no blanks, which a login
+    form would not keep)."""
+    if user_name is None:
+        return None
+    if not re.fullmatch(r"[A-Za-z0-9._@-]{3,64}", user_name):
+        return "BAD_FORMAT"
+    return None
+
+
 def check_party(party_type: str, name: str | None, id_type: str | None = None,
                 id_no: str | None = None, mobile: str | None = None, gender: str | None = None,
                 birth_date: str | date | None = None, date_format: str = "%Y-%m-%d",
-                ) -> PartyInput:
+                email: str | None = None, user_name: str | None = None) -> PartyInput:
     """The record with every value standardized, or InvalidValue for the first bad one."""
     _one_of("party_type", party_type, standard_codes("party_type"))
     cleaned = check_name(name, party_type)
@@ -371,9 +383,13 @@ def check_party(party_type: str, name: str | None, id_type: str | None = None,
     # staging reads a mobile without a digit as none; a request that sent one is wrong
     _refuse("mobile", "BAD_FORMAT" if clean_text(mobile) and mobile_std is None
             else mobile_problem(mobile_std))
+    email_std = normalize_email(clean_text(email))
+    _refuse("email", email_problem(email_std))
+    user = clean_text(user_name)
+    _refuse("user_name", user_name_problem(user))
     return PartyInput(party_type, cleaned, id_type if id_std else None, id_std, mobile_std,
                       _one_of("gender", gender, standard_codes("gender")),
-                      check_date(birth_date, date_format, "birth_date"))
+                      check_date(birth_date, date_format, "birth_date"), email_std or None, user)
 
 
 def check_attribute(attribute: str, value: str, party_type: str = "P",

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException
 from fastapi import Path as PathParam
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from ecif.audit import record_personal_data_access
 from ecif.lookup import customer_view, find_parties, present
@@ -19,6 +19,7 @@ from ecif.masking import VISIBLE, access, sees_personal_data
 from ecif.service.accounts import User
 from ecif.service.config import ServiceConfig
 from ecif.service.dependencies import Config, CurrentUser, Reader
+from ecif.service.request_body import RequestBody
 from ecif.service.scoping import visible
 from ecif.warehouse import Connection
 
@@ -35,7 +36,7 @@ KEYS = {"party_id": ("party id", "party_id"), "mobile": ("mobile", "phone"),
         "id_no": ("ID number", "id_no")}
 
 
-class CustomerSearch(BaseModel):
+class CustomerSearch(RequestBody):
     """One key: a caller's mobile or an ID number."""
     mobile: Annotated[str | None, Field(pattern=MOBILE)] = None
     id_no: Annotated[str | None, Field(pattern=ID_NO)] = None

@@ -11,16 +11,17 @@ from ecif.identifiers import check_party, standard_codes
 from ecif.service.accounts import User
 from ecif.service.dependencies import require
 from ecif.service.identify import identify
+from ecif.service.request_body import RequestBody
 from ecif.service.scoping import visible
 
 router = APIRouter(prefix="/v1", tags=["identification"])
 IDENTIFIERS = ("system", "admin", "steward", "agent")
 
 
-
-class IdentifyRequest(BaseModel):
+class IdentifyRequest(RequestBody):
     """Checked by the staging rules (ecif.identifiers.check_party): a value they refuse
-    is a 422 naming the field and the reason."""
+    is a 422 naming the field and the reason. A field this model does not know is a
+    422 too: a caller's misspelt identifier must not be dropped silently."""
     party_type: str = Field(description="P person, O organization")
     name: str
     id_type: str | None = Field(None, description=f"one of {', '.join(standard_codes('id_type'))}")
@@ -28,6 +29,10 @@ class IdentifyRequest(BaseModel):
     mobile: str | None = None
     gender: str | None = Field(None, description="M, F or U")
     birth_date: str | None = Field(None, description="YYYY-MM-DD")
+    email: str | None = Field(None, max_length=254, description="identifies together with "
+                              "the name")
+    user_name: str | None = Field(None, max_length=64, description="portal user name: once "
+                                  "given with a party, identifies it alone")
 
 
 class Suspect(BaseModel):

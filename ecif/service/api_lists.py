@@ -7,21 +7,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ecif.exports import read_list
 from ecif.prospect_filters import ProspectFilters
 from ecif.service.accounts import User
 from ecif.service.dependencies import Config, require
+from ecif.service.request_body import RequestBody
 
 router = APIRouter(prefix="/v1/lists", tags=["marketing lists"])
 ListReader = Annotated[User, Depends(require("admin", "marketing", "analyst", "telesales"))]
 
 
-class ProspectQuery(BaseModel):
-    # a misspelt filter must not silently return the whole list
-    model_config = ConfigDict(extra="forbid")
-
+class ProspectQuery(RequestBody):
     region: Annotated[str | None, Field(max_length=50)] = None
     value_class: Annotated[str | None, Field(pattern=r"^[A-C]$")] = None
     product_line: Annotated[str | None, Field(pattern=r"^[A-Z_]{1,30}$")] = None

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from ecif.service import suspects
 from ecif.service.accounts import User
 from ecif.service.dependencies import Config, require
+from ecif.service.request_body import RequestBody
 from ecif.service.request_limits import Maker
 from ecif.stewardship import service
 from ecif.stewardship.history import Entry, HistoryQuery
@@ -31,30 +32,30 @@ class Requested(BaseModel):
     status: str = "PENDING"
 
 
-class Parties(BaseModel):
+class Parties(RequestBody):
     parties: Annotated[list[PartyId], Field(min_length=2)]
     reason: Reason
 
 
-class Split(BaseModel):
+class Split(RequestBody):
     party_id: PartyId
     mention_ids: Annotated[list[str], Field(min_length=1)]
     reason: Reason
 
 
-class OnDecision(BaseModel):
+class OnDecision(RequestBody):
     request_id: int
     reason: Reason
 
 
-class PartyChange(BaseModel):
+class PartyChange(RequestBody):
     party_id: PartyId
     reason: Reason
     attribute: str | None = Field(None, description="MODIFY only")
     value: str | None = Field(None, description="MODIFY only")
 
 
-class Relationship(BaseModel):
+class Relationship(RequestBody):
     """关系与组合: `end` and `correct` name a relationship customer_relationship shows;
     `correct` gives the right `new_related_party_id` and/or `new_type`."""
     action: Literal["add", "end", "correct"]
@@ -66,14 +67,14 @@ class Relationship(BaseModel):
     reason: Reason
 
 
-class Parent(BaseModel):
+class Parent(RequestBody):
     """企业层级: `parent_party_id` null removes the company's parent company."""
     party_id: PartyId
     parent_party_id: PartyId | None
     reason: Reason
 
 
-class Create(BaseModel):
+class Create(RequestBody):
     """Checked by the staging rules (ecif.identifiers.check_party) and the admission
     rule (准入) when the request is made."""
     party_type: str = "P"
@@ -86,21 +87,21 @@ class Create(BaseModel):
     reason: Reason
 
 
-class EnhanceRow(BaseModel):
+class EnhanceRow(RequestBody):
     party_id: PartyId
     attribute: str
     value: str
     confirmed_on: str | None = Field(None, description="YYYYMMDD")
 
 
-class Enhance(BaseModel):
+class Enhance(RequestBody):
     # a name for messages and the audit trail, never a path (no leading dot)
     file_name: Annotated[str, Field(pattern=r"^[\w\-][\w.\-]{0,99}$")]
     rows: Annotated[list[EnhanceRow], Field(min_length=1)]
     reason: Reason
 
 
-class Decision(BaseModel):
+class Decision(RequestBody):
     note: str | None = None
 
 

@@ -7,18 +7,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ecif.events import subscriptions
 from ecif.events.outbox import TYPES
 from ecif.service.accounts import User
 from ecif.service.dependencies import Config, require
+from ecif.service.request_body import RequestBody
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["change feed"])
 Manager = Annotated[User, Depends(require("admin", "system"))]
 
 
-class NewSubscription(BaseModel):
+class NewSubscription(RequestBody):
     url: Annotated[str, Field(max_length=2000, pattern=r"^https?://")]
     event_types: list[Annotated[str, Field(json_schema_extra={"enum": list(TYPES)})]] = Field(
         default_factory=list, description="empty: every type")

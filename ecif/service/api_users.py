@@ -11,10 +11,11 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ecif.service.accounts import User
 from ecif.service.dependencies import Config, CurrentUser, require
+from ecif.service.request_body import RequestBody
 from ecif.stewardship import service
 from ecif.stewardship.users import ROLES, StewardshipError
 
@@ -24,18 +25,18 @@ Role = Annotated[str, Field(json_schema_extra={"enum": list(ROLES)})]
 Admin = Annotated[User, Depends(require("admin"))]
 
 
-class NewUser(BaseModel):
+class NewUser(RequestBody):
     user_name: UserName
     role: Role
     password: Annotated[str, Field(max_length=200)]
     owner_code: str | None = Field(None, description="agent code or telesales seat")
 
 
-class NewPassword(BaseModel):
+class NewPassword(RequestBody):
     password: Annotated[str, Field(max_length=200)]
 
 
-class NewRole(BaseModel):
+class NewRole(RequestBody):
     role: Role
     owner_code: str | None = Field(None, description="agent code or telesales seat")
     reason: Annotated[str, Field(min_length=1, max_length=500)]

@@ -1,10 +1,14 @@
 """客户识别: who is this? Real-time identification of one incoming person or organization
 against the live golden records, with the nightly match's rules.
 
+0. A portal user name identification was given before with a party → that party
+   (stewardship.identity_key; no source system keeps user names).
 1. The strong rule: an equal valid, informative ID and, for persons, the same name
    by its pinyin (三要素; for organizations the organization code inside a USCC, as
    matching.mentions keys them) → that party. A party holding the ID under another
    name is at least a suspect, never a reason for a new id.
+   An equal valid e-mail and the same name → that party, when exactly one holds it;
+   a party holding the e-mail under another name is a suspect.
 2. Otherwise the candidates sharing an ID number, an informative mobile or the
    standardized name (the first MAX_CANDIDATES in mention id order) are scored with
    the saved Splink model (ecif.service.model_score), both sides shaped exactly as the
@@ -79,18 +83,36 @@ class Identification:
 def identify(conn: Connection, attrs: PartyInput, live: LiveMentions,
              numbers: PartyNumbers) -> Identification:
     """`attrs` passed the staging rules (ecif.identifiers.check_party)."""
+    found = _identify(conn, attrs, live, numbers)
+    if attrs.user_name and found.outcome in ("MATCHED", "NEW") and found.party_id:
+        _keep_user_name(conn, attrs, found.party_id)
+    return found
+
+
+def _identify(conn: Connection, attrs: PartyInput, live: LiveMentions,
+              numbers: PartyNumbers) -> Identification:
     record = _mention(attrs, live)
     incoming = shape(record, live.raw_schema)
+    by_user = _user_name_party(conn, attrs)
+    if by_user is not None:
+        return Identification("MATCHED", by_user, 1.0, "same portal user name")
     strong, same_id = _strong_match(conn, live, record, incoming)
     if len(strong) == 1:
         return Identification("MATCHED", strong[0], 1.0,
                               f"same valid {incoming['id_type']} number (strong rule)")
+    same_email, email_other_name = _email_match(live, record)
+    if not strong and len(same_email) == 1:
+        return Identification("MATCHED", same_email[0], 1.0, "same e-mail and name")
     thresholds = load_thresholds()
     scored = [c for c in _score(live, record, incoming) if c.party_id not in strong]
     scored += [Candidate(p, 1.0, float("inf"), "same valid ID number", True) for p in strong]
     # a party holding this valid ID under another name is for a steward, never a new id
     scored += [Candidate(p, 0.5, 0.0, "same valid ID number, another name", False)
                for p in sorted(set(same_id) - {c.party_id for c in scored})]
+    # so is one holding the e-mail (under another name, or more than one party)
+    by_email = sorted({*same_email, *email_other_name} - {c.party_id for c in scored})
+    scored += [Candidate(p, 0.5, 0.0, "same e-mail", False) for p in by_email]
+    review = {*same_id, *by_email}
     if attrs.party_type == "P":
         merge = [c for c in scored
                  if c.match_weight >= thresholds.person_merge and c.corroborated]
@@ -100,7 +122,7 @@ def identify(conn: Connection, attrs: PartyInput, live: LiveMentions,
         suspect_weight = thresholds.person_suspect
     else:
         suspect_weight = thresholds.org_suspect
-    suspects = [c for c in scored if c.match_weight >= suspect_weight or c.party_id in same_id]
+    suspects = [c for c in scored if c.match_weight >= suspect_weight or c.party_id in review]
     if suspects:
         return Identification("SUSPECTS", reason="similar records need a steward's review",
                               suspects=sorted(suspects, key=lambda c: -c.match_weight))
@@ -109,6 +131,45 @@ def identify(conn: Connection, attrs: PartyInput, live: LiveMentions,
                               "needs a valid ID, or a name with a valid mobile")
     return Identification("NEW", _reserve(conn, record, numbers.take(conn)), None,
                           "no existing record matches: new party, kept by the next nightly run")
+
+
+def _email_match(live: LiveMentions, record: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(the parties holding the e-mail under the record's name, those holding it under
+    another name). An e-mail is one person's login and contact, not a document: it
+    identifies only together with the name, as an ID number does (三要素)."""
+    if not record["email"]:
+        return [], []
+    same, other = set(), set()
+    for mention in live.rows(live.find("email", record["email"], record["party_type"])):
+        named = mention["name_std"] == record["name_std"] or (
+            record["pinyin_key"] is not None and mention["pinyin_key"] == record["pinyin_key"])
+        (same if named else other).add(mention["party_id"])
+    return sorted(same), sorted(other - same)
+
+
+def _user_name_party(conn: Connection, attrs: PartyInput) -> str | None:
+    """The party a portal user name was identified with before: through the mention it
+    was kept on, wherever the nightly runs have put that mention since."""
+    if not attrs.user_name:
+        return None
+    row = conn.fetchone(
+        "select assignment.party_id from stewardship.identity_key as kept "
+        "join matching.party_mention as assignment on assignment.mention_id = kept.mention_id "
+        "where kept.key_type = 'USER_NAME' and kept.key_value = ? and kept.party_type = ?",
+        [attrs.user_name, attrs.party_type])
+    return row[0] if row else None
+
+
+def _keep_user_name(conn: Connection, attrs: PartyInput, party_id: str) -> None:
+    """Remember the user name on one mention of the party (the first by id: a manual
+    customer's for a new party) unless the name is known already."""
+    conn.execute(
+        "insert into stewardship.identity_key "
+        "select 'USER_NAME', ?, ?, min(mention_id), ? from matching.party_mention "
+        "where party_id = ? and not exists (select 1 from stewardship.identity_key "
+        "where key_type = 'USER_NAME' and key_value = ? and party_type = ?) "
+        "having min(mention_id) is not null",
+        [attrs.user_name, attrs.party_type, now(), party_id, attrs.user_name, attrs.party_type])
 
 
 def _mention(attrs: PartyInput, live: LiveMentions) -> dict[str, Any]:
@@ -128,7 +189,7 @@ def _mention(attrs: PartyInput, live: LiveMentions) -> dict[str, Any]:
         id_valid=id_valid, id_informative=id_valid, id_birth_date=id_birth,
         gender=attrs.gender or "U", birth_date=birth, birth_year=birth.year if birth else None,
         mobile=attrs.mobile, mobile_valid=mobile_valid, mobile_informative=mobile_valid,
-        phone_problem="EMPTY", name=attrs.name)
+        phone_problem="EMPTY", name=attrs.name, email=attrs.email)
     return record
 
 

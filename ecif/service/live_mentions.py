@@ -49,7 +49,11 @@ KEYS = {
               "then raw.party_type || ':' || shaped.id_type || ':' || raw.id_no end",
     # an organization's code, inside a USCC or an ORG number
     "org_code": "shaped.org_code",
+    # a valid e-mail (identification by e-mail, §4.4)
+    "email": "case when raw.email_problem is null then raw.email end",
 }
+# read besides the compared columns: for the lookup keys only
+KEY_COLUMNS = ("email", "email_problem")
 
 
 class _Sorted:
@@ -145,8 +149,9 @@ def read(conn: Connection, source: tuple) -> LiveMentions:
     if len(source) != len(SOURCES):
         raise LookupError("identification needs intermediate.int_mention_party and "
                           "int_name_pinyin: run the pipeline (`ecif run`) first")
-    raw = fetch_arrow(conn, f"select {', '.join(COLUMNS)}, party_id "
-                             "from intermediate.int_mention_party", (*COLUMNS, "party_id"))
+    raw = fetch_arrow(conn, f"select {', '.join(COLUMNS)}, party_id, {', '.join(KEY_COLUMNS)} "
+                             "from intermediate.int_mention_party",
+                      (*COLUMNS, "party_id", *KEY_COLUMNS))
     if conn.kind != "duckdb":
         raw = cast_pg_text(raw)
     local = local_duckdb()

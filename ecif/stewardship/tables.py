@@ -52,6 +52,16 @@ DDL = (
         mobile text,
         request_id bigint not null,
         created_at timestamp not null)""",
+    # identifiers no source system keeps (a portal user name) that identification was
+    # given with a party: kept on one mention of the party, so the key follows that
+    # mention through later nightly runs, merges and splits
+    """create table if not exists stewardship.identity_key (
+        key_type text not null,
+        key_value text not null,
+        party_type text not null,
+        mention_id text not null,
+        created_at timestamp not null,
+        primary key (key_type, key_value, party_type))""",
     # 关系与组合, 企业层级 by hand: RELATIONSHIP rows (party, related party, type) and
     # PARENT rows (company, parent company; none: no parent). The newest row per
     # relationship, or per company for PARENT, wins over what the sources say; active

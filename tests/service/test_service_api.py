@@ -369,3 +369,34 @@ def test_service_tier_follows_value_and_risk_and_a_claims_seat_sees_it(client, p
     (view,) = [v for v in found.json() if v["profile"]["party_id"] == parties.agent1_party]
     assert view["profile"]["service_tier"] == tier
     assert view["profile"]["id_no"] == mask_id(id_no) != id_no   # a claims seat: masked ID
+
+
+def test_identify_by_email_and_portal_user_name_and_refuses_unknown_fields(
+        client, service_warehouse):
+    system = login(client, "sys")
+    email, name, party = fetch(service_warehouse, """
+        select email, min(name_std), min(party_id) from intermediate.int_mention_party
+        where party_type = 'P' and email is not null and email_problem is null
+        group by email having count(distinct party_id) = 1 and count(distinct name_std) = 1
+        order by email limit 1""")[0]
+
+    def ask(**fields):
+        return client.post("/v1/identify", json={"party_type": "P", **fields}, headers=system)
+
+    misspelt = ask(name=name, emial=email)
+    assert misspelt.status_code == 422 and "emial" in misspelt.text
+    assert "email" in ask(name=name, email="not-an-address").text
+    assert ask(name=name, user_name="has blanks").status_code == 422
+    # an e-mail identifies with the name (any case, as staging keeps it), not alone
+    found = ask(name=name, email=email.upper()).json()
+    assert (found["outcome"], found["party_id"], found["reason"]) == (
+        "MATCHED", party, "same e-mail and name")
+    other = ask(name="欧阳明远", email=email).json()
+    assert other["outcome"] == "SUSPECTS" and party in {s["party_id"] for s in other["suspects"]}
+    # a portal user name given once with a new party identifies it from then on
+    new = ask(name="司马光明", mobile="13900002222", user_name="sima.gm").json()
+    assert new["outcome"] == "NEW"
+    again = ask(name="司马光明", user_name="sima.gm").json()
+    assert (again["outcome"], again["party_id"], again["reason"]) == (
+        "MATCHED", new["party_id"], "same portal user name")
+    assert ask(name="司马光明", user_name="nobody.yet").json()["outcome"] == "NOT_FOUND"
