@@ -20,27 +20,19 @@ class ProspectFilters:
     seat: str | None = None                 # customers assigned to this telesales seat
 
     def conditions(self) -> tuple[list[str], list[Any]]:
-        """SQL conditions on marts.telesales_prospect and their parameters."""
-        where: list[str] = []
-        params: list[Any] = []
-        if self.region is not None:
-            where.append("(province = ? or city = ?)")
-            params += [self.region, self.region]
-        if self.value_class is not None:
-            where.append("value_class = ?")
-            params.append(self.value_class)
-        if self.product_line is not None:
-            where.append("suggested_product_line = ?")
-            params.append(self.product_line)
-        if self.renewal_within_days is not None:
-            where.append("days_to_renewal between 0 and ?")
-            params.append(self.renewal_within_days)
-        if self.quiet_days is not None:
-            where.append("(days_since_last_contact is null or days_since_last_contact >= ?)")
-            params.append(self.quiet_days)
-        if self.seat is not None:
-            # the seat's own customers by the same rule as a seat's row scope, so a
-            # party with leads at two seats is on both lists
-            where.append(f"party_id in ({owned_parties('telesales')})")
-            params.append(self.seat)
+        """SQL conditions on marts.telesales_prospect and their parameters (each `?`
+        of a condition takes the filter's value)."""
+        filters = [
+            (self.region, "(province = ? or city = ?)"),
+            (self.value_class, "value_class = ?"),
+            (self.product_line, "suggested_product_line = ?"),
+            (self.renewal_within_days, "days_to_renewal between 0 and ?"),
+            (self.quiet_days, "(days_since_last_contact is null or days_since_last_contact >= ?)"),
+            # the seat's own customers by the same rule as a seat's row scope, so a party
+            # with leads at two seats is on both lists
+            (self.seat, f"party_id in ({owned_parties('telesales')})"),
+        ]
+        where = [sql for value, sql in filters if value is not None]
+        params = [value for value, sql in filters if value is not None
+                  for _ in range(sql.count("?"))]
         return where, params
