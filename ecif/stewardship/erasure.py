@@ -55,6 +55,8 @@ def erase_party(conn: Connection, party_id: str, user: str, request_id: int) -> 
         system, entity, key, role = mention_id.split("|")
         if system != "steward":
             changed.add((system, entity))
+        # a portal user name identification kept on any of the person's mentions
+        conn.execute("delete from stewardship.identity_key where mention_id = ?", [mention_id])
         if system == "steward":
             conn.execute("delete from stewardship.manual_customer where manual_key = ?", [key])
         else:
