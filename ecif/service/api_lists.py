@@ -4,6 +4,7 @@ its own customers. Personal data is masked as for an export without --unmasked."
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -35,5 +36,5 @@ def telesales_prospects(query: Annotated[ProspectQuery, Query()], user: ListRead
     contact_basis says why the call is allowed (CONSENT or EXISTING_CUSTOMER)."""
     frame = read_list(cfg.warehouse, "telesales-prospects",
                       prospects=ProspectFilters(**query.model_dump()), role=user.role, user=user)
-    # NaN/NaT are not JSON: None instead
-    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    # through pandas' JSON: numpy numbers and missing values as JSON has them
+    return json.loads(frame.to_json(orient="records", date_format="iso", default_handler=str))
