@@ -57,10 +57,10 @@ def built(module_warehouse):
             # telesales: a policyholder nobody asked about marketing; one who refused it
             # in one telesales lead (and consented in another)
             {"cust_no": "T1", "cust_type": "1", "name": "孙丽", "id_type": "01",
-             "id_no": "110101198503150021", "birth_date": "19850315", "gender": "F",
+             "id_no": "110101198503150021", "birth_date": "19850315", "gender": "2",
              "mobile": "13611110001", "province": "北京", "city": "北京", "op": "I"},
             {"cust_no": "T2", "cust_type": "1", "name": "周杰", "id_type": "01",
-             "id_no": "31010419790612003X", "birth_date": "19790612", "gender": "M",
+             "id_no": "31010419790612003X", "birth_date": "19790612", "gender": "1",
              "mobile": "13611110002", "province": "上海", "city": "上海", "op": "I"},
         ]),
         ("telesales.lead", D1, "FULL", [
