@@ -124,7 +124,7 @@ def test_contacts_link_by_a_unique_mobile_and_open_complaints_block_renewal(buil
     holder = party_of(built, "H1")
     events = dict(fetch(built, "select event_key, party_id from marts.customer_event "
                                "where source_system = 'telesales'"))
-    assert events == {"E1": holder, "E2": None}
+    assert events == {"E1": holder, "E2": None, "E3": lead_party(built, "L4")}
     (open_complaint, renewal_rows) = fetch(built, (
         "select has_open_complaint, (select count(*) from marts.renewal_target) "
         f"from marts.customer_360 where party_id = '{holder}'"))[0]
@@ -243,7 +243,9 @@ def test_telesales_prospect_filters(built):
     assert parties(renewal_within_days=119) == set()
     assert parties(quiet_days=8) == {holder}
     assert parties(quiet_days=7) == {holder, lead_4}
-    (city_4,) = fetch(built, f"select city from marts.customer_360 where party_id = '{lead_4}'")[0]
+    # a lead who is no customer yet is in the city the lead gave
+    (city_4,) = fetch(built, "select city from marts.telesales_prospect "
+                             f"where party_id = '{lead_4}'")[0]
     assert city_4 and parties(region=city_4) == {lead_4}
     assert parties(value_class="B") == {holder}
     assert parties(value_class="C") == {lead_4}

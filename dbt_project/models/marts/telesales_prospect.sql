@@ -68,7 +68,8 @@ cross_sell as (
 ),
 
 seats as (
-    select mention.party_id, min(lead.assigned_seat) as assigned_seat
+    -- a lead's city: the only region known of a lead who is no customer yet
+    select mention.party_id, min(lead.assigned_seat) as assigned_seat, min(lead.city) as city
     from {{ ref('int_mention_party') }} as mention
     inner join {{ ref('stg_telesales__lead') }} as lead on lead.lead_id = mention.source_key
     where mention.source_system = 'telesales'
@@ -84,7 +85,7 @@ select
     people.name,
     people.mobile,
     people.province,
-    people.city,
+    coalesce(people.city, seats.city) as city,
     people.value_class,
     people.product_lines_in_force,
     renewals.days_to_renewal,
