@@ -7,7 +7,8 @@ shows progress bars on stderr.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from functools import wraps
 from pathlib import Path
@@ -52,7 +53,8 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         from expectations.gate import QualityGateError
 
         try:
-            return command(*args, **kwargs)
+            with _logged(command.__name__, kwargs.get("warehouse")):
+                return command(*args, **kwargs)
         except (UsageError, wh.WarehouseError, DbtError, ControlFileError, ExportError,
                 QualityGateError, ReportError,
                 StewardshipError, InvalidValue, FeedError,
@@ -62,6 +64,20 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+@contextmanager
+def _logged(name: str, warehouse: str | None) -> Iterator[None]:
+    """Each command is a step of the operations log (README, Operations)."""
+    from ecif import ops_log
+
+    try:
+        ops_log.configure(wh.resolve(warehouse))
+    except (wh.WarehouseError, OSError):
+        yield       # no log file for a warehouse that cannot be named: the error says why
+        return
+    with ops_log.new_run(), ops_log.step(f"command {name.replace('_', '-')}"):
+        yield
 
 
 @app.command()
@@ -735,12 +751,14 @@ def serve(
     and the steward pages at /steward/."""
     import uvicorn
 
+    from ecif import ops_log
     from ecif.service.access_log import mask_access_log
     from ecif.service.app import create_app
     from ecif.service.config import from_environment
 
     service = create_app(from_environment(wh.resolve(warehouse)))
     mask_access_log(service.routes)
+    ops_log.event("service listening", host=host, port=port)
     uvicorn.run(service, host=host, port=port)
 
 
@@ -844,6 +862,22 @@ def events_replay(
         covered = replay(conn, subscription, from_seq)
     console.print(f"{subscription}: events from seq {from_seq} will be sent again "
                   f"({covered} dead letter(s) among them)", highlight=False)
+
+
+
+@app.command()
+@one_line_errors
+def logs(run: Annotated[str, typer.Option("--run", help="the run id whose lines to print")],
+         warehouse: WarehouseOption = None) -> None:
+    """Print one run's lines of the operations log (JSON, one per line)."""
+    from ecif.ops_log import lines_of_run, log_file
+
+    found = 0
+    for line in lines_of_run(log_file(wh.resolve(warehouse)), run):
+        typer.echo(line)
+        found += 1
+    if not found:
+        raise UsageError(f"no log lines for run {run} in {log_file(wh.resolve(warehouse))}")
 
 
 if __name__ == "__main__":

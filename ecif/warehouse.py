@@ -94,7 +94,7 @@ class Warehouse:
 # DuckDB names a database after its file: a file called like one of our schemas
 # would make `staging.x` ambiguous.
 SCHEMAS = ("raw", "staging", "intermediate", "matching", "marts", "quality", "reference",
-           "snapshots", "stewardship", "audit", "reports", "security", "events", "main")
+           "snapshots", "stewardship", "audit", "reports", "security", "events", "ops", "main")
 
 
 def resolve(url: str | None = None) -> Warehouse:
