@@ -880,5 +880,37 @@ def logs(run: Annotated[str, typer.Option("--run", help="the run id whose lines 
         raise UsageError(f"no log lines for run {run} in {log_file(wh.resolve(warehouse))}")
 
 
+@app.command()
+@one_line_errors
+def backup(
+    out: Annotated[Path, typer.Option("--out", help="folder that holds the backups")],
+    warehouse: WarehouseOption = None,
+    keep: Annotated[int | None, typer.Option(
+        min=1, envvar="ECIF_BACKUP_KEEP", help="keep only the newest N backups in --out")] = None,
+) -> None:
+    """A consistent backup of the warehouse with its manifest (encrypted with
+    ECIF_BACKUP_KEY when set; README, Operations)."""
+    from ecif.backup import backup as take_backup
+
+    folder = take_backup(wh.resolve(warehouse), out, keep)
+    console.print(f"backup written to {folder}", highlight=False)
+
+
+@app.command()
+@one_line_errors
+def restore(
+    source: Annotated[Path, typer.Option("--from", help="a backup folder, or the --out "
+                                                        "folder of backups (its newest)")],
+    warehouse: WarehouseOption = None,
+    force: Annotated[bool, typer.Option("--force", help="replace a warehouse that holds "
+                                                        "tables")] = False,
+) -> None:
+    """Restore a backup and check every table against its manifest."""
+    from ecif.backup import restore as put_back
+
+    folder, checked = put_back(wh.resolve(warehouse), source, force)
+    console.print(f"restored {folder}: {checked} tables match the manifest", highlight=False)
+
+
 if __name__ == "__main__":
     app()
