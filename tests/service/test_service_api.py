@@ -325,11 +325,10 @@ def test_health_and_ready_answer_without_a_login(client, service_warehouse):
     assert client.get("/health").json() == {"status": "alive"}
     answer = client.get("/ready")
     assert answer.status_code == 200
-    with service_warehouse.connect() as conn:
-        marts_date = conn.scalar(
-            "select max(_business_date) from intermediate.int_party_mention")
+    with service_warehouse.connect() as conn:      # the sample's last night was published
+        last_landed = conn.scalar("select max(business_date) from raw.landing_batch")
     assert answer.json()["status"] == "ready"
-    assert answer.json()["business_date"] == marts_date
+    assert answer.json()["business_date"] == last_landed
     assert answer.json()["published_at"] is not None
 
 
