@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | md5sum | cut -c1-12)
 
-.PHONY: install demo test test-fast lint lock clean airflow browser
+.PHONY: install demo test test-fast lint lock clean airflow browser pg-client
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,16 +30,21 @@ demo: install
 # (tests/conftest.py): a module's tests share one warehouse. `make test-fast` leaves the
 # slow end-to-end runs out, for the edit loop; CI runs everything.
 PYTEST := $(BIN)/pytest -n 2 --dist loadscope --no-loadscope-reorder -q
-test: install lint browser
+test: install lint browser pg-client
 	$(PYTEST)
 
-test-fast: install lint
+test-fast: install lint pg-client
 	$(PYTEST) -m "not slow"
 
 # Debian's chromium for the steward pages' browser test (playwright drives it; it never
 # downloads a browser of its own).
 browser:
 	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+# pg_dump and pg_restore for `ecif backup`/`ecif restore` on PostgreSQL, from Debian's
+# packages when missing (their major version should not be older than the server's).
+pg-client:
+	command -v pg_dump >/dev/null || (apt-get update -qq && apt-get install -y -qq postgresql-client)
 
 lint: install
 	$(BIN)/ruff check .

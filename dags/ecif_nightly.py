@@ -32,6 +32,7 @@ from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavi
 
 from ecif.dbt_runner import DBT_PROJECT_DIR
 from ecif.extract_spec import SYSTEMS
+from ecif.orchestration import task_log
 from ecif.orchestration.control_files import missing_files
 from ecif.orchestration.cosmos_dbt import MANIFEST, point_at_warehouse, run_producer_first
 from ecif.orchestration.settings import Settings, business_date
@@ -92,6 +93,9 @@ def dbt_group(group_id: str, **selection: list[str]) -> DbtTaskGroup:
         "retry_delay": timedelta(minutes=2),
         "retry_exponential_backoff": 2.0,
         "max_retry_delay": timedelta(minutes=30),
+        # each task's end as a JSON line of the operations log (README, Operations)
+        "on_success_callback": task_log.on_success,
+        "on_failure_callback": task_log.on_failure,
     },
     tags=["ecif"],
     doc_md=__doc__,

@@ -7,7 +7,8 @@ shows progress bars on stderr.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from functools import wraps
 from pathlib import Path
@@ -53,7 +54,8 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         from expectations.gate import QualityGateError
 
         try:
-            return command(*args, **kwargs)
+            with _logged(command.__name__, kwargs.get("warehouse")):
+                return command(*args, **kwargs)
         except (UsageError, wh.WarehouseError, DbtError, ControlFileError, ExportError,
                 QualityGateError, ReportError,
                 StewardshipError, InvalidValue, FeedError,
@@ -63,6 +65,20 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+@contextmanager
+def _logged(name: str, warehouse: str | None) -> Iterator[None]:
+    """Each command is a step of the operations log (README, Operations)."""
+    from ecif import ops_log
+
+    try:
+        ops_log.configure(wh.resolve(warehouse))
+    except (wh.WarehouseError, OSError):
+        yield       # no log file for a warehouse that cannot be named: the error says why
+        return
+    with ops_log.new_run(), ops_log.step(f"command {name.replace('_', '-')}"):
+        yield
 
 
 @app.command()
@@ -750,12 +766,14 @@ def serve(
     and the steward pages at /steward/."""
     import uvicorn
 
+    from ecif import ops_log
     from ecif.service.access_log import mask_access_log
     from ecif.service.app import create_app
     from ecif.service.config import from_environment
 
     service = create_app(from_environment(wh.resolve(warehouse)))
     mask_access_log(service.routes)
+    ops_log.event("service listening", host=host, port=port)
     uvicorn.run(service, host=host, port=port)
 
 
@@ -859,6 +877,54 @@ def events_replay(
         covered = replay(conn, subscription, from_seq)
     console.print(f"{subscription}: events from seq {from_seq} will be sent again "
                   f"({covered} dead letter(s) among them)", highlight=False)
+
+
+
+@app.command()
+@one_line_errors
+def logs(run: Annotated[str, typer.Option("--run", help="the run id whose lines to print")],
+         warehouse: WarehouseOption = None) -> None:
+    """Print one run's lines of the operations log (JSON, one per line)."""
+    from ecif.ops_log import lines_of_run, log_file
+
+    found = 0
+    for line in lines_of_run(log_file(wh.resolve(warehouse)), run):
+        typer.echo(line)
+        found += 1
+    if not found:
+        raise UsageError(f"no log lines for run {run} in {log_file(wh.resolve(warehouse))}")
+
+
+@app.command()
+@one_line_errors
+def backup(
+    out: Annotated[Path, typer.Option("--out", help="folder that holds the backups")],
+    warehouse: WarehouseOption = None,
+    keep: Annotated[int | None, typer.Option(
+        min=1, envvar="ECIF_BACKUP_KEEP", help="keep only the newest N backups in --out")] = None,
+) -> None:
+    """A consistent backup of the warehouse with its manifest (encrypted with
+    ECIF_BACKUP_KEY when set; README, Operations)."""
+    from ecif.backup import backup as take_backup
+
+    folder = take_backup(wh.resolve(warehouse), out, keep)
+    console.print(f"backup written to {folder}", highlight=False)
+
+
+@app.command()
+@one_line_errors
+def restore(
+    source: Annotated[Path, typer.Option("--from", help="a backup folder, or the --out "
+                                                        "folder of backups (its newest)")],
+    warehouse: WarehouseOption = None,
+    force: Annotated[bool, typer.Option("--force", help="replace a warehouse that holds "
+                                                        "tables")] = False,
+) -> None:
+    """Restore a backup and check every table against its manifest."""
+    from ecif.backup import restore as put_back
+
+    folder, checked = put_back(wh.resolve(warehouse), source, force)
+    console.print(f"restored {folder}: {checked} tables match the manifest", highlight=False)
 
 
 if __name__ == "__main__":

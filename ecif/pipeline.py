@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ecif import ops_log
 from ecif.dbt_runner import run_dbt
 from ecif.extract_spec import ENTITIES
 from ecif.landing.bookkeeping import ensure_bookkeeping
@@ -146,12 +147,15 @@ def publish_step(warehouse: Warehouse, run_id: str | None = None) -> int:
     """The change events of what the marts now say, written with the new publication in
     one transaction (ecif.events.changes); run last, so that a failed run writes none.
     run_id: what the events name as their cause (default: the last matching run)."""
-    from ecif.events.changes import publish
+    from ecif.events.changes import marts_business_date, publish
+    from ecif.published_nights import record_publication
 
     with warehouse.connect() as conn:
         if run_id is None:
             run_id = conn.scalar("select max(run_id) from matching.match_run")
-        return publish(conn, run_id)
+        events = publish(conn, run_id)
+        record_publication(conn, run_id, marts_business_date(conn), events)
+        return events
 
 
 def customer_counts(warehouse: Warehouse) -> dict[str, int]:
@@ -221,7 +225,8 @@ def run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None = 
     @contextmanager
     def timed(step: str) -> Iterator[None]:
         start = time.perf_counter()
-        yield
+        with ops_log.step(step):
+            yield
         summary.seconds[step] = time.perf_counter() - start
 
     with timed("land"):

@@ -94,7 +94,7 @@ class Warehouse:
 # DuckDB names a database after its file: a file called like one of our schemas
 # would make `staging.x` ambiguous.
 SCHEMAS = ("raw", "staging", "intermediate", "matching", "marts", "quality", "reference",
-           "snapshots", "stewardship", "audit", "reports", "security", "events", "main")
+           "snapshots", "stewardship", "audit", "reports", "security", "events", "ops", "main")
 
 
 def resolve(url: str | None = None) -> Warehouse:
@@ -233,21 +233,28 @@ def rewrite_duckdb_file(warehouse: Warehouse) -> None:
     fresh file is attached under the old one's database name, so that views naming
     it (`"warehouse"."staging"...`) bind; no other connection may be open.
     """
-    import duckdb
-
     path = warehouse.duckdb_path
-    with duckdb.connect(str(path)) as conn:
-        conn.execute("checkpoint")  # nothing left in the write-ahead log
     folder = path.parent / f".{path.name}.rewrite"
     folder.mkdir(exist_ok=True)
     fresh = folder / path.name
-    fresh.unlink(missing_ok=True)
     try:
-        with duckdb.connect() as conn:
-            conn.execute("attach ? as _ecif_old (read_only)", [str(path)])
-            conn.execute(f'attach ? as "{path.stem}"', [str(fresh)])
-            conn.execute(f'copy from database _ecif_old to "{path.stem}"')
+        copy_duckdb_file(path, fresh)
         fresh.replace(path)
     finally:
         fresh.unlink(missing_ok=True)
         folder.rmdir()
+
+
+def copy_duckdb_file(path: Path, fresh: Path) -> None:
+    """A copy of the live data of DuckDB file `path` as the new file `fresh` (which must
+    have the same name: views name their database). It fails while another process
+    writes to `path`, so the copy is always of a consistent, checkpointed file."""
+    import duckdb
+
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("checkpoint")  # nothing left in the write-ahead log
+    fresh.unlink(missing_ok=True)
+    with duckdb.connect() as conn:
+        conn.execute("attach ? as _ecif_old (read_only)", [str(path)])
+        conn.execute(f'attach ? as "{path.stem}"', [str(fresh)])
+        conn.execute(f'copy from database _ecif_old to "{path.stem}"')

@@ -115,10 +115,15 @@ def diff(before: Parties, after: Parties, xref_before: Xrefs, xref_after: Xrefs,
     return [e for party in sorted(events) for e in events[party]], carried
 
 
+def marts_business_date(conn: Connection) -> str | None:
+    """The latest business date the marts were built from."""
+    return conn.scalar("select max(_business_date) from intermediate.int_party_mention")
+
+
 def publish(conn: Connection, run_id: str) -> int:
     """Publish the marts' golden records to the change feed; the events written."""
     ensure_publication(conn)
-    business_date = conn.scalar("select max(_business_date) from intermediate.int_party_mention")
+    business_date = marts_business_date(conn)
     with conn.transaction():
         before, after = (_parties(conn, "events.published_customer"),
                          _parties(conn, "marts.customer"))

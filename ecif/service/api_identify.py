@@ -67,6 +67,8 @@ def identify_party(body: IdentifyRequest, request: Request,
         hidden = {*existing, *(s.party_id for s in found.suspects)}
         hidden -= set(visible(conn, user, sorted(hidden)))
 
+    state.metrics.identify.labels(found.outcome).inc()
+
     def readable(party_id: str | None) -> str | None:
         return None if party_id in hidden else party_id
     return IdentifyResponse(

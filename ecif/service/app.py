@@ -20,6 +20,7 @@ from ecif.service import (
     api_auth,
     api_customers,
     api_events,
+    api_health,
     api_identify,
     api_lists,
     api_stewardship,
@@ -31,6 +32,7 @@ from ecif.service.accounts import RecentUsers, ensure_tables
 from ecif.service.config import ServiceConfig
 from ecif.service.connections import ServiceConnections
 from ecif.service.live_mentions import LiveMentionsCache
+from ecif.service.metrics import RequestMetrics, ServiceMetrics
 from ecif.service.party_numbers import PartyNumbers
 from ecif.service.request_limits import BodySizeLimit, RequestRate
 from ecif.service.security_headers import SecurityHeaders
@@ -54,6 +56,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.state.party_numbers = PartyNumbers()
     app.state.recent_users = RecentUsers()
     app.state.request_rate = RequestRate(config.requests_per_minute, config.request_burst)
+    app.state.metrics = ServiceMetrics(connections)
     app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
     with connections.connect() as conn:
         ensure_tables(conn)
@@ -65,10 +68,11 @@ def create_app(config: ServiceConfig) -> FastAPI:
             app.state.live_mentions.current(conn)   # now, not in the first identification
         except LookupError:
             pass                                    # no pipeline run yet: read when asked
-    for module in (api_auth, api_users, api_identify, api_customers, api_stewardship, api_events,
-                   api_subscriptions, api_lists, pages, agent_pages):
+    for module in (api_health, api_auth, api_users, api_identify, api_customers,
+                   api_stewardship, api_events, api_subscriptions, api_lists, pages, agent_pages):
         app.include_router(module.router)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestMetrics, metrics=app.state.metrics)   # outermost: times it all
     app.add_exception_handler(StewardshipError, _refused)
     app.add_exception_handler(FeedError, _refused)
     app.add_exception_handler(InvalidValue, _invalid)

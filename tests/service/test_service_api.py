@@ -4,6 +4,8 @@ input (422 naming the field). Module tests share one warehouse and build on each
 other in file order."""
 
 
+import re
+
 from ecif.identifiers import rid_check_char
 from ecif.masking import mask_id, mask_mobile
 from ecif.service.accounts import RecentUsers
@@ -401,3 +403,57 @@ def test_identify_by_email_and_portal_user_name_and_refuses_unknown_fields(
     assert (again["outcome"], again["party_id"], again["reason"]) == (
         "MATCHED", new["party_id"], "same portal user name")
     assert ask(name="司马光明", user_name="nobody.yet").json()["outcome"] == "NOT_FOUND"
+
+
+# GET /health, /ready and /metrics: without a login
+def test_health_and_ready_answer_without_a_login(client, service_warehouse):
+    assert client.get("/health").json() == {"status": "alive"}
+    answer = client.get("/ready")
+    assert answer.status_code == 200
+    with service_warehouse.connect() as conn:      # the sample's last night was published
+        last_landed = conn.scalar("select max(business_date) from raw.landing_batch")
+    assert answer.json()["status"] == "ready"
+    assert answer.json()["business_date"] == last_landed
+    assert answer.json()["published_at"] is not None
+
+
+def _value(text: str, name: str, **labels: str) -> float | None:
+    for line in text.splitlines():
+        if line.startswith(name + "{") or line.startswith(name + " "):
+            found = dict(re.findall(r'(\w+)="([^"]*)"', line.rsplit(" ", 1)[0]))
+            if all(found.get(k) == v for k, v in labels.items()):
+                return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+def test_metrics_count_routes_outcomes_and_landed_rows(client, parties, service_warehouse):
+    system = login(client, "sys")
+    before = client.get("/metrics").text
+    with service_warehouse.connect() as conn:
+        name = conn.scalar("select name from intermediate.int_mention_party "
+                           "where party_id = ? and name is not null limit 1",
+                           [parties.agent1_party])
+    found = client.post("/v1/identify", headers=system, json={
+        "party_type": "P", "name": name, "id_type": "RID", "id_no": parties.agent1_id_no})
+    outcome = found.json()["outcome"]
+    client.get(f"/v1/customers/by-mobile/{parties.agent1_mobile}", headers=system)
+
+    answer = client.get("/metrics")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/plain")
+    text = answer.text
+    assert _value(text, "ecif_identify_outcomes_total", outcome=outcome) == (
+        _value(before, "ecif_identify_outcomes_total", outcome=outcome) or 0.0) + 1
+    assert _value(text, "ecif_http_requests_total", route="/v1/identify",
+                   status="200") is not None
+    # the route template, never the customer's number
+    assert _value(text, "ecif_http_request_seconds_count",
+                   route="/v1/customers/by-mobile/{mobile}") >= 1
+    assert parties.agent1_mobile not in text
+    with service_warehouse.connect() as conn:
+        landed = dict(conn.fetchall("select system, sum(rows) from raw.landing_batch "
+                                    "where status = 'LOADED' group by system"))
+    assert landed and all(_value(text, "ecif_rows_landed", system=s) == float(n)
+                          for s, n in landed.items())
+    assert _value(text, "ecif_last_successful_night_timestamp_seconds") > 0
+    assert "ecif_open_exceptions" not in text     # no exception table yet
