@@ -35,7 +35,8 @@ def broken(sample, tmp_path_factory):
         # raw changed in place (as an erasure does): staging must rebuild the entity
         forget_processed(conn, {("core", "customer")})
         # marts rebuilt by dbt would lose this row
-        conn.execute("insert into marts.customer (party_id, party_type) values ('SENTINEL', 'P')")
+        conn.execute("insert into marts.customer (party_id, party_type, id_status) "
+                     "values ('SENTINEL', 'P', 'NONE')")
         runs = conn.scalar("select count(*) from matching.match_run")
     with pytest.raises(QualityGateError) as stopped:
         run_nightly(warehouse, extracts)
