@@ -21,6 +21,8 @@ from ecif.warehouse import Warehouse
 from tests.conftest import temporary_pg_database
 from tests.landing.landing_files import deliver
 
+pytestmark = pytest.mark.slow  # rebuilds per test: started first, left out of test-fast
+
 # every table the staging build keeps incrementally or derives from them
 TABLES = [
     *(f"staging.stg_{name}{suffix}" for name in (

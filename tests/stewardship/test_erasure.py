@@ -15,6 +15,8 @@ from ecif.stewardship.users import StewardshipError
 from tests.landing.landing_files import customer, deliver
 from tests.stewardship.test_stewardship import audit_actions, fetch, party
 
+pytestmark = pytest.mark.slow  # rebuilds per test: started first, left out of test-fast
+
 D1 = "20261101"
 TODAY = date(2026, 11, 2)
 ERASED = {"name": "赵敏", "id_type": "01", "id_no": "310101198503070010",

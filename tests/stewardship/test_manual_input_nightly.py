@@ -6,11 +6,15 @@ guards, and the run's quality gates pass, on both engines."""
 
 from datetime import datetime
 
+import pytest
+
 from ecif.landing.bookkeeping import ensure_bookkeeping
 from ecif.pipeline import build_marts, build_staging, match_step, quality_step
 from ecif.stewardship.tables import ensure_tables
 from expectations.suites import AFTER_MARTS, BEFORE_MARTS
 from tests.dbt.raw_rows import load_raw
+
+pytestmark = pytest.mark.slow  # rebuilds per test: started first, left out of test-fast
 
 BAD = {"manual_key": "I0000000901", "name": "\x01>", "id_no": "&&&", "mobile": "0000000"}
 ODD = {"manual_key": "I0000000902", "name": "王小明", "id_no": "110105194912310029",

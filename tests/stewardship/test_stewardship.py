@@ -20,6 +20,8 @@ from ecif.stewardship.history import HistoryQuery
 from ecif.stewardship.users import StewardshipError
 from tests.dbt.raw_rows import load_raw
 
+pytestmark = pytest.mark.slow  # rebuilds per test: started first, left out of test-fast
+
 D1, D2, D3 = "20261101", "20261102", "20261103"
 ID = {"A": "11010519491231002X", "B": "440524188001010014", "C": "110101199003076632",
       "E": "310101198503070019", "G": "510104197001010010", "H": "320102197505050017",
