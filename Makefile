@@ -37,9 +37,12 @@ test-fast: install lint
 	$(PYTEST) -m "not slow"
 
 # Debian's chromium for the steward pages' browser test (playwright drives it; it never
-# downloads a browser of its own).
+# downloads a browser of its own), and Debian's Noto CJK fonts so the Chinese labels render
+# as text in its screenshots (the browser tests check the font).
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 browser:
 	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+	test -f $(CJK_FONT) || (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk)
 
 lint: install
 	$(BIN)/ruff check .

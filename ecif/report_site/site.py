@@ -9,12 +9,12 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from ecif.cjk_fonts import FONT_STACK
 from ecif.report_site.pages import PAGES, SERIES, Page
 from ecif.report_site.svg_charts import bar_chart, line_chart
 from ecif.warehouse import Connection
 
-STYLE = """<style>
-body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:1.5rem 2rem;color:#222}
+STYLE = "<style>body{font-family:" + FONT_STACK + """;margin:1.5rem 2rem;color:#222}
 nav a{margin-right:.8rem}table{border-collapse:collapse;margin-top:1rem;font-size:13px}
 td,th{border:1px solid #ddd;padding:.2rem .6rem;text-align:right}th{background:#f3f5f8}
 td:first-child,th:first-child{text-align:left}.summary{color:#555;max-width:48rem}

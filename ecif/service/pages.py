@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from ecif.audit import record_personal_data_access
+from ecif.cjk_fonts import FONT_STACK
 from ecif.masking import ABSENT, access, sees_personal_data, shown
 from ecif.service import suspects, tokens
 from ecif.service.accounts import User
@@ -28,6 +29,7 @@ from ecif.stewardship.users import APPROVERS, REQUESTERS, StewardshipError
 
 router = APIRouter(prefix="/steward", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals["font_stack"] = FONT_STACK
 Reason = Annotated[str, Form(min_length=1)]
 CSRF_COOKIE = "ecif_csrf"
 

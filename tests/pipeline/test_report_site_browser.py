@@ -1,10 +1,12 @@
 """The report site in headless Chromium: every page opens without console errors and
-shows its chart; a screenshot of each is taken (kept in the test's tmp folder)."""
+shows its chart, its Chinese labels drawn with a CJK font (not as empty boxes); a
+screenshot of each is taken (kept in the test's tmp folder)."""
 
 from typer.testing import CliRunner
 
 from ecif.cli import app
 from ecif.report_site.pages import PAGES
+from tests.cjk_rendering import assert_han_drawn_with_cjk_font, han_text_and_fonts
 
 
 def test_every_report_page_renders_its_chart_without_console_errors(sample, browser, tmp_path):
@@ -12,6 +14,7 @@ def test_every_report_page_renders_its_chart_without_console_errors(sample, brow
     site = tmp_path / "site"
     result = CliRunner().invoke(app, ["report", "--out", str(site), "--warehouse", warehouse.url])
     assert result.exit_code == 0, result.output
+    chinese_chart_labels = {}
     for slug in ["index", *(p.slug for p in PAGES)]:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         errors: list[str] = []
@@ -24,8 +27,12 @@ def test_every_report_page_renders_its_chart_without_console_errors(sample, brow
             assert chart.is_visible(), slug
             box = chart.bounding_box()
             assert box and box["width"] > 100 and box["height"] > 50, slug
+            if han_text_and_fonts(page, "svg")[0] is not None:
+                chinese_chart_labels[slug] = assert_han_drawn_with_cjk_font(page, "svg")
         shot = tmp_path / f"{slug}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 5_000, slug
         assert errors == [], (slug, errors)
         page.close()
+    # the provinces of report 7 at least are Chinese chart labels
+    assert "customers" in chinese_chart_labels, chinese_chart_labels

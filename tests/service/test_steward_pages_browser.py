@@ -1,6 +1,8 @@
 """The steward pages in a real browser (Debian's chromium, headless, driven by
 playwright; nothing is downloaded): a steward logs in, opens a suspect group,
-requests the merge, and an approver then finds it waiting for approval."""
+requests the merge, and an approver then finds it waiting for approval. The Chinese
+names on the group page are drawn with a CJK font; screenshots are kept in the test's
+tmp folder."""
 
 import socket
 import threading
@@ -11,6 +13,7 @@ import uvicorn
 
 from ecif.service.app import create_app
 from ecif.service.config import ServiceConfig
+from tests.cjk_rendering import assert_han_drawn_with_cjk_font
 from tests.service.conftest import PASSWORD, SECRET
 
 
@@ -37,17 +40,20 @@ def log_in(page, base_url, user):
     page.click("button[type=submit]")
 
 
-def test_steward_requests_a_merge_an_approver_sees_it_pending(browser, base_url):
+def test_steward_requests_a_merge_an_approver_sees_it_pending(browser, base_url, tmp_path):
     steward = browser.new_page()
     steward.goto(f"{base_url}/steward/")
     assert steward.url.endswith("/steward/login")       # no session: to the login page
     log_in(steward, base_url, "stew")
     assert steward.locator("h1").inner_text() == "Suspect queue"
+    steward.screenshot(path=str(tmp_path / "queue.png"), full_page=True)
     steward.locator("table a").first.click()
     assert steward.locator("h1").inner_text().startswith("Suspect group")
     records = steward.locator("#side-by-side tr").first.locator("td")
     assert records.count() >= 2                          # candidates side by side
     assert steward.locator("#side-by-side td.diff").count() >= 1   # differences marked
+    assert_han_drawn_with_cjk_font(steward, "#side-by-side")         # the names, not boxes
+    steward.screenshot(path=str(tmp_path / "group.png"), full_page=True)
     merge_form = steward.locator("form[action$='/merge']")
     merge_form.locator("input[name=reason]").fill("same registration, typo in the name")
     merge_form.locator("button").click()
@@ -62,3 +68,4 @@ def test_steward_requests_a_merge_an_approver_sees_it_pending(browser, base_url)
     row = approver.locator("#pending tr", has_text="MERGE").filter(has_text=request_id)
     assert row.count() == 1 and "stew" in row.inner_text()
     assert row.locator("form[action$='/approve'] button").is_visible()
+    approver.screenshot(path=str(tmp_path / "requests.png"), full_page=True)
