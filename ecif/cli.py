@@ -768,13 +768,14 @@ def report(
     out: Annotated[Path, typer.Option(help="folder for the static HTML site (index.html)")],
     warehouse: WarehouseOption = None,
 ) -> None:
-    """The quality and statistics reports as a static HTML site (charts as inline SVG)."""
+    """The quality and statistics reports as a static HTML site (charts as inline SVG), in
+    Chinese, and in English under en/."""
     from ecif.report_site.site import write_site
 
     with wh.resolve(warehouse).connect() as conn:
         pages = write_site(conn, out)
-    console.print(f"wrote {len(pages)} pages to {out} (open {out / 'index.html'})",
-                  highlight=False)
+    console.print(f"wrote {len(pages)} pages to {out} (open {out / 'index.html'}; English: "
+                  f"{out / 'en' / 'index.html'})", highlight=False)
 
 
 events_app = typer.Typer(no_args_is_help=True, help=(

@@ -4,10 +4,13 @@ requests awaiting approval. The session is the same signed token as the API's, i
 an HttpOnly, SameSite=Strict cookie, Secure over TLS; the API itself never takes
 that cookie. Every form carries a CSRF token that must equal the one in its own
 cookie (double submit), and a post must come from this site's own pages (its
-Origin, or failing that its Referer)."""
+Origin, or failing that its Referer). The pages are in Chinese unless the reader asks
+for English (?lang=en, kept in a cookie), with names instead of codes
+(ecif/translation.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from pathlib import Path
@@ -26,12 +29,14 @@ from ecif.service.api_auth import end_session, log_in
 from ecif.service.dependencies import COOKIE, NotLoggedIn, config, token_user
 from ecif.stewardship import service
 from ecif.stewardship.users import APPROVERS, REQUESTERS, StewardshipError
+from ecif.translation import code_label, column_label, format_date, gettext, language
 
 router = APIRouter(prefix="/steward", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["font_stack"] = FONT_STACK
 Reason = Annotated[str, Form(min_length=1)]
 CSRF_COOKIE = "ecif_csrf"
+LANG_COOKIE = "ecif_lang"
 
 
 class LoginRequired(Exception):
@@ -79,11 +84,25 @@ def _secure(request: Request) -> bool:
 def _page(request: Request, name: str, user: User | None, status_code: int = 200,
           **context: object) -> HTMLResponse:
     csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
-    response = templates.TemplateResponse(request, name, {"user": user, "csrf": csrf,
-                                                          **context}, status_code=status_code)
+    asked = request.query_params.get("lang")
+    lang = language(asked or request.cookies.get(LANG_COOKIE))
+    response = templates.TemplateResponse(request, name, {
+        "user": user, "csrf": csrf, **context, **_reading(lang)}, status_code=status_code)
     response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
                         secure=_secure(request), path="/steward")
+    if asked:       # the reader's choice holds on the following pages
+        response.set_cookie(LANG_COOKIE, lang, samesite="lax", secure=_secure(request),
+                            path="/steward", max_age=365 * 24 * 3600)
     return response
+
+
+def _reading(lang: str) -> dict[str, object]:
+    """What the templates translate with: messages, code names and column headers."""
+    return {"lang": lang, "_": gettext(lang),
+            "label": lambda code_type, value: (format_date(value, lang)
+                                               if isinstance(value, dt.date)
+                                               else code_label(code_type, value, lang)),
+            "header": lambda column: column_label(column, lang)}
 
 
 @router.get("/login", response_class=HTMLResponse)
