@@ -161,7 +161,12 @@ UnmaskedOption = Annotated[bool, typer.Option(
                        "whose role may see them)")]
 
 
-def _export(name: str, out: Path, warehouse: str | None, unmasked: bool,
+HeadersOption = Annotated[str, typer.Option(
+    "--headers", help="language of an XLSX's headers and names: zh (default) or en; "
+                      "a CSV keeps column names and codes")]
+
+
+def _export(name: str, out: Path, warehouse: str | None, unmasked: bool, headers: str,
             within_days: int | None = None) -> None:
     """As the logged-in user: its role decides the columns, an agent or telesales seat
     gets only its own customers."""
@@ -171,7 +176,7 @@ def _export(name: str, out: Path, warehouse: str | None, unmasked: bool,
     target = wh.resolve(warehouse)
     user = current_user(target)
     rows = export_list(target, name, out, within_days=within_days, unmasked=unmasked,
-                       role=user.role, user=user)
+                       role=user.role, user=user, headers=headers)
     console.print(f"wrote {rows:,} rows to {out}"
                   + ("" if unmasked else " (personal data masked)"), highlight=False)
 
@@ -183,9 +188,10 @@ def export_renewal_targets(
     within_days: Annotated[int, typer.Option(min=0, help="policies expiring within N days")] = 60,
     warehouse: WarehouseOption = None,
     unmasked: UnmaskedOption = False,
+    headers: HeadersOption = "zh",
 ) -> None:
     """续保名单: in-force policies due for renewal, holder reachable."""
-    _export("renewal-targets", out, warehouse, unmasked, within_days)
+    _export("renewal-targets", out, warehouse, unmasked, headers, within_days)
 
 
 @export_app.command("telesales-prospects")
@@ -194,9 +200,10 @@ def export_telesales_prospects(
     out: Annotated[Path, typer.Option(help="FILE.csv or FILE.xlsx")],
     warehouse: WarehouseOption = None,
     unmasked: UnmaskedOption = False,
+    headers: HeadersOption = "zh",
 ) -> None:
     """电销名单: consented leads and cross-sell candidates."""
-    _export("telesales-prospects", out, warehouse, unmasked)
+    _export("telesales-prospects", out, warehouse, unmasked, headers)
 
 
 @app.command()
