@@ -29,7 +29,14 @@ from ecif.service.api_auth import end_session, log_in
 from ecif.service.dependencies import COOKIE, NotLoggedIn, config, token_user
 from ecif.stewardship import service
 from ecif.stewardship.users import APPROVERS, REQUESTERS, StewardshipError
-from ecif.translation import code_label, column_label, format_date, gettext, language
+from ecif.translation import (
+    DEFAULT_LANGUAGE,
+    code_label,
+    column_label,
+    format_date,
+    gettext,
+    language,
+)
 
 router = APIRouter(prefix="/steward", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -37,6 +44,19 @@ templates.env.globals["font_stack"] = FONT_STACK
 Reason = Annotated[str, Form(min_length=1)]
 CSRF_COOKIE = "ecif_csrf"
 LANG_COOKIE = "ecif_lang"
+
+
+def reading(lang: str) -> dict[str, object]:
+    """What the templates translate with: messages, code names and column headers."""
+    return {"lang": lang, "_": gettext(lang),
+            "label": lambda code_type, value: (format_date(value, lang)
+                                               if isinstance(value, dt.date)
+                                               else code_label(code_type, value, lang)),
+            "header": lambda column: column_label(column, lang)}
+
+
+# a page rendered without _page (none today) still finds them, in the default language
+templates.env.globals.update(reading(DEFAULT_LANGUAGE))
 
 
 class LoginRequired(Exception):
@@ -87,22 +107,13 @@ def _page(request: Request, name: str, user: User | None, status_code: int = 200
     asked = request.query_params.get("lang")
     lang = language(asked or request.cookies.get(LANG_COOKIE))
     response = templates.TemplateResponse(request, name, {
-        "user": user, "csrf": csrf, **context, **_reading(lang)}, status_code=status_code)
+        "user": user, "csrf": csrf, **context, **reading(lang)}, status_code=status_code)
     response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
                         secure=_secure(request), path="/steward")
     if asked:       # the reader's choice holds on the following pages
         response.set_cookie(LANG_COOKIE, lang, samesite="lax", secure=_secure(request),
                             path="/steward", max_age=365 * 24 * 3600)
     return response
-
-
-def _reading(lang: str) -> dict[str, object]:
-    """What the templates translate with: messages, code names and column headers."""
-    return {"lang": lang, "_": gettext(lang),
-            "label": lambda code_type, value: (format_date(value, lang)
-                                               if isinstance(value, dt.date)
-                                               else code_label(code_type, value, lang)),
-            "header": lambda column: column_label(column, lang)}
 
 
 @router.get("/login", response_class=HTMLResponse)
