@@ -37,9 +37,12 @@ test-fast: install lint pg-client
 	$(PYTEST) -m "not slow"
 
 # Debian's chromium for the steward pages' browser test (playwright drives it; it never
-# downloads a browser of its own).
+# downloads a browser of its own), and Debian's Noto CJK fonts so the Chinese labels render
+# as text in its screenshots (the browser tests check the font).
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 browser:
 	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+	test -f $(CJK_FONT) || (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk)
 
 # pg_dump and pg_restore for `ecif backup`/`ecif restore` on PostgreSQL, from Debian's
 # packages when missing (their major version should not be older than the server's).

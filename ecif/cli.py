@@ -178,7 +178,12 @@ UnmaskedOption = Annotated[bool, typer.Option(
                        "whose role may see them)")]
 
 
-def _export(name: str, out: Path, warehouse: str | None, unmasked: bool,
+HeadersOption = Annotated[str, typer.Option(
+    "--headers", help="language of an XLSX's headers and names: zh (default) or en; "
+                      "a CSV keeps column names and codes")]
+
+
+def _export(name: str, out: Path, warehouse: str | None, unmasked: bool, headers: str,
             within_days: int | None = None, prospects: ProspectFilters | None = None) -> None:
     """As the logged-in user: its role decides the columns, an agent or telesales seat
     gets only its own customers."""
@@ -188,7 +193,7 @@ def _export(name: str, out: Path, warehouse: str | None, unmasked: bool,
     target = wh.resolve(warehouse)
     user = current_user(target)
     rows = export_list(target, name, out, within_days=within_days, prospects=prospects,
-                       unmasked=unmasked, role=user.role, user=user)
+                       unmasked=unmasked, role=user.role, user=user, headers=headers)
     console.print(f"wrote {rows:,} rows to {out}"
                   + ("" if unmasked else " (personal data masked)"), highlight=False)
 
@@ -200,9 +205,10 @@ def export_renewal_targets(
     within_days: Annotated[int, typer.Option(min=0, help="policies expiring within N days")] = 60,
     warehouse: WarehouseOption = None,
     unmasked: UnmaskedOption = False,
+    headers: HeadersOption = "zh",
 ) -> None:
     """续保名单: in-force policies due for renewal, holder reachable."""
-    _export("renewal-targets", out, warehouse, unmasked, within_days)
+    _export("renewal-targets", out, warehouse, unmasked, headers, within_days)
 
 
 @export_app.command("telesales-prospects")
@@ -220,12 +226,13 @@ def export_telesales_prospects(
     quiet_days: Annotated[int | None, typer.Option(
         min=0, help="not contacted for at least N days (or never)")] = None,
     seat: Annotated[str | None, typer.Option(help="customers assigned to this seat")] = None,
+    headers: HeadersOption = "zh",
 ) -> None:
     """电销名单: consented leads and cross-sell candidates (never anyone who refused
     marketing or is on do-not-call; column contact_basis says why a call is allowed)."""
     from ecif.prospect_filters import ProspectFilters
 
-    _export("telesales-prospects", out, warehouse, unmasked, prospects=ProspectFilters(
+    _export("telesales-prospects", out, warehouse, unmasked, headers, prospects=ProspectFilters(
         region=region, value_class=value_class, product_line=product_line,
         renewal_within_days=renewal_within_days, quiet_days=quiet_days, seat=seat))
 
@@ -801,13 +808,14 @@ def report(
     out: Annotated[Path, typer.Option(help="folder for the static HTML site (index.html)")],
     warehouse: WarehouseOption = None,
 ) -> None:
-    """The quality and statistics reports as a static HTML site (charts as inline SVG)."""
+    """The quality and statistics reports as a static HTML site (charts as inline SVG), in
+    Chinese, and in English under en/."""
     from ecif.report_site.site import write_site
 
     with wh.resolve(warehouse).connect() as conn:
         pages = write_site(conn, out)
-    console.print(f"wrote {len(pages)} pages to {out} (open {out / 'index.html'})",
-                  highlight=False)
+    console.print(f"wrote {len(pages)} pages to {out} (open {out / 'index.html'}; English: "
+                  f"{out / 'en' / 'index.html'})", highlight=False)
 
 
 events_app = typer.Typer(no_args_is_help=True, help=(

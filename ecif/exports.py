@@ -1,7 +1,9 @@
 """Marketing lists out of the warehouse: CSV or XLSX by the file's extension, with the
 columns the role may see (reference_data/seeds/role_permission.csv): personal data
 masked unless a user whose role may see it asks otherwise; an agent or telesales seat
-gets only the customers it owns."""
+gets only the customers it owns. The XLSX is for people on a Chinese Windows desk:
+Chinese headers (English on request) and names instead of codes; the CSV is for systems
+and keeps the column names and codes (with a BOM, so Excel still reads it as UTF-8)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from ecif.masking import check_unmasked, view_of
 from ecif.prospect_filters import ProspectFilters
 from ecif.service.accounts import SCOPED_ROLES, User
 from ecif.service.scoping import owned_parties
+from ecif.translation import CODE_COLUMNS, LANGUAGES, code_label, column_label, labelled_code_types
 from ecif.warehouse import Warehouse
 
 
@@ -78,10 +81,13 @@ def read_list(warehouse: Warehouse, name: str, *, within_days: int | None = None
 
 def export_list(warehouse: Warehouse, name: str, out: Path, *, within_days: int | None = None,
                 prospects: ProspectFilters | None = None, unmasked: bool = False, role: str,
-                user: User | None = None) -> int:
-    """Write the list to `out`; returns the number of rows written (see read_list)."""
+                user: User | None = None, headers: str = "zh") -> int:
+    """Write the list to `out`; returns the number of rows written (see read_list).
+    `headers` (zh, en) is the language of an XLSX's headers and names."""
     if out.suffix.lower() not in WRITERS:
         raise ExportError(f"{out}: write .csv or .xlsx")
+    if headers not in LANGUAGES:
+        raise ExportError(f"--headers {headers}: choose {' or '.join(LANGUAGES)}")
     frame = read_list(warehouse, name, within_days=within_days, prospects=prospects,
                       unmasked=unmasked, role=role, user=user, audit_what=str(out))
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -89,5 +95,18 @@ def export_list(warehouse: Warehouse, name: str, out: Path, *, within_days: int 
         # with a byte-order mark, Excel opens the Chinese text correctly
         frame.to_csv(out, index=False, encoding="utf-8-sig")
     else:
-        frame.to_excel(out, index=False, sheet_name=name)
+        _for_people(frame, headers).to_excel(out, index=False, sheet_name=name)
     return len(frame)
+
+
+def _for_people(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Names for the codes a person reads (机动车辆险, not AUTO) and headers in `lang`."""
+    labelled = frame.copy()
+    code_types = labelled_code_types()
+    for column in labelled.columns:
+        code_type = CODE_COLUMNS.get(column, column)
+        if code_type in code_types:
+            labelled[column] = labelled[column].map(
+                lambda code, code_type=code_type: code_label(code_type, code, lang),
+                na_action="ignore")
+    return labelled.rename(columns=lambda column: column_label(column, lang))

@@ -1,4 +1,5 @@
-"""`ecif report --out DIR`: the ten report pages and an index as a static HTML site.
+"""`ecif report --out DIR`: the ten report pages and an index as a static HTML site,
+in Chinese, and in English under DIR/en (each page links to its other language).
 
 Self-contained pages (inline CSS, inline SVG charts): they open from a file share or
 a laptop with no network.
@@ -6,16 +7,27 @@ a laptop with no network.
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from html import escape
 from pathlib import Path
 
-from ecif.report_site.pages import PAGES, SERIES, Page
+from ecif.cjk_fonts import FONT_STACK
+from ecif.report_site.pages import PAGES, SERIES, UNKNOWN_REGION_SQL, Page
 from ecif.report_site.svg_charts import bar_chart, line_chart
+from ecif.translation import (
+    CODE_COLUMNS,
+    code_label,
+    column_label,
+    format_date,
+    format_number,
+    gettext,
+)
 from ecif.warehouse import Connection
 
-STYLE = """<style>
-body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:1.5rem 2rem;color:#222}
-nav a{margin-right:.8rem}table{border-collapse:collapse;margin-top:1rem;font-size:13px}
+STYLE = "<style>body{font-family:" + FONT_STACK + """;margin:1.5rem 2rem;color:#222}
+nav a{margin-right:.8rem}nav a[hreflang]{float:right}
+table{border-collapse:collapse;margin-top:1rem;font-size:13px}
 td,th{border:1px solid #ddd;padding:.2rem .6rem;text-align:right}th{background:#f3f5f8}
 td:first-child,th:first-child{text-align:left}.summary{color:#555;max-width:48rem}
 </style>"""
@@ -25,52 +37,126 @@ class ReportError(RuntimeError):
     """The warehouse has no report models yet."""
 
 
-def _html(title: str, body: str) -> str:
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>'
+class Reader:
+    """One language's rendering of the site: its messages, names and formats."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._ = gettext(lang)
+
+    def cell(self, column: str, value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, dt.date):
+            return format_date(value, self.lang)
+        if isinstance(value, bool):
+            return self._("yes" if value else "no")
+        if isinstance(value, int) or (isinstance(value, Decimal)
+                                      and value == value.to_integral_value()):
+            return format_number(value)     # PostgreSQL sums counts as numeric
+        if isinstance(value, float | Decimal):
+            return format_number(float(value), 3)
+        code_type = CODE_COLUMNS.get(column, column)
+        return code_label(code_type, value, self.lang)
+
+    def label(self, page: Page, value: object) -> str:
+        if page.labels == "date" and isinstance(value, dt.date):
+            return format_date(value, self.lang)
+        if page.labels == "week":
+            return self._("week {n}").format(n=value)
+        if page.labels is not None:
+            return code_label(page.labels, value, self.lang)
+        return str(value)
+
+
+def _html(reader: Reader, slug: str, title: str, body: str) -> str:
+    _ = reader._
+    # the switch leads to the same page in the other language (English under en/)
+    other = ('<a href="en/{}.html" hreflang="en" lang="en">English</a>' if reader.lang == "zh"
+             else '<a href="../{}.html" hreflang="zh-CN" lang="zh-CN">中文</a>').format(slug)
+    lang = "zh-CN" if reader.lang == "zh" else "en"
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>'
             f'{escape(title)}</title>{STYLE}</head><body><nav><a href="index.html">'
-            f"ECIF reports</a></nav><h1>{escape(title)}</h1>{body}</body></html>")
+            f'{escape(_("ECIF reports"))}</a>{other}</nav><h1>{escape(title)}</h1>{body}'
+            f"</body></html>")
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return escape("" if value is None else str(value))
-
-
-def _chart(conn: Connection, page: Page) -> str:
+def _chart(conn: Connection, page: Page, reader: Reader) -> str:
     rows = conn.fetchall(page.chart_sql)
     if page.kind == "trend":
-        points = list(dict.fromkeys(r[0] for r in rows))
-        values = {(r[0], r[1]): float(r[2]) for r in rows}
+        points = list(dict.fromkeys(str(r[0]) for r in rows))
+        values = {(str(r[0]), r[1]): float(r[2]) for r in rows}
         systems = sorted({r[1] for r in rows})
-        return line_chart(points, {s: [values.get((p, s)) for p in points] for s in systems})
-    names = SERIES[page.slug]
-    return bar_chart([str(r[0]) for r in rows],
+        return line_chart(points, {reader.label(page, s): [values.get((p, s)) for p in points]
+                                   for s in systems})
+    names = [reader._(name) for name in SERIES[page.slug]]
+    return bar_chart([reader.label(page, r[0]) for r in rows],
                      {name: [float(r[i + 1] or 0) for r in rows] for i, name in enumerate(names)})
 
 
-def _table(conn: Connection, page: Page) -> str:
-    cursor = conn.execute(f"select * from reports.{page.model}")
-    rows = cursor.fetchall()
-    header = "".join(f"<th>{escape(d[0])}</th>" for d in cursor.description)
-    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"
-                   for row in rows)
+def _table(cursor_rows: list[tuple], columns: list[str], reader: Reader) -> str:
+    header = "".join(f"<th>{escape(column_label(c, reader.lang))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape(reader.cell(c, v))}</td>"
+                                    for c, v in zip(columns, row, strict=True)) + "</tr>"
+                   for row in cursor_rows)
     return f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def write_site(conn: Connection, out: Path) -> list[Path]:
-    missing = [p.model for p in PAGES if not conn.table_exists("reports", p.model)]
-    if missing:
-        raise ReportError(f"the warehouse has no {', '.join(missing)}: run `ecif run` first")
+def _model_table(conn: Connection, page: Page, reader: Reader) -> str:
+    cursor = conn.execute(f"select * from reports.{page.model}")
+    rows = cursor.fetchall()
+    return _table(rows, [d[0] for d in cursor.description], reader)
+
+
+def _unknown_regions(conn: Connection, reader: Reader) -> str:
+    """Report 7's addendum: where the customers without a province come from."""
+    _ = reader._
+    rows = [(system, unknown, total, unknown / total if total else 0.0)
+            for system, unknown, total in conn.fetchall(UNKNOWN_REGION_SQL)]
+    header = "".join(f"<th>{escape(_(h))}</th>" for h in
+                     ("source system", "customers without a province", "customers",
+                      "share without a province"))
+    body = "".join(
+        f"<tr><td>{escape(code_label('source_system', system, reader.lang))}</td>"
+        f"<td>{format_number(unknown)}</td><td>{format_number(total)}</td>"
+        f"<td>{share:.1%}</td></tr>" for system, unknown, total, share in rows)
+    completeness = next(p for p in PAGES if p.slug == "contact-completeness")
+    return (f'<h2 id="unknown-region">{escape(_("Where the region is unknown"))}</h2>'
+            f'<p class="summary">{escape(_(UNKNOWN_REGION_TEXT))} <a href="{completeness.slug}'
+            f'.html">{escape(_(completeness.title))}</a></p>'
+            f'<table class="unknown-region"><thead><tr>{header}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+UNKNOWN_REGION_TEXT = ("Customers whose province is unknown, per source system that holds "
+                       "records of them (a customer counts once per system). The addresses "
+                       "behind them are in the completeness report:")
+
+
+def _write_language(conn: Connection, out: Path, reader: Reader) -> list[Path]:
+    _ = reader._
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for page in PAGES:
         path = out / f"{page.slug}.html"
-        path.write_text(_html(page.title, f'<p class="summary">{escape(page.summary)}</p>'
-                              + _chart(conn, page) + _table(conn, page)), encoding="utf-8")
+        body = (f'<p class="summary">{escape(_(page.summary))}</p>'
+                + _chart(conn, page, reader) + _model_table(conn, page, reader))
+        if page.slug == "customers":
+            body += _unknown_regions(conn, reader)
+        path.write_text(_html(reader, page.slug, _(page.title), body), encoding="utf-8")
         written.append(path)
-    links = "".join(f'<li><a href="{p.slug}.html">{escape(p.title)}</a> — '
-                    f"{escape(p.summary)}</li>" for p in PAGES)
-    (out / "index.html").write_text(_html("ECIF quality and customer reports",
-                                          f"<ol>{links}</ol>"), encoding="utf-8")
+    links = "".join(f'<li><a href="{p.slug}.html">{escape(_(p.title))}</a> — '
+                    f"{escape(_(p.summary))}</li>" for p in PAGES)
+    (out / "index.html").write_text(
+        _html(reader, "index", _("ECIF quality and customer reports"), f"<ol>{links}</ol>"),
+        encoding="utf-8")
     return [out / "index.html", *written]
+
+
+def write_site(conn: Connection, out: Path) -> list[Path]:
+    """The site in Chinese at `out`, and in English under `out`/en."""
+    missing = [p.model for p in PAGES if not conn.table_exists("reports", p.model)]
+    if missing:
+        raise ReportError(f"the warehouse has no {', '.join(missing)}: run `ecif run` first")
+    return [*_write_language(conn, out, Reader("zh")),
+            *_write_language(conn, out / "en", Reader("en"))]

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from html import escape
 
+from ecif.cjk_fonts import FONT_STACK
+
 PALETTE = ("#2f6db5", "#e07b39", "#3a9a5b", "#c23b4f", "#7a5ab8", "#8c8c8c")
 _LABEL_WIDTH, _BAR_WIDTH, _ROW, _TOP = 190, 460, 22, 28
+
+
+def _svg_open(width: float, height: float) -> str:
+    # The chart names its fonts itself: an SVG saved from the page and opened on its own
+    # inherits no page style, and its Chinese labels must still render.
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+            f'width="{width}" height="{height}" font-family=\'{FONT_STACK}\'>')
 
 
 def _fmt(value: float) -> str:
@@ -25,8 +34,7 @@ def bar_chart(labels: list[str], series: dict[str, list[float]]) -> str:
     top = max((v for values in series.values() for v in values), default=0) or 1
     group = _ROW * len(names) + 6
     height = _TOP + group * len(labels) + 10
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-             f'width="{_LABEL_WIDTH + _BAR_WIDTH + 90}" height="{height}">', _legend(names)]
+    parts = [_svg_open(_LABEL_WIDTH + _BAR_WIDTH + 90, height), _legend(names)]
     for i, label in enumerate(labels):
         y0 = _TOP + i * group
         parts.append(f'<text x="{_LABEL_WIDTH - 8}" y="{y0 + group / 2 + 2}" font-size="12" '
@@ -52,8 +60,7 @@ def line_chart(points: list[str], series: dict[str, list[float | None]]) -> str:
     def xy(i: int, value: float) -> tuple[float, float]:
         return left + i * step, _TOP + (height - _TOP - bottom) * (1 - value)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-             f'width="{width}" height="{height}">', _legend(list(series), left)]
+    parts = [_svg_open(width, height), _legend(list(series), left)]
     for tick in (0, 0.5, 1):
         _, y = xy(0, tick)
         parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y}" y2="{y}" stroke="#ddd"/>'

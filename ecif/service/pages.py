@@ -5,10 +5,13 @@ requests awaiting approval. The session is the same signed token as the API's, i
 an HttpOnly, SameSite=Strict cookie, Secure over TLS; the API itself never takes
 that cookie. Every form carries a CSRF token that must equal the one in its own
 cookie (double submit), and a post must come from this site's own pages (its
-Origin, or failing that its Referer)."""
+Origin, or failing that its Referer). The pages are in Chinese unless the reader asks
+for English (?lang=en, kept in a cookie), with names instead of codes
+(ecif/translation.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from pathlib import Path
@@ -19,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from ecif.audit import record_personal_data_access
+from ecif.cjk_fonts import FONT_STACK
 from ecif.masking import ABSENT, access, sees_personal_data, shown
 from ecif.service import suspects, tokens
 from ecif.service.accounts import User
@@ -26,11 +30,34 @@ from ecif.service.api_auth import end_session, log_in
 from ecif.service.dependencies import COOKIE, NotLoggedIn, config, token_user
 from ecif.stewardship import service
 from ecif.stewardship.users import APPROVERS, REQUESTERS, StewardshipError
+from ecif.translation import (
+    DEFAULT_LANGUAGE,
+    code_label,
+    column_label,
+    format_date,
+    gettext,
+    language,
+)
 
 router = APIRouter(prefix="/steward", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals["font_stack"] = FONT_STACK
 Reason = Annotated[str, Form(min_length=1)]
 CSRF_COOKIE = "ecif_csrf"
+LANG_COOKIE = "ecif_lang"
+
+
+def reading(lang: str) -> dict[str, object]:
+    """What the templates translate with: messages, code names and column headers."""
+    return {"lang": lang, "_": gettext(lang),
+            "label": lambda code_type, value: (format_date(value, lang)
+                                               if isinstance(value, dt.date)
+                                               else code_label(code_type, value, lang)),
+            "header": lambda column: column_label(column, lang)}
+
+
+# a page rendered without _page (none today) still finds them, in the default language
+templates.env.globals.update(reading(DEFAULT_LANGUAGE))
 
 
 class LoginRequired(Exception):
@@ -90,11 +117,16 @@ def page(request: Request, name: str, user: User | None, status_code: int = 200,
          area: str = "steward", **context: object) -> HTMLResponse:
     """A page of `area` (its templates link to /<area>/…), with its CSRF cookie."""
     csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
-    response = templates.TemplateResponse(
-        request, name, {"user": user, "csrf": csrf, "area": area, **context},
+    asked = request.query_params.get("lang")
+    lang = language(asked or request.cookies.get(LANG_COOKIE))
+    response = templates.TemplateResponse(request, name, {
+        "user": user, "csrf": csrf, "area": area, **context, **reading(lang)},
         status_code=status_code)
     response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
                         secure=_secure(request), path=f"/{area}")
+    if asked:       # the reader's choice holds on the following pages
+        response.set_cookie(LANG_COOKIE, lang, samesite="lax", secure=_secure(request),
+                            path="/", max_age=365 * 24 * 3600)
     return response
 
 

@@ -3,6 +3,7 @@
 import csv
 import shutil
 
+import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 from ecif.cli import app
 from ecif.masking import mask_id, mask_mobile
 from ecif.stewardship import service
+from ecif.translation import code_label, column_label
 from ecif.warehouse import Warehouse
 
 runner = CliRunner()
@@ -90,12 +92,42 @@ def test_unmasked_needs_a_login_whose_role_may_see_personal_data_and_is_audited(
     allowed = invoke(warehouse, *unmasked)
     assert allowed.exit_code == 0, allowed.output
     sheet = pd.read_excel(out, dtype=str)
-    assert len(sheet) > 0 and sheet["mobile"].str.fullmatch(r"1\d{10}").all()
+    mobile = column_label("mobile", "zh")          # the XLSX has Chinese headers
+    assert len(sheet) > 0 and sheet[mobile].str.fullmatch(r"1\d{10}").all()
     assert ("admin", "export telesales-prospects", f"root: {out}") in fetch(
         warehouse, "select role, command, detail from audit.personal_data_access")
     assert invoke(warehouse, "logout").exit_code == 0
     after = invoke(warehouse, *unmasked)
     assert after.exit_code == 1 and "run `ecif login` first" in after.output
+
+
+def test_xlsx_has_chinese_headers_and_names_english_on_request_csv_keeps_codes(private,
+                                                                              tmp_path):
+    warehouse, _ = private
+    assert log_in(warehouse, "mark").exit_code == 0
+    files = {"csv": tmp_path / "list.csv", "zh": tmp_path / "list.xlsx",
+             "en": tmp_path / "list-en.xlsx"}
+    for kind, out in files.items():
+        headers = ["--headers", "en"] if kind == "en" else []
+        result = invoke(warehouse, "export", "renewal-targets", "--within-days", "3650",
+                        "--out", str(out), *headers)
+        assert result.exit_code == 0, result.output
+    with files["csv"].open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))               # for systems: names and codes
+    assert rows and files["csv"].read_bytes().startswith(b"\xef\xbb\xbf")
+    assert {r["product_line"] for r in rows} <= {"AUTO", "PROPERTY", "LIABILITY", "CARGO",
+                                                  "HEALTH", "ACCIDENT"}
+    for lang in ("zh", "en"):
+        sheet = openpyxl.load_workbook(files[lang], read_only=True).active
+        table = [list(r) for r in sheet.iter_rows(values_only=True)]
+        assert table[0] == [column_label(c, lang) for c in rows[0]], lang
+        assert len(table) - 1 == len(rows)
+        line = table[0].index(column_label("product_line", lang))
+        assert [r[line] for r in table[1:]] == [code_label("product_line", r["product_line"],
+                                                           lang) for r in rows]
+        if lang == "zh":                               # the names a Chinese reader expects
+            assert "险种" in table[0] and "product_line" not in table[0]
+            assert {"机动车辆险", "企业财产险"} & {r[line] for r in table[1:]}
 
 
 def test_a_seats_export_holds_only_its_customers(private, tmp_path):

@@ -1,10 +1,12 @@
-"""The report site in headless Chromium: every page opens without console errors and
-shows its chart; a screenshot of each is taken (kept in the test's tmp folder)."""
+"""The report site in headless Chromium, in Chinese and in English: every page opens
+without console errors and shows its chart, its Chinese text drawn with a CJK font (not
+as empty boxes); a screenshot of each is taken (kept in the test's tmp folder)."""
 
 from typer.testing import CliRunner
 
 from ecif.cli import app
 from ecif.report_site.pages import PAGES
+from tests.cjk_rendering import assert_han_drawn_with_cjk_font, han_text_and_fonts
 
 
 def test_every_report_page_renders_its_chart_without_console_errors(sample, browser, tmp_path):
@@ -12,20 +14,31 @@ def test_every_report_page_renders_its_chart_without_console_errors(sample, brow
     site = tmp_path / "site"
     result = CliRunner().invoke(app, ["report", "--out", str(site), "--warehouse", warehouse.url])
     assert result.exit_code == 0, result.output
-    for slug in ["index", *(p.slug for p in PAGES)]:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors: list[str] = []
-        page.on("console", lambda m, errors=errors: errors.append(m.text)
-                if m.type == "error" else None)
-        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
-        page.goto((site / f"{slug}.html").as_uri())
-        if slug != "index":
-            chart = page.locator("svg").first
-            assert chart.is_visible(), slug
-            box = chart.bounding_box()
-            assert box and box["width"] > 100 and box["height"] > 50, slug
-        shot = tmp_path / f"{slug}.png"
-        page.screenshot(path=str(shot), full_page=True)
-        assert shot.stat().st_size > 5_000, slug
-        assert errors == [], (slug, errors)
-        page.close()
+    chinese_in_english_charts = set()
+    for lang, folder in (("zh", site), ("en", site / "en")):
+        for slug in ["index", *(p.slug for p in PAGES)]:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("console", lambda m, errors=errors: errors.append(m.text)
+                    if m.type == "error" else None)
+            page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+            page.goto((folder / f"{slug}.html").as_uri())
+            if slug != "index":
+                chart = page.locator("svg").first
+                assert chart.is_visible(), slug
+                box = chart.bounding_box()
+                assert box and box["width"] > 100 and box["height"] > 50, slug
+                if lang == "zh":                       # legends and labels in Chinese
+                    assert_han_drawn_with_cjk_font(page, "svg")
+                elif han_text_and_fonts(page, "svg")[0] is not None:
+                    chinese_in_english_charts.add(slug)  # names of places stay Chinese
+                    assert_han_drawn_with_cjk_font(page, "svg")
+            if lang == "zh":
+                assert_han_drawn_with_cjk_font(page, "h1")
+            shot = tmp_path / f"{lang}-{slug}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 5_000, slug
+            assert errors == [], (slug, errors)
+            page.close()
+    # the provinces of report 7 are Chinese chart labels in English too
+    assert "customers" in chinese_in_english_charts

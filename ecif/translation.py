@@ -1,0 +1,82 @@
+"""zh-CN by default, English on request: the one message catalog of the pages
+(ecif/locale/zh_CN.po, gettext style: the English text is the key, so English is
+always complete), the names of codes and columns (seeds code_label and column_label),
+and dates and numbers as a reader of the language writes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from ecif.reference import read_seed
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+CATALOG = Path(__file__).parent / "locale" / "zh_CN.po"
+# Columns whose values are codes of a code type other than the column's own name.
+CODE_COLUMNS = {"segment": "value_class", "reason": "id_validity",
+                "suggested_product_line": "product_line"}
+
+
+def language(asked: str | None) -> str:
+    """The language a request or option names (zh, zh-CN, en, en-US...); zh otherwise."""
+    base = (asked or "").strip().lower().replace("_", "-").split("-")[0]
+    return base if base in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@cache
+def _catalog() -> dict[str, str]:
+    # Babel reads the .po text itself: nothing is compiled at install, nothing goes stale.
+    from babel.messages.pofile import read_po
+
+    with CATALOG.open("rb") as fh:
+        return {m.id: m.string for m in read_po(fh) if m.id and m.string}
+
+
+def gettext(lang: str) -> Callable[[str], str]:
+    """The translation function of `lang`; a message missing from the catalog stays English."""
+    if lang == "en":
+        return str
+    catalog = _catalog()
+    return lambda message: catalog.get(message, message)
+
+
+@cache
+def _labels(seed: str, key: tuple[str, ...]) -> dict[tuple[str, ...], dict[str, str]]:
+    return {tuple(row[k] for k in key): {"zh": row["label_zh"], "en": row["label_en"]}
+            for row in read_seed(seed)}
+
+
+def code_label(code_type: str, code: object, lang: str) -> str:
+    """The name of a standard code (居民身份证 for id_type RID); an unknown code as itself."""
+    if code is None:
+        return ""
+    label = _labels("code_label", ("code_type", "code")).get((code_type, str(code)))
+    return label[lang] if label else str(code)
+
+
+def column_label(column: str, lang: str) -> str:
+    """The header of a column in reports and XLSX exports; an unknown column as its name."""
+    label = _labels("column_label", ("column_name",)).get((column,))
+    return label[lang] if label else column
+
+
+def labelled_code_types() -> set[str]:
+    """The code types that have names: a column of that name shows names, not codes."""
+    return {code_type for code_type, _ in _labels("code_label", ("code_type", "code"))}
+
+
+def format_date(value: dt.date, lang: str) -> str:
+    """2026年11月20日 in Chinese, ISO 8601 (2026-11-20) in English; a time of day to the
+    minute after it."""
+    time = f" {value:%H:%M}" if isinstance(value, dt.datetime) else ""
+    if lang == "zh":
+        return f"{value.year}年{value.month}月{value.day}日{time}"
+    return f"{value:%Y-%m-%d}{time}"
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """Thousands separators (the same comma in both languages)."""
+    return f"{value:,.{decimals}f}"

@@ -1,0 +1,59 @@
+"""The message catalog and the label seeds: every English text the pages show has its
+Chinese, and the code names cover the codes the code map produces."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from ecif import translation
+from ecif.reference import read_seed
+from ecif.report_site import pages, site
+
+ECIF = Path(translation.__file__).parent
+# _("...") in the templates and the report site's code (text written with straight quotes)
+MESSAGE = re.compile(r'_\(\s*"((?:[^"\\]|\\.)+)"\s*\)')
+
+
+def _messages_in_code() -> set[str]:
+    sources = [*(ECIF / "service" / "templates").glob("*.html"), Path(site.__file__)]
+    found = {m for path in sources for m in MESSAGE.findall(path.read_text(encoding="utf-8"))}
+    found |= {p.title for p in pages.PAGES} | {p.summary for p in pages.PAGES}
+    found |= {name for names in pages.SERIES.values() for name in names}
+    found.add(site.UNKNOWN_REGION_TEXT)
+    return found
+
+
+def test_every_message_of_the_pages_has_its_chinese():
+    zh = translation.gettext("zh")
+    messages = _messages_in_code()
+    assert len(messages) > 50
+    untranslated = sorted(m for m in messages if zh(m) == m or not re.search(r"[\u4e00-\u9fff]",
+                                                                                 zh(m)))
+    assert untranslated == []
+    # placeholders survive translation
+    for message in messages:
+        assert set(re.findall(r"\{\w+\}", zh(message))) == set(re.findall(r"\{\w+\}", message))
+    assert translation.gettext("en")("Suspect queue") == "Suspect queue"
+
+
+def test_every_standard_code_of_the_code_map_has_a_chinese_and_an_english_name():
+    labelled = {(r["code_type"], r["code"]): r for r in read_seed("code_label")}
+    mapped = {(r["code_type"], r["standard_code"]) for r in read_seed("code_map")}
+    assert mapped and mapped <= set(labelled), sorted(mapped - set(labelled))
+    for row in labelled.values():
+        assert re.search(r"[\u4e00-\u9fff]", row["label_zh"]) and row["label_en"], row
+    assert translation.code_label("id_type", "RID", "zh") == labelled["id_type", "RID"][
+        "label_zh"]
+    assert translation.code_label("id_type", "NEW_CODE", "zh") == "NEW_CODE"   # as itself
+
+
+def test_language_dates_and_numbers():
+    assert [translation.language(v) for v in (None, "", "en", "en-US", "zh_CN", "fr")] == [
+        "zh", "zh", "en", "en", "zh", "zh"]
+    day = dt.date(2026, 11, 20)
+    assert translation.format_date(day, "zh") == "2026年11月20日"
+    assert translation.format_date(day, "en") == "2026-11-20"
+    at = dt.datetime(2026, 11, 20, 9, 5, 30)
+    assert translation.format_date(at, "zh") == "2026年11月20日 09:05"
+    assert translation.format_date(at, "en") == "2026-11-20 09:05"
+    assert translation.format_number(1234567) == "1,234,567"
