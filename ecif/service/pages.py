@@ -56,7 +56,7 @@ def reading(lang: str) -> dict[str, object]:
             "header": lambda column: column_label(column, lang)}
 
 
-# a page rendered without _page (none today) still finds them, in the default language
+# a page rendered without page() (none today) still finds them, in the default language
 templates.env.globals.update(reading(DEFAULT_LANGUAGE))
 
 
