@@ -47,8 +47,12 @@
     create schema if not exists marts;
     create schema if not exists security;
     grant usage on schema marts, intermediate, security to {{ all_roles | join(', ') }};
+    {#- volatile, not stable: a stable function reads with its caller's snapshot, so a
+        read that waited for a rebuild's swap of int_mention_party would look into the
+        new table with a snapshot older than its rows and find no owner (a 404 mid-run);
+        volatile takes a fresh snapshot after the wait. -#}
     create or replace function security.owns(target text, scope text) returns boolean
-    language sql stable security definer set search_path = pg_catalog, pg_temp as $fn$
+    language sql volatile security definer set search_path = pg_catalog, pg_temp as $fn$
         select exists (
             select 1 from intermediate.int_mention_party as mention
             where mention.party_id = target

@@ -223,6 +223,36 @@ def test_reads_during_a_rebuild_never_fail(pg, client):
     assert failures == [] and rounds > 1
 
 
+def test_a_read_that_waits_for_the_ownership_swap_sees_the_new_table(pg):
+    """What dbt does to int_mention_party, held open: a read that blocks on the swap
+    must find the owner in the new table once the swap commits (a policy that reads
+    with the waiting statement's old snapshot hid every row: a 404 mid-run)."""
+    rebuild = psycopg.connect(**{k: v for k, v in pg.pg_params.items() if v})
+    rebuild.execute("create table intermediate.imp_new as "
+                    "select * from intermediate.int_mention_party")
+    rebuild.execute("alter table intermediate.int_mention_party rename to imp_old")
+    rebuild.execute("alter table intermediate.imp_new rename to int_mention_party")
+    seen: list[list[str]] = []
+    with as_reader(pg, "agent", "AGX") as reader:
+        waiting = reader.pgconn.backend_pid
+        read = threading.Thread(target=lambda: seen.append(names(reader)))
+        read.start()
+        with pg.connect() as watcher:
+            for _ in range(200):
+                if watcher.scalar("select wait_event_type from pg_stat_activity "
+                                  "where pid = ?", [waiting]) == "Lock":
+                    break
+                threading.Event().wait(0.05)
+            else:
+                pytest.fail("the read never waited for the swap")
+        rebuild.commit()
+        read.join()
+    rebuild.execute("drop table intermediate.imp_old")
+    rebuild.commit()
+    rebuild.close()
+    assert seen == [["张伟", "李娜"]]
+
+
 def test_both_layers_apply_the_same_ownership_rule():
     macro = (Path(__file__).resolve().parents[2] / "dbt_project/macros/row_security.sql"
              ).read_text(encoding="utf-8")
