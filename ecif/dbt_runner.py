@@ -75,6 +75,10 @@ def run_dbt(
             "--profiles-dir", str(DBT_PROJECT_DIR),
             "--target-path", str(target / "target"),
             "--log-path", str(target / "logs"),
+            # nothing reads the per-warehouse manifest.json and run_results.json (Cosmos
+            # reads the one `make install` writes), and debug lines of every query in the
+            # file log: writing them cost a fifth of a small build's time
+            "--no-write-json", "--log-level-file", "info",
             "--quiet",
         ])
     finally:

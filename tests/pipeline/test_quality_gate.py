@@ -4,12 +4,15 @@ one stops `run_nightly` before matching and the marts."""
 
 import shutil
 
+import pandas as pd
 import pytest
 
 from ecif.pipeline import run_nightly
 from ecif.staging_state import forget_processed
 from ecif.warehouse import Warehouse
+from expectations.checks import Check, Metric, Suite
 from expectations.gate import QualityGateError
+from expectations.validation import validate
 
 CORE = "source_system = 'core' and source_entity = 'customer'"
 
@@ -92,3 +95,17 @@ def test_the_clean_sample_passes_every_critical_check_on_both_layers(sample):
                              "order by suite") == [("marts",), ("raw",), ("staging",)]
         assert conn.scalar("select count(*) from quality.validation_result "
                            "where severity = 'critical' and not success") == 0
+
+
+def test_a_changed_check_is_judged_by_its_new_bounds_in_the_same_docs(tmp_path):
+    """GX keeps each suite in its file context across runs; a check whose bounds change
+    must be judged by the new ones, and the old ones again when they come back."""
+    metric = Metric("core.customer.customer.mobile_completeness", "staging.x", "", "1",
+                    "core", "completeness")
+    frame = pd.DataFrame({metric.column: [0.95]})
+
+    def judged(low: float) -> bool:
+        suite = Suite("staging", (Check(metric, "critical", min_value=low, max_value=1.0),))
+        (result,) = validate(suite, frame, tmp_path)
+        return result.success
+    assert [judged(0.9), judged(0.9), judged(0.99), judged(0.9)] == [True, True, False, True]
