@@ -1,4 +1,4 @@
-"""Backup and restore on both engines: the restore drill (back up, run another night,
+"""Backup and restore on both engines: the restore drill (back up, move the warehouse on,
 restore, the marts are the backed-up ones, the next night runs on the restored
 warehouse), the refusal to overwrite, encryption and retention. One small sample, one
 warehouse per engine."""
@@ -16,6 +16,7 @@ from ecif import ops_log
 from ecif.backup import KEY_ENV, MANIFEST, backups, checksums
 from ecif.cli import app
 from ecif.generate.extracts import generate_extracts
+from ecif.pipeline import land_step
 from ecif.warehouse import Warehouse
 from tests.conftest import temporary_pg_database
 
@@ -41,7 +42,9 @@ def marts_date(warehouse: Warehouse) -> str:
 
 @pytest.fixture(scope="module")
 def drill(module_warehouse, tmp_path_factory):
-    """The first two nights, a backup, the third night, then a forced restore."""
+    """The first two nights, a backup, then the warehouse moved past it without a night
+    (the third day landed, a golden record deleted), then a forced restore. The one night
+    the test runs after the restore is the proof that the restored warehouse works."""
     root = tmp_path_factory.mktemp("drill")
     extracts = root / "extracts"
     generate_extracts(extracts, persons=80, orgs=8, days=3, seed=7)
@@ -51,18 +54,22 @@ def drill(module_warehouse, tmp_path_factory):
     before = marts(module_warehouse)
     ecif("backup", "--out", str(root / "backups"), "--warehouse", url)
     (folder,) = backups(root / "backups")
-    ecif("run", "--extracts", str(extracts), "--warehouse", url, "--through", days[2])
-    after_third = marts(module_warehouse)
+    land_step(module_warehouse, extracts, through=days[2])
+    with module_warehouse.connect() as conn:
+        conn.execute("delete from marts.customer "
+                     "where party_id = (select min(party_id) from marts.customer)")
+    changed = marts(module_warehouse), marts_date(module_warehouse)
     refused = runner.invoke(app, ["restore", "--from", str(root / "backups"),
                                   "--warehouse", url])
     ecif("restore", "--from", str(root / "backups"), "--warehouse", url, "--force")
-    return extracts, days, folder, before, after_third, refused
+    return extracts, days, folder, before, changed, refused
 
 
 def test_restore_brings_back_the_backed_up_marts_and_the_next_night_runs(drill,
                                                                         module_warehouse):
-    extracts, days, folder, before, after_third, _ = drill
-    assert before and before != after_third        # the third night changed the marts
+    extracts, days, folder, before, (changed, changed_date), _ = drill
+    assert before and before != changed         # restore has a mart to put back
+    assert changed_date == days[2]               # and a landed day to take away
     assert marts(module_warehouse) == before
     manifest = json.loads((folder / MANIFEST).read_text())
     assert {t: v for t, v in manifest["tables"].items() if t.startswith("marts.")} == before

@@ -1,15 +1,21 @@
-"""`ecif run` end to end on a small generated sample, on the embedded DuckDB default."""
+"""`ecif run` end to end on a small generated sample, on the embedded DuckDB default,
+and one more night on a copy of it (new, changed, refused and overdue files)."""
 
 import csv
+import datetime as dt
 import shutil
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from ecif.cli import EXIT_NEEDS_ATTENTION, app
+from ecif.extract_spec import BY_NAME
+from ecif.generate.identifiers import mobiles as generated_mobiles
 from ecif.identifiers import id_problem, mobile_problem
+from ecif.landing.parsers import parse_file
 from ecif.warehouse import Warehouse
 from tests.landing.landing_files import customer, deliver
 
@@ -114,22 +120,87 @@ def test_a_second_run_of_the_same_input_changes_nothing(sample):
     assert fetch(warehouse, "select count(*) from matching.merge_history") == [(0,)]
 
 
-def test_refused_or_overdue_files_exit_3_after_loading_what_could_be_loaded(sample, tmp_path):
+@pytest.fixture(scope="module")
+def fourth_night(sample, tmp_path_factory):
+    """One more night on a copy of the sample, its core customers of 20261104 new (CNEW)
+    or generated customers with a new mobile, beside a refused and an overdue file:
+    (the copy, the night's result, the golden mobiles before it, the changed keys)."""
     extracts, warehouse, _ = sample
-    shutil.copytree(extracts, tmp_path / "extracts")
-    shutil.copy(warehouse.duckdb_path, tmp_path / "ecif.duckdb")
-    copy = Warehouse(f"duckdb:///{tmp_path / 'ecif.duckdb'}")
-    deliver(tmp_path / "extracts", "core", "customer", "20261104", [customer("CNEW")])
-    deliver(tmp_path / "extracts", "core", "customer", "20991231", [customer("CFUTURE")])
-    deliver(tmp_path / "extracts", "uw", "uw_case", "20261104",
+    root = tmp_path_factory.mktemp("fourth_night")
+    shutil.copytree(extracts, root / "extracts")
+    shutil.copy(warehouse.duckdb_path, root / "ecif.duckdb")
+    copy = Warehouse(f"duckdb:///{root / 'ecif.duckdb'}")
+    changed = changed_mobiles(extracts, 10)
+    deliver(root / "extracts", "core", "customer", "20261104",
+            [customer("CNEW"), *changed])
+    deliver(root / "extracts", "core", "customer", "20991231", [customer("CFUTURE")])
+    deliver(root / "extracts", "uw", "uw_case", "20261104",
             [{"case_id": "UNEW", "op": "I"}], with_ok=False)
-    result = runner.invoke(app, ["run", "--extracts", str(tmp_path / "extracts"),
+    before = mobiles(copy)
+    result = runner.invoke(app, ["run", "--extracts", str(root / "extracts"),
                                  "--warehouse", copy.url])
+    return copy, result, before, [r["cust_no"] for r in changed]
+
+
+def changed_mobiles(extracts: Path, n: int) -> list[dict]:
+    """The latest rows of n generated person customers, updated on 20261104 with a new
+    generated mobile."""
+    spec = BY_NAME[("core", "customer")]
+    latest = {}
+    for day in sorted((extracts / "core").iterdir()):
+        for row in parse_file((day / spec.file_name).read_bytes(), spec).to_pylist():
+            latest[row["cust_no"]] = row
+    persons = [r for r in latest.values()
+               if r["cust_type"] == "1" and r["op"] != "D" and r["mobile"]][:n]
+    new = generated_mobiles(np.random.default_rng(4), n)
+    return [{**{k: v or "" for k, v in r.items()},   # a missing value is an empty field
+             "mobile": m, "updated_date": "20261104", "op": "U"}
+            for r, m in zip(persons, new, strict=True)]
+
+
+def mobiles(warehouse: Warehouse) -> dict[str, str]:
+    return dict(fetch(warehouse, "select party_id, mobile from marts.customer"))
+
+
+def test_refused_or_overdue_files_exit_3_after_loading_what_could_be_loaded(fourth_night):
+    copy, result, _, _ = fourth_night
     assert result.exit_code == EXIT_NEEDS_ATTENTION == 3, result.output
     assert "REJECTED core/20991231/customer.dat" in result.output
     assert "OVERDUE  uw/20261104/uw_case.csv" in result.output
     assert fetch(copy, "select count(*) from marts.customer_xref "
                        "where source_key = 'CNEW'") == [(1,)]
+
+
+def test_a_changed_mobile_is_current_and_the_old_one_is_history(sample, fourth_night):
+    """Generated customers through a DELTA mobile change: the golden record takes the new
+    mobile, and the history still answers the old one for the old date."""
+    with (sample[0] / "ground_truth" / "mentions.csv").open(encoding="utf-8") as fh:
+        assert [r for r in csv.DictReader(fh) if r["source_system"] == "core"
+                and "changed_mobile" in r["dirt"]], "the generator's dirt changes some mobiles"
+    warehouse, _, before, changed_keys = fourth_night
+    after = mobiles(warehouse)
+    with warehouse.connect() as conn:
+        parties = {key: conn.scalar("select party_id from marts.customer_xref where "
+                                    "source_system = 'core' and source_key = ?", [key])
+                   for key in changed_keys}
+        latest = {key: conn.scalar(
+            "select mobile from staging.stg_core__customer where cust_no = ?", [key])
+            for key in changed_keys}
+        followed = [key for key, party in parties.items()
+                    if before.get(party) and after.get(party) != before.get(party)]
+        assert followed, "some changed mobile reaches a golden record"
+        for key in followed:
+            party = parties[key]
+            assert after[party] == latest[key]
+
+            def mobile_on(day: dt.date, party: str = party) -> str:
+                return conn.scalar(
+                    "select mobile from snapshots.customer_contact_history "
+                    "where party_id = ? and dbt_valid_from <= ? "
+                    "and (dbt_valid_to > ? or dbt_valid_to is null)", [party, day, day])
+
+            assert mobile_on(dt.date(2026, 11, 3)) == before[party]
+            assert mobile_on(dt.date(2026, 11, 4)) == after[party]
 
 
 @pytest.mark.parametrize("args, message", [
