@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -65,6 +66,28 @@ def own_working_directory(tmp_path_factory) -> Iterator[Path]:
     patch.chdir(folder)
     yield folder
     patch.undo()
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """A private copy of a folder that `build` fills once per test session for all xdist
+    workers (the first to ask builds it, the others wait): a night on a sample costs a
+    minute, and each worker used to run the same one. A DuckDB file in it must be
+    checkpointed by `build` (nothing left in its WAL)."""
+    from filelock import FileLock
+
+    private = tmp_path_factory.mktemp(name)
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:      # one process: build in place
+        build(private)
+        return private
+    shared = tmp_path_factory.getbasetemp().parent / f"shared-{name}"   # this session's
+    with FileLock(f"{shared}.lock"):
+        if not (shared / ".built").exists():
+            shutil.rmtree(shared, ignore_errors=True)
+            shared.mkdir()
+            build(shared)
+            (shared / ".built").touch()
+    shutil.copytree(shared, private, dirs_exist_ok=True)
+    return private
 
 
 @pytest.fixture

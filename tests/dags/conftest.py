@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ecif.warehouse import Warehouse
+from tests.conftest import built_once
 from tests.dags.airflow_env import REPO, airflow_env
 from tests.dags.nights import DAY, marts
 
@@ -41,23 +42,31 @@ def dag(airflow_home):
 
 
 @pytest.fixture(scope="session")
-def sample(tmp_path_factory) -> Path:
-    """One business day, 20261101: 200 persons, 20 organizations."""
+def night(tmp_path_factory) -> Path:
+    """One business day, 20261101 (200 persons, 20 organizations) in extracts/, and
+    `ecif run` on it in ecif.duckdb: what every Airflow night must publish."""
+    return built_once(tmp_path_factory, "airflow-night", run_one_night)
+
+
+def run_one_night(folder: Path) -> None:
+    from ecif import pipeline
     from ecif.generate.extracts import generate_extracts
 
-    out = tmp_path_factory.mktemp("extracts")
-    generate_extracts(out, persons=200, orgs=20, days=1, seed=5)
-    return out
+    generate_extracts(folder / "extracts", persons=200, orgs=20, days=1, seed=5)
+    warehouse = Warehouse(f"duckdb:///{folder / 'ecif.duckdb'}")
+    pipeline.run_nightly(warehouse, folder / "extracts", through=DAY)
+    with warehouse.connect() as conn:
+        conn.execute("checkpoint")
 
 
 @pytest.fixture(scope="session")
-def clean_run(sample, tmp_path_factory) -> Warehouse:
-    """`ecif run` on the sample: what every Airflow night must publish."""
-    from ecif import pipeline
+def sample(night) -> Path:
+    return night / "extracts"
 
-    warehouse = Warehouse(f"duckdb:///{tmp_path_factory.mktemp('ecif-run') / 'ecif.duckdb'}")
-    pipeline.run_nightly(warehouse, sample, through=DAY)
-    return warehouse
+
+@pytest.fixture(scope="session")
+def clean_run(night) -> Warehouse:
+    return Warehouse(f"duckdb:///{night / 'ecif.duckdb'}")
 
 
 @pytest.fixture(scope="session")
