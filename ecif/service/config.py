@@ -47,8 +47,7 @@ def from_environment(warehouse: Warehouse) -> ServiceConfig:
     secret = os.environ.get(SECRET_ENV) or secrets.token_urlsafe(32)
     limits = {name: int(os.environ[f"ECIF_SERVICE_{name.upper()}"]) for name in LIMITS
               if os.environ.get(f"ECIF_SERVICE_{name.upper()}")}
-    return ServiceConfig(warehouse, secret, reader_of(warehouse), **limits)
-    return ServiceConfig(warehouse, secret, reader_of(warehouse),
+    return ServiceConfig(warehouse, secret, reader_of(warehouse), **limits,
                          login_policy=LoginPolicy.from_environment(),
                          secure_cookie=os.environ.get(SECURE_COOKIE_ENV, "") == "1")
 
