@@ -67,8 +67,10 @@ def test_after_make_install_the_dag_imports_in_a_new_airflow_home(tmp_path):
     assert after["manifest"] == str(project / "dbt_project" / "target" / "manifest.json")
     assert after["errors"] == {} and after["tasks"] > 100
     assert after["heavy"] == []  # Splink, GX, dbt, pandas load when a task runs
-    assert after["import_timeout"] == 30  # Airflow's default is enough
-    assert after["seconds"] < 5, after
+    # Airflow's default import timeout is enough: the parse stays well inside it, even on
+    # a loaded machine (a speed figure belongs in benchmarks/, not in a timed test)
+    assert after["import_timeout"] == 30
+    assert after["seconds"] < after["import_timeout"] / 3, after
     # the manifest is git-ignored: nothing the install wrote is left for `git add`
     assert subprocess.run(["git", "check-ignore", "-q", "dbt_project/target/manifest.json"],
                           cwd=REPO).returncode == 0
