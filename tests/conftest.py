@@ -29,7 +29,8 @@ def pytest_collection_modifyitems(config, items):
     run first (kept in that order by `--no-loadscope-reorder`), so that the two workers
     do not end the suite with one long module each while the other idles."""
     for item in items:
-        if "pg_warehouse" in item.fixturenames or engine_of(item.nodeid) == "postgres":
+        if ("pg_warehouse" in item.fixturenames or engine_of(item.nodeid) == "postgres"
+                or item.path.stem.endswith("_pg")):       # a PostgreSQL-only module
             item.add_marker(pytest.mark.postgres)
     slow_modules = {item.module for item in items if item.get_closest_marker("slow")}
     items.sort(key=lambda item: item.module not in slow_modules)   # stable: file order kept
