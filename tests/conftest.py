@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -67,6 +68,13 @@ def own_working_directory(tmp_path_factory) -> Iterator[Path]:
     patch.chdir(folder)
     yield folder
     patch.undo()
+
+
+def free_port() -> int:
+    """A loopback port the OS has just handed out (servers started by tests listen there)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:

@@ -7,7 +7,6 @@ Nothing here changes the test process' environment: fixtures and subprocesses us
 from __future__ import annotations
 
 import os
-import socket
 import sys
 from pathlib import Path
 
@@ -29,9 +28,3 @@ def airflow_env(home: Path, project: Path = REPO, **settings: object) -> dict[st
     })
     env.update({f"ECIF_{name.upper()}": str(value) for name, value in settings.items()})
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from ecif.warehouse import Warehouse
-from tests.dags.airflow_env import REPO, airflow_env, free_port
+from tests.conftest import free_port
+from tests.dags.airflow_env import REPO, airflow_env
 from tests.dags.nights import DAY, marts, settings
 
 pytestmark = pytest.mark.slow
