@@ -117,9 +117,9 @@ def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet,
     from_scratch = ["--full-refresh", *(["--threads", "1"] if warehouse.kind == "duckdb"
                                         else [])] if rebuilt else []
     # the same rules as the last build's mean the same seeds, already loaded: not again
-    kept = ["resource_type:seed"] if built == fingerprint and not rebuilt else []
+    loaded_seeds = ["resource_type:seed"] if built == fingerprint and not rebuilt else []
     nodes = _dbt_step(warehouse, "dbt staging",
-                      ["build", "--exclude", "marts+", "reports", *kept, *from_scratch],
+                      ["build", "--exclude", "marts+", "reports", *loaded_seeds, *from_scratch],
                       on_progress)
     with warehouse.connect() as conn:
         record_rules(conn, fingerprint)

@@ -80,8 +80,8 @@ def free_port() -> int:
 def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
     """A private copy of a folder that `build` fills once per test session for all xdist
     workers (the first to ask builds it, the others wait): a night on a sample costs a
-    minute, and each worker used to run the same one. A DuckDB file in it must be
-    checkpointed by `build` (nothing left in its WAL)."""
+    minute, and each worker used to run the same one."""
+    import duckdb
     from filelock import FileLock
 
     private = tmp_path_factory.mktemp(name)
@@ -94,6 +94,9 @@ def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Pa
             shutil.rmtree(shared, ignore_errors=True)
             shared.mkdir()
             build(shared)
+            for path in shared.rglob("*.duckdb"):       # copied whole: nothing left in a WAL
+                with duckdb.connect(str(path)) as conn:
+                    conn.execute("checkpoint")
             (shared / ".built").touch()
     shutil.copytree(shared, private, dirs_exist_ok=True)
     return private
