@@ -258,6 +258,6 @@ def test_the_dbt_unit_tests_pass_on_both_engines(built):
     builds (dbt_project.yml), run here, every one of them."""
     defined = sum(len(yaml.safe_load(f.read_text(encoding="utf-8"))["unit_tests"])
                   for f in (DBT_PROJECT_DIR / "models").rglob("_*unit_tests.yml"))
-    ran = run_dbt(built, ["test", "--select", "test_type:unit",
-                          "--vars", "{run_unit_tests: true}"])
+    ran = run_dbt(built, ["test", "--select", "test_type:unit"],
+                  dbt_vars={"run_unit_tests": True})
     assert defined >= 12 and ran == defined
