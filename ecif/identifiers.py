@@ -36,6 +36,8 @@ REASONS = {
     "MISSING": "required",
     "UNKNOWN": "not one of",
     "NOT_ADMISSIBLE": "a new party needs a valid ID, or a name with a valid mobile",
+    "PERSONS_ONLY": "an attribute of persons",
+    "ORGANIZATIONS_ONLY": "an attribute of organizations",
 }
 
 # cleansing.sql: full-width ASCII and the ideographic space to half-width (halfwidth)
@@ -392,12 +394,23 @@ def check_party(party_type: str, name: str | None, id_type: str | None = None,
                       check_date(birth_date, date_format, "birth_date"), email_std or None, user)
 
 
+# golden attributes of one party type only: the golden record drops them on the other
+_ATTRIBUTE_PARTY_TYPE = {"gender": "P", "birth_date": "P", "occupation": "P",
+                         "industry": "O", "legal_rep": "O"}
+# occupation and industry are codes core's register sends (7-digit occupation codes,
+# GB/T 4754 industry codes), which staging keeps as sent: a request gives a code, not a word
+_CODE = re.compile(r"[0-9A-Za-z]{1,20}")
+
+
 def check_attribute(attribute: str, value: str, party_type: str = "P",
                     attributes: tuple[str, ...] = ()) -> str:
     """A golden attribute's new value (MODIFY, ENHANCE) as staging would store it.
     Dates are YYYYMMDD, an address is province|city|district|address, an ID is
-    TYPE:NUMBER."""
+    TYPE:NUMBER, occupation and industry are codes, legal_rep a person's name."""
     _one_of("attribute", attribute, attributes)
+    if _ATTRIBUTE_PARTY_TYPE.get(attribute, party_type) != party_type:
+        raise InvalidValue("attribute", "PERSONS_ONLY" if party_type == "O"
+                           else "ORGANIZATIONS_ONLY")
     checks = {
         "name": lambda v: check_name(v, party_type, "value"),
         "gender": lambda v: _one_of("value", v, standard_codes("gender")),
@@ -407,8 +420,20 @@ def check_attribute(attribute: str, value: str, party_type: str = "P",
         "email": lambda v: _checked(normalize_email(v), email_problem),
         "address": _check_address,
         "id": _check_id,
+        "occupation": _check_code,
+        "industry": _check_code,
+        "legal_rep": lambda v: check_name(v, "P", "value"),
     }
     return checks[attribute](value)
+
+
+def _check_code(value: str) -> str:
+    code = clean_text(value)
+    if code is None:
+        raise InvalidValue("value", "MISSING")
+    if not _CODE.fullmatch(code):
+        raise InvalidValue("value", "BAD_FORMAT", "letters and digits, at most 20")
+    return code
 
 
 def _checked(value: str | None, problem) -> str:

@@ -26,7 +26,8 @@ REBUILD = {
 # request is made (ecif.identifiers.check_attribute)
 # 停用 and its undoing: the newest row of stewardship.party_status is the party's status
 STATUS_AFTER = {"DEACTIVATE": "INACTIVE", "REACTIVATE": "ACTIVE"}
-OVERRIDABLE = ("name", "id", "gender", "birth_date", "mobile", "phone", "email", "address")
+OVERRIDABLE = ("name", "id", "gender", "birth_date", "mobile", "phone", "email", "address",
+               "occupation", "industry", "legal_rep")
 
 
 def constraint_pairs(request: Request) -> list[tuple[str, str, str]]:

@@ -220,12 +220,19 @@ def test_a_decision_on_a_deleted_mention_is_refused(wh):
 
 
 def test_modify_and_deactivate_change_the_golden_record(wh):
-    c = party(wh, "core", "C")
-    modify = service.request_party_change(wh, "MODIFY", c, "stew", "customer called",
-                                          attribute="mobile", value="13822223333")
-    service.approve(wh, modify, "appr")
-    assert fetch(wh, "select mobile, status from marts.customer where party_id = ?", [c]) == [
-        ("13822223333", "ACTIVE")]
+    c, o = party(wh, "core", "C"), party(wh, "core", "O3")
+    changes = [service.request_party_change(wh, "MODIFY", p, "stew", "customer called",
+                                            attribute=attribute, value=value)
+               for p, attribute, value in [(c, "mobile", "13822223333"),
+                                           (c, "occupation", "0101002"),
+                                           (o, "industry", "I65"), (o, "legal_rep", "钱宁")]]
+    for request in changes[:-1]:
+        service.approve(wh, request, "appr", rebuild=False)
+    service.approve(wh, changes[-1], "appr")     # one marts build for the four
+    assert fetch(wh, "select mobile, occupation_code, status from marts.customer "
+                     "where party_id = ?", [c]) == [("13822223333", "0101002", "ACTIVE")]
+    assert fetch(wh, "select industry_code, legal_rep from marts.customer where party_id = ?",
+                 [o]) == [("I65", "钱宁")]
     (rule,) = fetch(wh, "select rule_applied from marts.customer_attribute_lineage "
                         "where party_id = ? and attribute = 'mobile'", [c])[0]
     assert rule.startswith("override by steward")
