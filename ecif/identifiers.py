@@ -13,15 +13,13 @@ request and raise InvalidValue naming the field and the reason, never the value.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parent.parent / "reference_data" / "seeds"
+from ecif.reference import read_seed
 
 REASONS = {
     "PLACEHOLDER": "a known dummy value or one repeated character",
@@ -58,8 +56,7 @@ class InvalidValue(ValueError):
 
 @cache
 def _seed(name: str) -> tuple[dict[str, str], ...]:
-    with (SEEDS / f"{name}.csv").open(encoding="utf-8") as fh:
-        return tuple(csv.DictReader(fh))
+    return tuple(read_seed(name))
 
 
 def _placeholders(value_type: str) -> frozenset[str]:

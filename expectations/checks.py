@@ -7,14 +7,12 @@ frame of metric values (see `expectations/validation.py`).
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Literal
 
-THRESHOLDS = Path(__file__).resolve().parent.parent / "reference_data" / "quality_thresholds.csv"
+from ecif.reference import read_csv, reference_file
 
 Severity = Literal["critical", "warning"]
 Dimension = Literal["completeness", "validity", "uniqueness", "consistency", "coverage",
@@ -78,10 +76,9 @@ def at_most(metric: Metric) -> list[Check]:
 
 @cache
 def _thresholds() -> dict[str, tuple[float | None, float | None]]:
-    with THRESHOLDS.open(encoding="utf-8") as fh:
-        return {row["measure"]: (float(row["warning"]) if row["warning"] else None,
-                                 float(row["critical"]) if row["critical"] else None)
-                for row in csv.DictReader(fh)}
+    return {row["measure"]: (float(row["warning"]) if row["warning"] else None,
+                             float(row["critical"]) if row["critical"] else None)
+            for row in read_csv(reference_file("quality_thresholds.csv"))}
 
 
 def bounds(metric: Metric) -> tuple[float | None, float | None]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-THRESHOLDS_FILE = Path(__file__).resolve().parents[1] / "reference_data" / "match_thresholds.csv"
+from ecif.reference import read_csv, reference_file
+
+THRESHOLDS_FILE = reference_file("match_thresholds.csv")
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,7 @@ class Thresholds:
 
 
 def load_thresholds(path: Path = THRESHOLDS_FILE) -> Thresholds:
-    with path.open(encoding="utf-8") as fh:
-        values = {(r["party_type"], r["parameter"]): float(r["value"]) for r in csv.DictReader(fh)}
+    values = {(r["party_type"], r["parameter"]): float(r["value"]) for r in read_csv(path)}
     try:
         return Thresholds(person_merge=values["P", "merge_min_weight"],
                           person_suspect=values["P", "suspect_min_weight"],

@@ -15,7 +15,7 @@ import pytest
 from dbt.cli.main import dbtRunner
 
 from ecif import identifiers as rules
-from ecif.dbt_runner import DBT_PROJECT_DIR, artifacts_dir, run_dbt
+from ecif.dbt_runner import DBT_PROJECT_DIR, artifacts_dir, dbt_environment, run_dbt
 from ecif.generate import dirt
 from ecif.generate import identifiers as generated
 from ecif.warehouse import Warehouse
@@ -131,7 +131,8 @@ def macro_answers(tmp_path_factory) -> dict[str, dict[str, object]]:
     compiled = dbtRunner().invoke([
         "compile", "--inline", f"select v, {select} from corpus", "--quiet",
         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(target / "target"), "--log-path", str(target / "logs")])
+        "--target-path", str(target / "target"), "--log-path", str(target / "logs")],
+        vars=dbt_environment(warehouse))    # the warehouse, as run_dbt gives it
     assert compiled.success, compiled.exception
     sql = compiled.result.results[0].node.compiled_code
     with duckdb.connect(str(warehouse.duckdb_path)) as conn:

@@ -12,15 +12,11 @@ A delivery still incomplete `wait_deadline_days` after its business date
 
 from __future__ import annotations
 
-import csv
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from ecif.landing.control_file import SHANGHAI
 from ecif.landing.refusal import FileRefused
-
-PARAMETERS = (Path(__file__).resolve().parents[2] / "reference_data" / "seeds"
-              / "landing_parameter.csv")
+from ecif.reference import read_seed
 
 
 def business_today() -> date:
@@ -46,9 +42,8 @@ def date_refusal(business_date: str, today: date) -> FileRefused | None:
     return None
 
 
-def wait_deadline_days(path: Path = PARAMETERS) -> int:
-    with path.open(encoding="utf-8") as fh:
-        values = {r["parameter"]: r["value"] for r in csv.DictReader(fh)}
+def wait_deadline_days() -> int:
+    values = {r["parameter"]: r["value"] for r in read_seed("landing_parameter")}
     return int(values["wait_deadline_days"])
 
 

@@ -11,7 +11,8 @@ import hashlib
 import hmac
 import secrets
 from functools import cache
-from pathlib import Path
+
+from ecif.reference import reference_file
 
 N, R, P = 2**14, 8, 1
 
@@ -35,7 +36,7 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 MIN_LENGTH = 12
-COMMON_PASSWORDS = Path(__file__).resolve().parents[2] / "reference_data/common_passwords.txt"
+COMMON_PASSWORDS = reference_file("common_passwords.txt")
 
 
 class WeakPassword(ValueError):
