@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ecif.run_lock import holding_the_lock
 from ecif.warehouse import Connection, Warehouse, WarehouseError, copy_duckdb_file
 
 MANIFEST = "manifest.json"
@@ -146,6 +147,7 @@ def _run(args: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{args[0]} failed: {done.stderr.strip().splitlines()[-1:]}")
 
 
+@holding_the_lock("a backup")
 def backup(warehouse: Warehouse, out: Path, keep: int | None = None) -> Path:
     """A new backup folder under `out`; keeps the newest `keep` (None: all)."""
     fernet = _fernet(required=False)
@@ -211,6 +213,7 @@ def _folder(source: Path) -> Path:
     return found[-1]
 
 
+@holding_the_lock("a restore")
 def restore(warehouse: Warehouse, source: Path, force: bool = False) -> tuple[Path, int]:
     """Restore the backup in `source` (or its newest one); the backup and the tables
     checked."""

@@ -50,6 +50,7 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         from ecif.identifiers import InvalidValue
         from ecif.landing.control_file import ControlFileError
         from ecif.report_site.site import ReportError
+        from ecif.run_lock import WarehouseBusy
         from ecif.stewardship.users import StewardshipError
         from expectations.gate import QualityGateError
 
@@ -58,7 +59,7 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 return command(*args, **kwargs)
         except (UsageError, wh.WarehouseError, DbtError, ControlFileError, ExportError,
                 QualityGateError, ReportError,
-                StewardshipError, InvalidValue, FeedError,
+                StewardshipError, InvalidValue, FeedError, WarehouseBusy,
                 FileNotFoundError, NotADirectoryError, PermissionError) as exc:
             Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False,
                                        soft_wrap=True)

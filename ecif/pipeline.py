@@ -21,6 +21,7 @@ from ecif.landing.bookkeeping import ensure_bookkeeping
 from ecif.landing.erasures import rewrite_if_pending
 from ecif.landing.loader import LandingReport, land
 from ecif.landing.raw_tables import ensure_raw_table
+from ecif.run_lock import exclusive, holding_the_lock, next_run_id
 from ecif.staging_state import (
     built_rules,
     pending_batches,
@@ -32,7 +33,6 @@ from ecif.stewardship.tables import ensure_tables as ensure_stewardship_tables
 from ecif.warehouse import Connection, Warehouse
 from expectations.gate import QualityReport, check_quality
 from expectations.results import ensure_table as ensure_results_table
-from expectations.results import next_run_id
 from expectations.suites import AFTER_MARTS, BEFORE_MARTS, Suite
 from matching.evidence import evidence_root
 from matching.run import MatchReport, run_matching
@@ -44,6 +44,7 @@ def _quiet(label: str, done: int, total: int | None) -> None:
     """No display: library callers that don't want progress."""
 
 
+@holding_the_lock("a land step")
 def land_step(warehouse: Warehouse, extracts_dir: Path, through: str | None = None,
               rerun_dates: Collection[tuple[str, str]] = (),
               on_progress: Progress = _quiet,
@@ -96,6 +97,7 @@ class StagingReport:
         return f"staging: {self.batches} new batch(es) staged"
 
 
+@holding_the_lock("a staging build")
 def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet,
                   full: bool = False) -> StagingReport:
     """Seeds, staging and intermediate models with their tests, kept incrementally:
@@ -126,26 +128,27 @@ def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet,
     return StagingReport(batches, rebuilt, nodes)
 
 
+@holding_the_lock("a matching step")
 def match_step(warehouse: Warehouse, on_progress: Progress = _quiet,
                reports_dir: Path | None = None, full: bool = False) -> MatchReport:
     """reports_dir: where the run's evidence folder goes (default reports/matching/).
     full: match from scratch rather than on the stored state (matching.run)."""
     with warehouse.connect() as conn:
-        runs = (conn.scalar("select count(*) from matching.match_run")
-                if conn.table_exists("matching", "match_run") else 0)
         on_progress("matching", 0, 1)
-        run_id = f"R{runs + 1:06d}"
+        run_id = next_run_id(conn, "matching.match_run", "R")
         report = run_matching(conn, run_id=run_id,
                               report_dir=(reports_dir or evidence_root()) / run_id, full=full)
         on_progress("matching", 1, 1)
         return report
 
 
+@holding_the_lock("a marts build")
 def build_marts(warehouse: Warehouse, on_progress: Progress = _quiet) -> int:
     return _dbt_step(warehouse, "dbt marts", ["build", "--select", "marts+", "reports"],
                      on_progress)
 
 
+@holding_the_lock("a publish step")
 def publish_step(warehouse: Warehouse, run_id: str | None = None) -> int:
     """The change events of what the marts now say, written with the new publication in
     one transaction (ecif.events.changes); run last, so that a failed run writes none.
@@ -168,13 +171,14 @@ def customer_counts(warehouse: Warehouse) -> dict[str, int]:
             "select party_type, count(*) from marts.customer group by party_type"))
 
 
+@holding_the_lock("a quality step")
 def quality_step(warehouse: Warehouse, suites: tuple[Suite, ...], run_id: str | None = None,
                  on_progress: Progress = _quiet, docs_dir: Path | None = None) -> QualityReport:
     """Validate the suites into quality.validation_result and GX Data Docs (default
     reports/quality/); raises QualityGateError when a critical check fails."""
     if run_id is None:
         with warehouse.connect() as conn:
-            run_id = next_run_id(conn)
+            run_id = next_run_id(conn, "quality.validation_result", "Q")
     on_progress("quality", 0, len(suites))
     report = check_quality(warehouse, suites, run_id,
                            docs_dir or Path.cwd() / "reports" / "quality")
@@ -222,7 +226,16 @@ def run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None = 
                 rerun_dates: Collection[tuple[str, str]] = (),
                 on_progress: Progress = _quiet, today: date | None = None,
                 full: bool = False) -> RunSummary:
-    """full: rebuild staging from all raw rows instead of the new batches."""
+    """full: rebuild staging from all raw rows instead of the new batches. Holds the
+    warehouse lock from the first step to the last."""
+    with exclusive(warehouse, "ecif run"):
+        return _run_nightly(warehouse, extracts_dir, through, rerun_dates, on_progress, today,
+                            full)
+
+
+def _run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None,
+                 rerun_dates: Collection[tuple[str, str]], on_progress: Progress,
+                 today: date | None, full: bool) -> RunSummary:
     summary = RunSummary()
 
     @contextmanager

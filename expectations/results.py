@@ -12,12 +12,6 @@ from expectations.validation import CheckResult
 EXPECTATION = "expect_column_values_to_be_between"
 
 
-def next_run_id(conn: Connection) -> str:
-    runs = (conn.scalar("select count(distinct run_id) from quality.validation_result")
-            if conn.table_exists("quality", "validation_result") else 0)
-    return f"Q{runs + 1:06d}"
-
-
 def ensure_table(conn: Connection) -> None:
     """The (empty) results table, for report models built before any quality run."""
     write_frame(conn, "quality", "validation_result", _frame("", "", []), replace=False)

@@ -15,6 +15,7 @@ from ecif.events.changes import ensure_publication
 from ecif.events.subscriptions import FeedError
 from ecif.events.subscriptions import ensure_tables as ensure_subscriptions
 from ecif.identifiers import InvalidValue
+from ecif.run_lock import WarehouseBusy
 from ecif.service import (
     agent_pages,
     api_auth,
@@ -76,8 +77,14 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.add_exception_handler(StewardshipError, _refused)
     app.add_exception_handler(FeedError, _refused)
     app.add_exception_handler(InvalidValue, _invalid)
+    app.add_exception_handler(WarehouseBusy, _busy)
     app.add_exception_handler(pages.LoginRequired, pages.to_login)
     return app
+
+
+async def _busy(request: Request, exc: Exception) -> JSONResponse:
+    """A run holds the warehouse lock past the wait (an approval's rebuild): try later."""
+    return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "60"})
 
 
 async def _refused(request: Request, exc: Exception) -> JSONResponse:

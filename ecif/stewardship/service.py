@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from ecif.identifiers import InvalidValue, check_attribute, check_date, check_party
 from ecif.landing.erasures import rewrite_if_pending
+from ecif.run_lock import exclusive
 from ecif.service.accounts import ensure_tables
 from ecif.stewardship import effects, links, requests, users
 from ecif.stewardship.audit import log
@@ -239,13 +240,14 @@ def rebuild_from(warehouse: Warehouse, step: str | None, request_id: int) -> Non
 
     if step is None:
         return
-    if step == "staging":
-        build_staging(warehouse)
-    if step in ("staging", "matching"):
-        match_step(warehouse)
-    build_marts(warehouse)
-    publish_step(warehouse, f"request:{request_id}")
-    rewrite_if_pending(warehouse)
+    with exclusive(warehouse, f"the rebuild after request {request_id}"):
+        if step == "staging":
+            build_staging(warehouse)
+        if step in ("staging", "matching"):
+            match_step(warehouse)
+        build_marts(warehouse)
+        publish_step(warehouse, f"request:{request_id}")
+        rewrite_if_pending(warehouse)
 
 
 def tasks(warehouse: Warehouse, user: str, everyone: bool = False) -> list[requests.Task]:

@@ -1,0 +1,98 @@
+"""Two writers never overlap on one warehouse: the second waits, then fails in one line
+naming the holder; a holder that died leaves no lock behind; run ids never repeat."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from ecif.cli import app
+from ecif.run_lock import WAIT_VAR, WarehouseBusy, exclusive, lock_file, next_run_id
+
+HOLD = """
+import sys, time
+from ecif.run_lock import exclusive
+from ecif.warehouse import Warehouse
+with exclusive(Warehouse(sys.argv[1]), "ecif run"):
+    print("held", flush=True)
+    time.sleep(120)
+"""
+
+
+@pytest.fixture
+def holder(warehouse):
+    """Another process holding the warehouse lock as `ecif run` would."""
+    process = subprocess.Popen([sys.executable, "-c", HOLD, warehouse.url],
+                               stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "held"
+    yield process
+    process.kill()
+    process.wait()
+
+
+def test_a_second_writer_waits_then_names_the_holder(warehouse, holder, monkeypatch):
+    monkeypatch.setenv(WAIT_VAR, "1")
+    started = time.monotonic()
+    with pytest.raises(WarehouseBusy) as busy, exclusive(warehouse, "a marts build"):
+        pass
+    assert time.monotonic() - started >= 1
+    message = str(busy.value)
+    assert f"ecif run, pid {holder.pid} on " in message and "since 20" in message
+    assert "waited 1 s" in message and "\n" not in message
+
+
+def test_the_lock_of_a_killed_run_is_free_at_once(warehouse, holder, monkeypatch):
+    monkeypatch.setenv(WAIT_VAR, "5")
+    holder.kill()
+    holder.wait()
+    if warehouse.kind == "duckdb":
+        assert lock_file(warehouse).exists()     # left behind, and stale
+    started = time.monotonic()
+    with exclusive(warehouse, "ecif run"):
+        pass
+    assert time.monotonic() - started < 2
+
+
+def test_the_lock_is_reentrant_in_a_thread_and_exclusive_between_threads(duckdb_warehouse):
+    order = []
+
+    def approval() -> None:
+        with exclusive(duckdb_warehouse, "an approval"):
+            order.append("approval")
+
+    with exclusive(duckdb_warehouse, "ecif run"):
+        with exclusive(duckdb_warehouse, "a land step"):    # the run's own step: no wait
+            order.append("step")
+        other = threading.Thread(target=approval)
+        other.start()
+        other.join(1.5)
+        assert other.is_alive()             # waits for the run to end
+        order.append("run ends")
+    other.join(10)
+    assert order == ["step", "run ends", "approval"]
+
+
+def test_ecif_run_on_a_busy_warehouse_fails_in_one_line(warehouse, holder, tmp_path,
+                                                        monkeypatch):
+    monkeypatch.setenv(WAIT_VAR, "0")
+    (tmp_path / "extracts").mkdir()
+    result = CliRunner().invoke(app, ["run", "--warehouse", warehouse.url,
+                                      "--extracts", str(tmp_path / "extracts")])
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: warehouse ")
+    assert f"ecif run, pid {holder.pid}" in lines[0]
+
+
+def test_run_ids_follow_the_highest_not_the_count(warehouse):
+    with warehouse.connect() as conn:
+        assert next_run_id(conn, "matching.match_run", "R") == "R000001"   # no table yet
+        conn.execute("create schema if not exists matching")
+        conn.execute("create table matching.match_run (run_id varchar)")
+        conn.execute("insert into matching.match_run values ('R000001'), ('R000003')")
+        assert next_run_id(conn, "matching.match_run", "R") == "R000004"
