@@ -102,6 +102,19 @@ def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Pa
     return private
 
 
+@pytest.fixture(scope="session")
+def sample_extracts(tmp_path_factory) -> Path:
+    """The generated sample of the end-to-end tests (300 persons, 30 organizations,
+    business days 20261101 to 20261103, seed 11): this worker's copy."""
+    return built_once(tmp_path_factory, "sample-extracts", generate_sample)
+
+
+def generate_sample(folder: Path) -> None:
+    from ecif.generate.extracts import generate_extracts
+
+    generate_extracts(folder, persons=300, orgs=30, days=3, seed=11)
+
+
 @pytest.fixture
 def duckdb_warehouse(tmp_path) -> Warehouse:
     return Warehouse(f"duckdb:///{tmp_path / 'warehouse.duckdb'}")

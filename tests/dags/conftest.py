@@ -1,6 +1,6 @@
 """Fixtures for the DAG tests: Airflow in a throw-away home (set before this process
 first imports Airflow, which reads its configuration then), the DAG parsed as the
-dag-processor parses it, and a small generated sample."""
+dag-processor parses it, and `ecif run` on the sample's first day."""
 
 from __future__ import annotations
 
@@ -42,24 +42,18 @@ def dag(airflow_home):
 
 
 @pytest.fixture(scope="session")
-def night(tmp_path_factory) -> Path:
-    """One business day, 20261101 (200 persons, 20 organizations) in extracts/, and
-    `ecif run` on it in ecif.duckdb: what every Airflow night must publish."""
-    return built_once(tmp_path_factory, "airflow-night", run_one_night)
+def night(tmp_path_factory, sample_extracts) -> Path:
+    """`ecif run` on the sample's first business day, 20261101, in ecif.duckdb: what
+    every Airflow night must publish."""
+    return built_once(tmp_path_factory, "airflow-night",
+                      lambda folder: run_one_night(sample_extracts, folder))
 
 
-def run_one_night(folder: Path) -> None:
+def run_one_night(extracts: Path, folder: Path) -> None:
     from ecif import pipeline
-    from ecif.generate.extracts import generate_extracts
 
-    generate_extracts(folder / "extracts", persons=200, orgs=20, days=1, seed=5)
     warehouse = Warehouse(f"duckdb:///{folder / 'ecif.duckdb'}")
-    pipeline.run_nightly(warehouse, folder / "extracts", through=DAY)
-
-
-@pytest.fixture(scope="session")
-def sample(night) -> Path:
-    return night / "extracts"
+    pipeline.run_nightly(warehouse, extracts, through=DAY)
 
 
 @pytest.fixture(scope="session")

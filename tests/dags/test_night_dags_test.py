@@ -15,8 +15,9 @@ from tests.dags.nights import DAY, marts, settings
 pytestmark = pytest.mark.slow
 
 
-def test_airflow_dags_test_runs_a_night_to_the_end(airflow_db, sample, reference, tmp_path):
-    env = airflow_env(airflow_db, extracts=sample, **settings(tmp_path))
+def test_airflow_dags_test_runs_a_night_to_the_end(airflow_db, sample_extracts, reference,
+                                                   tmp_path):
+    env = airflow_env(airflow_db, extracts=sample_extracts, **settings(tmp_path))
     done = subprocess.run(
         ["airflow", "dags", "test", "ecif_nightly", "-c", json.dumps({"business_date": DAY})],
         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=900)

@@ -78,10 +78,10 @@ class Standalone:
         self.log.close()
 
 
-def test_make_airflow_runs_a_night(sample, reference, tmp_path):
+def test_make_airflow_runs_a_night(sample_extracts, reference, tmp_path):
     home = tmp_path / "home"
     home.mkdir()
-    env = airflow_env(home, extracts=sample, **settings(tmp_path))
+    env = airflow_env(home, extracts=sample_extracts, **settings(tmp_path))
     airflow = Standalone(home, env)
     try:
         airflow.sign_in()

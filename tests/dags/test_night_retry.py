@@ -18,8 +18,9 @@ pytestmark = pytest.mark.slow
 
 
 def test_a_task_that_fails_once_is_retried_to_the_clean_result(
-        airflow_db, dag, sample, clean_run, reference, tmp_path, monkeypatch):
-    for name, value in airflow_env(airflow_db, extracts=sample, **settings(tmp_path)).items():
+        airflow_db, dag, sample_extracts, clean_run, reference, tmp_path, monkeypatch):
+    env = airflow_env(airflow_db, extracts=sample_extracts, **settings(tmp_path))
+    for name, value in env.items():
         monkeypatch.setenv(name, value)
     real_match_step = pipeline.match_step
     calls = []

@@ -7,20 +7,17 @@ from decimal import Decimal
 import pytest
 
 from ecif.extract_spec import ENTITIES
-from ecif.generate.extracts import generate_extracts
 from ecif.pipeline import build_staging, land_step
 from ecif.warehouse import Warehouse
 from tests.conftest import temporary_pg_database
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[str, Warehouse]:
-    extracts = tmp_path_factory.mktemp("sample") / "extracts"
-    generate_extracts(extracts, persons=250, orgs=25, days=3, seed=5)
+def built(tmp_path_factory, sample_extracts) -> dict[str, Warehouse]:
     duck = Warehouse(f"duckdb:///{tmp_path_factory.mktemp('duck') / 'w.duckdb'}")
     with temporary_pg_database() as pg:
         for warehouse in (duck, pg):
-            land_step(warehouse, extracts)
+            land_step(warehouse, sample_extracts)
             build_staging(warehouse)
         yield {"duckdb": duck, "postgres": pg}
 
