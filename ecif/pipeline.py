@@ -103,10 +103,11 @@ class StagingReport:
 
 def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet,
                   full: bool = False) -> StagingReport:
-    """Seeds, staging and intermediate models with their tests, kept incrementally:
-    only the batches landed since the last build are read (staging_state.py). From
-    scratch when `full`, or when the rules (dbt models, macros, seeds) changed since
-    the tables were built: incremental tables never mix old and new rules."""
+    """Seeds, staging and intermediate models with their tests (all but AFTER_MATCHING),
+    kept incrementally: only the batches landed since the last build are read
+    (staging_state.py). From scratch when `full`, or when the rules (dbt models, macros,
+    seeds) changed since the tables were built: incremental tables never mix old and
+    new rules."""
     fingerprint = rules_fingerprint()
     with warehouse.connect() as conn:
         ensure_bookkeeping(conn)
