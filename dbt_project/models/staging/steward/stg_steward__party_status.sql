@@ -1,3 +1,6 @@
+{#- Ephemeral for the reason stg_steward__attribute_override gives. -#}
+{{ config(materialized='ephemeral') }}
+
 with source as (
     select * from {{ source('stewardship', 'party_status') }}
 ),
