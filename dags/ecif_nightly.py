@@ -41,12 +41,16 @@ WAREHOUSE_POOL = "ecif_warehouse"
 # downstream DAGs schedule on this: it is updated once the marts of a date are published
 MARTS = Asset(name="ecif_marts", uri="ecif://marts")
 DBT = str(Path(sys.executable).parent / "dbt")  # the venv's dbt, never another one on PATH
-# what ecif.pipeline's `marts+ reports` means in this project (the marts folder, all
-# downstream of it, the reports folder) in a form Cosmos' selector and dbt agree on
-MARTS_SELECTORS = ["path:models/marts+", "path:models/reports"]
-# The ephemeral stg_ models over matching's tables: Cosmos would draw them in the marts
-# group, which holds no staging node; dbt inlines them into the marts all the same.
-MARTS_EXCLUDED = ["path:models/staging/matching"]
+# ecif.pipeline.AFTER_MATCHING (the staging folders over what matching and the quality
+# gate write, the marts folder, all downstream of them, the reports folder) in a form
+# Cosmos' selector and dbt agree on
+MARTS_SELECTORS = ["path:models/staging/matching+", "path:models/staging/quality+",
+                   "path:models/marts+", "path:models/reports"]
+# The ephemeral staging models (over the tables above, and the raw rows dq_exception
+# reads): dbt inlines them into the models that read them, there is nothing to run.
+# Cosmos would draw them as tasks, those over matching's tables in the marts group,
+# which holds no staging node.
+EPHEMERAL = ["config.materialized:ephemeral"]
 
 if not MANIFEST.is_file():
     raise FileNotFoundError(f"{MANIFEST} is missing: run `make install`")
@@ -129,7 +133,7 @@ def ecif_nightly():
         for system in SYSTEMS
     ]
 
-    dbt_staging = dbt_group("dbt_staging", exclude=MARTS_SELECTORS)
+    dbt_staging = dbt_group("dbt_staging", exclude=MARTS_SELECTORS + EPHEMERAL)
 
     @task(pool=WAREHOUSE_POOL)
     def match() -> str:
@@ -141,7 +145,7 @@ def ecif_nightly():
         return (f"{report.run_id}: {report.mentions} mentions → {report.parties} parties, "
                 f"{report.merges} merges, {report.splits} splits")
 
-    dbt_marts = dbt_group("dbt_marts", select=MARTS_SELECTORS, exclude=MARTS_EXCLUDED)
+    dbt_marts = dbt_group("dbt_marts", select=MARTS_SELECTORS, exclude=EPHEMERAL)
 
     @task(pool=WAREHOUSE_POOL)
     def quality(suites: str, quality_run: str | None = None) -> str:

@@ -38,6 +38,11 @@ from matching.evidence import evidence_root
 from matching.run import MatchReport, run_matching
 
 Progress = Callable[[str, int, int | None], None]
+# The dbt nodes built after matching: the ephemeral stg_ models over the tables matching
+# and the quality gate write after the staging step (with their sources' tests), and all
+# downstream of them (int_mention_party), the marts and all downstream (the snapshots),
+# the reports. The staging step builds everything else.
+AFTER_MATCHING = ("staging.matching+", "staging.quality+", "marts+", "reports")
 
 
 def _quiet(label: str, done: int, total: int | None) -> None:
@@ -100,10 +105,11 @@ class StagingReport:
 @holding_the_lock("a staging build")
 def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet,
                   full: bool = False) -> StagingReport:
-    """Seeds, staging and intermediate models with their tests, kept incrementally:
-    only the batches landed since the last build are read (staging_state.py). From
-    scratch when `full`, or when the rules (dbt models, macros, seeds) changed since
-    the tables were built: incremental tables never mix old and new rules."""
+    """Seeds, staging and intermediate models with their tests (all but AFTER_MATCHING),
+    kept incrementally: only the batches landed since the last build are read
+    (staging_state.py). From scratch when `full`, or when the rules (dbt models, macros,
+    seeds) changed since the tables were built: incremental tables never mix old and
+    new rules."""
     fingerprint = rules_fingerprint()
     with warehouse.connect() as conn:
         ensure_bookkeeping(conn)
@@ -121,7 +127,7 @@ def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet,
     # the same rules as the last build's mean the same seeds, already loaded: not again
     loaded_seeds = ["resource_type:seed"] if built == fingerprint and not rebuilt else []
     nodes = _dbt_step(warehouse, "dbt staging",
-                      ["build", "--exclude", "marts+", "reports", *loaded_seeds, *from_scratch],
+                      ["build", "--exclude", *AFTER_MATCHING, *loaded_seeds, *from_scratch],
                       on_progress)
     with warehouse.connect() as conn:
         record_rules(conn, fingerprint)
@@ -144,7 +150,7 @@ def match_step(warehouse: Warehouse, on_progress: Progress = _quiet,
 
 @holding_the_lock("a marts build")
 def build_marts(warehouse: Warehouse, on_progress: Progress = _quiet) -> int:
-    return _dbt_step(warehouse, "dbt marts", ["build", "--select", "marts+", "reports"],
+    return _dbt_step(warehouse, "dbt marts", ["build", "--select", *AFTER_MATCHING],
                      on_progress)
 
 

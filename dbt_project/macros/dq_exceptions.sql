@@ -34,7 +34,7 @@
         staged._batch_id,
         staged._row_number
     from {{ ref('stg_' ~ system ~ '__' ~ entity) }} as staged
-    inner join {{ source(system, entity) }} as raw_rows
+    inner join {{ ref('base_' ~ system ~ '__' ~ entity) }} as raw_rows
         on raw_rows._batch_id = staged._batch_id and raw_rows._row_number = staged._row_number
     where
         {%- if check[1] == 'UNMAPPED_CODE' %} staged.{{ column }} = 'UNMAPPED'

@@ -19,7 +19,7 @@ statuses as (
         select party_id, status,
             row_number() over (partition by party_id order by changed_at desc, request_id desc)
                 as newest
-        from {{ source('stewardship', 'party_status') }}
+        from {{ ref('stg_steward__party_status') }}
     ) as ranked
     where newest = 1
 ),

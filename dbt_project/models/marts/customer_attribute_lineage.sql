@@ -90,7 +90,7 @@ overrides as (
         true as is_valid,
         0 as priority,
         true as is_override
-    from {{ source('stewardship', 'attribute_override') }} as override
+    from {{ ref('stg_steward__attribute_override') }} as override
     where not override.revoked
         and override.party_id in (select party_id from mentions)
 ),

@@ -123,7 +123,7 @@ erased_on_landing as (
         cast(null as {{ dbt.type_string() }}) as source_key, field, 'ERASED' as rule,
         'INFO' as severity, cast(null as {{ dbt.type_string() }}) as value_masked,
         batch_id as _batch_id, row_number as _row_number
-    from {{ source('landing', 'landing_erased') }}
+    from {{ ref('stg_landing__landing_erased') }}
 )
 
 select * from row_dispositions

@@ -11,6 +11,6 @@ select
     sum(case when success then 1 else 0 end) as passed,
     sum(case when not success and severity = 'critical' then 1 else 0 end) as critical_failed,
     1.0 * sum(case when success then 1 else 0 end) / count(*) as score
-from {{ source('quality_results', 'validation_result') }}
+from {{ ref('stg_quality__validation_result') }}
 where source_system in ('core', 'uw', 'claims', 'telesales', 'finance')
 group by run_id, source_system, dimension

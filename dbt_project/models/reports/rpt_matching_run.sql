@@ -6,7 +6,7 @@
                                         identifier='request') -%}
 
 with runs as (
-    select * from {{ source('matching_runs', 'match_run') }}
+    select * from {{ ref('stg_matching__match_run') }}
 ),
 
 decisions as (
