@@ -14,6 +14,7 @@ import pytest
 import uvicorn
 
 from ecif.masking import mask_id
+from ecif.reference import read_seed
 from ecif.service.app import create_app
 from ecif.service.config import ServiceConfig
 from ecif.translation import code_label, column_label, gettext
@@ -143,6 +144,14 @@ def test_the_caller_page_in_both_languages_shows_names_not_codes(browser, base_u
     assert policies.locator("th").all_inner_texts()[2] == _("status")
     shown_statuses = set(policies.locator("tr td:nth-child(3)").all_inner_texts())
     assert shown_statuses == {code_label("policy_status", s, lang) for s in statuses.split(",")}
+    # no value a person reads is a code that has a name (claims' events, the seat's role…)
+    named_codes = {row["code"] for row in read_seed("code_label")
+                   if row[f"label_{lang}"] != row["code"]}
+    shown = {*seat.locator("section.caller td, section.caller .tier").all_inner_texts(),
+             *seat.locator("section.caller small").inner_text().split()}
+    assert seat.locator("section.caller table.events td").count() > 0
+    assert shown & named_codes == set()
+    assert f"({code_label('role', 'claims', lang)})" in seat.locator("nav").inner_text()
     seat.close()
 
 
