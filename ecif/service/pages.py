@@ -17,6 +17,7 @@ import hmac
 import secrets
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.exception_handlers import (
@@ -137,9 +138,13 @@ def page(request: Request, name: str, user: User | None, status_code: int = 200,
     lang = language(asked or request.cookies.get(LANG_COOKIE))
     asked_dates = request.query_params.get("dates")
     dates = date_format(asked_dates or request.cookies.get(DATES_COOKIE), lang)
+    def switch(**choice: str) -> str:
+        """This page's own query (the caller's number, say) with the reader's new choice."""
+        return "?" + urlencode({**request.query_params, **choice})
+
     response = templates.TemplateResponse(request, name, {
-        "user": user, "csrf": csrf, "area": area, **context, **reading(lang, dates)},
-        status_code=status_code)
+        "user": user, "csrf": csrf, "area": area, "switch": switch, **context,
+        **reading(lang, dates)}, status_code=status_code)
     response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
                         secure=_secure(request), path=f"/{area}")
     # the reader's choices hold on the following pages

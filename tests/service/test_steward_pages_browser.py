@@ -152,6 +152,11 @@ def test_the_caller_page_in_both_languages_shows_names_not_codes(browser, base_u
     assert seat.locator("section.caller table.events td").count() > 0
     assert shown & named_codes == set()
     assert f"({code_label('role', 'claims', lang)})" in seat.locator("nav").inner_text()
+    # the switch keeps the caller on the screen, in the other language
+    seat.locator("a.lang").click()
+    assert seat.locator("h1").inner_text() == gettext("en" if lang == "zh" else "zh")(
+        "Caller lookup")
+    assert seat.locator("section.caller", has_text=parties.agent1_party).count() == 1
     seat.close()
 
 
