@@ -808,13 +808,19 @@ def reader_login(warehouse: WarehouseOption = None) -> None:
 def report(
     out: Annotated[Path, typer.Option(help="folder for the static HTML site (index.html)")],
     warehouse: WarehouseOption = None,
+    dates: Annotated[str | None, typer.Option(
+        help="dates as zh (2026年11月20日) or iso (2026-11-20) in both languages; "
+             "default: zh on the Chinese pages, iso on the English ones")] = None,
 ) -> None:
     """The quality and statistics reports as a static HTML site (charts as inline SVG), in
     Chinese, and in English under en/."""
     from ecif.report_site.site import write_site
+    from ecif.translation import DATE_FORMATS
 
+    if dates is not None and dates not in DATE_FORMATS:
+        raise typer.BadParameter(f"--dates is one of {', '.join(DATE_FORMATS)}")
     with wh.resolve(warehouse).connect() as conn:
-        pages = write_site(conn, out)
+        pages = write_site(conn, out, dates)
     console.print(f"wrote {len(pages)} pages to {out} (open {out / 'index.html'}; English: "
                   f"{out / 'en' / 'index.html'})", highlight=False)
 

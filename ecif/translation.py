@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from ecif.reference import read_seed
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
+# How a reader may have dates written: 2026年11月20日 or ISO 8601 (2026-11-20).
+DATE_FORMATS = ("zh", "iso")
 CATALOG = Path(__file__).parent / "locale" / "zh_CN.po"
 # Columns whose values are codes of a code type other than the column's own name.
 CODE_COLUMNS = {"segment": "value_class", "reason": "id_validity",
@@ -24,6 +27,21 @@ def language(asked: str | None) -> str:
     """The language a request or option names (zh, zh-CN, en, en-US...); zh otherwise."""
     base = (asked or "").strip().lower().replace("_", "-").split("-")[0]
     return base if base in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def date_format(asked: str | None, lang: str) -> str:
+    """The date format the reader chose (zh or iso); without a choice, their language's:
+    年月日 in Chinese, ISO in English."""
+    chosen = (asked or "").strip().lower()
+    if chosen in DATE_FORMATS:
+        return chosen
+    return "zh" if lang == "zh" else "iso"
+
+
+def N_(message: str) -> str:
+    """Marks an English message of the catalog that is translated where it is shown
+    (an error detail, a meaning), not where it is written."""
+    return message
 
 
 @cache
@@ -68,11 +86,11 @@ def labelled_code_types() -> set[str]:
     return {code_type for code_type, _ in _labels("code_label", ("code_type", "code"))}
 
 
-def format_date(value: dt.date, lang: str) -> str:
-    """2026年11月20日 in Chinese, ISO 8601 (2026-11-20) in English; a time of day to the
+def format_date(value: dt.date, dates: str) -> str:
+    """2026年11月20日 (dates zh) or ISO 8601, 2026-11-20 (dates iso); a time of day to the
     minute after it."""
     time = f" {value:%H:%M}" if isinstance(value, dt.datetime) else ""
-    if lang == "zh":
+    if dates == "zh":
         return f"{value.year}年{value.month}月{value.day}日{time}"
     return f"{value:%Y-%m-%d}{time}"
 
@@ -80,3 +98,21 @@ def format_date(value: dt.date, lang: str) -> str:
 def format_number(value: float, decimals: int = 0) -> str:
     """Thousands separators (the same comma in both languages)."""
     return f"{value:,.{decimals}f}"
+
+
+def shown_value(code_type: str, value: object, lang: str, dates: str, decimals: int = 2) -> str:
+    """A value as a person reads it: a date in their format, yes or no, a number with
+    separators (a whole one without decimals: PostgreSQL sums counts as numeric), a code
+    of `code_type` by its name; anything else as itself."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return format_date(value, dates)
+    if isinstance(value, bool):
+        return gettext(lang)("yes" if value else "no")
+    if isinstance(value, int) or (isinstance(value, Decimal)
+                                  and value == value.to_integral_value()):
+        return format_number(value)
+    if isinstance(value, float | Decimal):
+        return format_number(float(value), decimals)
+    return code_label(code_type, value, lang)

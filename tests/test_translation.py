@@ -10,13 +10,17 @@ from ecif.reference import read_seed
 from ecif.report_site import pages, site
 
 ECIF = Path(translation.__file__).parent
-# _("...") in the templates and the report site's code (text written with straight quotes)
-MESSAGE = re.compile(r'_\(\s*"((?:[^"\\]|\\.)+)"\s*\)')
+# _("...") in the templates and the pages' code, N_("...") where a message is marked to
+# be translated where shown (text written with straight quotes; adjacent ones joined)
+MESSAGE = re.compile(r'_\(\s*((?:"(?:[^"\\]|\\.)+"\s*)+)\)')
+PIECE = re.compile(r'"((?:[^"\\]|\\.)+)"')
 
 
 def _messages_in_code() -> set[str]:
-    sources = [*(ECIF / "service" / "templates").glob("*.html"), Path(site.__file__)]
-    found = {m for path in sources for m in MESSAGE.findall(path.read_text(encoding="utf-8"))}
+    sources = [*(ECIF / "service" / "templates").glob("*.html"), Path(site.__file__),
+               ECIF / "service" / "pages.py", ECIF / "service" / "agent_pages.py"]
+    found = {"".join(PIECE.findall(m)) for path in sources
+             for m in MESSAGE.findall(path.read_text(encoding="utf-8"))}
     found |= {p.title for p in pages.PAGES} | {p.summary for p in pages.PAGES}
     found |= {name for names in pages.SERIES.values() for name in names}
     found.add(site.UNKNOWN_REGION_TEXT)
@@ -52,8 +56,12 @@ def test_language_dates_and_numbers():
         "zh", "zh", "en", "en", "zh", "zh"]
     day = dt.date(2026, 11, 20)
     assert translation.format_date(day, "zh") == "2026年11月20日"
-    assert translation.format_date(day, "en") == "2026-11-20"
+    assert translation.format_date(day, "iso") == "2026-11-20"
     at = dt.datetime(2026, 11, 20, 9, 5, 30)
     assert translation.format_date(at, "zh") == "2026年11月20日 09:05"
-    assert translation.format_date(at, "en") == "2026-11-20 09:05"
+    assert translation.format_date(at, "iso") == "2026-11-20 09:05"
+    # the reader's choice of date format, else their language's
+    assert [translation.date_format(asked, lang) for asked, lang in (
+        (None, "zh"), (None, "en"), ("iso", "zh"), ("zh", "en"), ("ISO", "en"), ("x", "zh"))
+    ] == ["zh", "iso", "iso", "zh", "iso", "zh"]
     assert translation.format_number(1234567) == "1,234,567"

@@ -18,8 +18,9 @@ class Page:
     chart_sql: str        # label, series...; `trend` pages: point, series, value
     kind: str = "bar"     # bar | trend
     summary: str = ""
-    labels: str | None = None   # what the chart's labels are: a code type of code_label,
-                                # "date" or "week"; None: shown as they are
+    # what the chart's labels are: a code type of code_label, "date" or "week" (None: shown
+    # as they are); a tuple: a label of several columns, one kind each, joined by " · "
+    labels: str | tuple[str, ...] | None = None
 
 
 PAGES = (
@@ -51,8 +52,9 @@ PAGES = (
          summary="Auto-merged mentions, suspects for review, steward decisions, merges and "
                  "splits against the previous run."),
     Page("code-mapping", "6 · Code-mapping exceptions", "rpt_code_mapping_exception",
-         "select source_system || ' · ' || code_type, exceptions "
+         "select source_system, code_type, exceptions "
          "from reports.rpt_code_mapping_exception order by source_system, code_type",
+         labels=("source_system", "code_type"),
          summary="Source codes the code map does not know (UNMAPPED), per system and code type."),
     Page("customers", "7 · Customers by type, region and segment", "rpt_customer_segment",
          "select region, sum(case when party_type = 'P' then customers else 0 end), "

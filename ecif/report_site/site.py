@@ -8,7 +8,6 @@ a laptop with no network.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from html import escape
 from pathlib import Path
 
@@ -19,9 +18,11 @@ from ecif.translation import (
     CODE_COLUMNS,
     code_label,
     column_label,
+    date_format,
     format_date,
     format_number,
     gettext,
+    shown_value,
 )
 from ecif.warehouse import Connection
 
@@ -38,34 +39,25 @@ class ReportError(RuntimeError):
 
 
 class Reader:
-    """One language's rendering of the site: its messages, names and formats."""
+    """One language's rendering of the site: its messages, names and formats (dates
+    as `dates` asks, zh or iso; by default as the language writes them)."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, dates: str | None = None) -> None:
         self.lang = lang
+        self.dates = date_format(dates, lang)
         self._ = gettext(lang)
 
     def cell(self, column: str, value: object) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, dt.date):
-            return format_date(value, self.lang)
-        if isinstance(value, bool):
-            return self._("yes" if value else "no")
-        if isinstance(value, int) or (isinstance(value, Decimal)
-                                      and value == value.to_integral_value()):
-            return format_number(value)     # PostgreSQL sums counts as numeric
-        if isinstance(value, float | Decimal):
-            return format_number(float(value), 3)
-        code_type = CODE_COLUMNS.get(column, column)
-        return code_label(code_type, value, self.lang)
+        return shown_value(CODE_COLUMNS.get(column, column), value, self.lang, self.dates, 3)
 
-    def label(self, page: Page, value: object) -> str:
-        if page.labels == "date" and isinstance(value, dt.date):
-            return format_date(value, self.lang)
-        if page.labels == "week":
+    def label(self, kind: str | None, value: object) -> str:
+        """A chart label of `kind` (Page.labels)."""
+        if kind == "date" and isinstance(value, dt.date):
+            return format_date(value, self.dates)
+        if kind == "week":
             return self._("week {n}").format(n=value)
-        if page.labels is not None:
-            return code_label(page.labels, value, self.lang)
+        if kind is not None:
+            return code_label(kind, value, self.lang)
         return str(value)
 
 
@@ -87,11 +79,16 @@ def _chart(conn: Connection, page: Page, reader: Reader) -> str:
         points = list(dict.fromkeys(str(r[0]) for r in rows))
         values = {(str(r[0]), r[1]): float(r[2]) for r in rows}
         systems = sorted({r[1] for r in rows})
-        return line_chart(points, {reader.label(page, s): [values.get((p, s)) for p in points]
+        assert not isinstance(page.labels, tuple)
+        return line_chart(points, {reader.label(page.labels, s): [values.get((p, s))
+                                                                  for p in points]
                                    for s in systems})
+    kinds = page.labels if isinstance(page.labels, tuple) else (page.labels,)
     names = [reader._(name) for name in SERIES[page.slug]]
-    return bar_chart([reader.label(page, r[0]) for r in rows],
-                     {name: [float(r[i + 1] or 0) for r in rows] for i, name in enumerate(names)})
+    labels = [" · ".join(reader.label(kind, value) for kind, value in zip(kinds, r, strict=False))
+              for r in rows]
+    return bar_chart(labels, {name: [float(r[len(kinds) + i] or 0) for r in rows]
+                              for i, name in enumerate(names)})
 
 
 def _table(cursor_rows: list[tuple], columns: list[str], reader: Reader) -> str:
@@ -153,10 +150,11 @@ def _write_language(conn: Connection, out: Path, reader: Reader) -> list[Path]:
     return [out / "index.html", *written]
 
 
-def write_site(conn: Connection, out: Path) -> list[Path]:
-    """The site in Chinese at `out`, and in English under `out`/en."""
+def write_site(conn: Connection, out: Path, dates: str | None = None) -> list[Path]:
+    """The site in Chinese at `out`, and in English under `out`/en; dates in the format
+    `dates` names (zh or iso), by default each language's."""
     missing = [p.model for p in PAGES if not conn.table_exists("reports", p.model)]
     if missing:
         raise ReportError(f"the warehouse has no {', '.join(missing)}: run `ecif run` first")
-    return [*_write_language(conn, out, Reader("zh")),
-            *_write_language(conn, out / "en", Reader("en"))]
+    return [*_write_language(conn, out, Reader("zh", dates)),
+            *_write_language(conn, out / "en", Reader("en", dates))]

@@ -17,14 +17,18 @@ from ecif.service.accounts import User
 from ecif.service.api_customers import MOBILE, lookup_views
 from ecif.service.dependencies import config, customer_reader
 from ecif.service.pages import SameSiteForm, page, session_login, session_logout, session_user
+from ecif.translation import N_
 
 router = APIRouter(prefix="/agent", include_in_schema=False)
 SEATS = ("claims", "telesales", "agent")
 AREA = "agent"
-# what each tier means to the person on the phone
-TIER_MEANING = {"PRIORITY": "high-value customer: priority handling",
-                "SIMPLIFIED": "high value, low risk: eligible for the simplified claims flow",
-                "STANDARD": "standard handling"}
+# what each tier means to the person on the phone (message ids of the catalog)
+TIER_MEANING = {"PRIORITY": N_("high-value customer: priority handling"),
+                "SIMPLIFIED": N_("high value, low risk: eligible for the simplified claims flow"),
+                "STANDARD": N_("standard handling")}
+# what the page says when the lookup refuses (the API's own words name the role)
+REFUSALS = {403: N_("this seat may not look up callers by their number"),
+            404: N_("no customer found for that number")}
 
 
 def seat(request: Request) -> User:
@@ -43,7 +47,8 @@ def login_form(request: Request) -> HTMLResponse:
 def login(request: Request, username: Annotated[str, Form()],
           password: Annotated[str, Form()]) -> Response:
     return session_login(request, username, password, SEATS, AREA, "/agent/caller",
-                         "a claims, telesales or agent seat")
+                         N_("wrong user name or password, the account disabled or locked for a "
+                            "while, or not a claims, telesales or agent seat"))
 
 
 @router.post("/logout", dependencies=SameSiteForm)
@@ -57,14 +62,14 @@ def caller(request: Request, user: Seat,
     views, error = [], None
     if phone:
         if not re.fullmatch(MOBILE, phone):
-            error = "not a phone number"
+            error = N_("not a phone number")
         else:
             # the connection the API reads through: on PostgreSQL row-level security too
             with contextmanager(customer_reader)(request, user) as conn:
                 try:
                     views = lookup_views(conn, user, config(request), "mobile", phone)
                 except HTTPException as refusal:
-                    error = str(refusal.detail)
+                    error = REFUSALS.get(refusal.status_code, str(refusal.detail))
     return page(request, "caller.html", user, area=AREA, phone=phone or "", views=views,
                 error=error, meaning=TIER_MEANING,
                 status_code=200 if views or not phone else 404)

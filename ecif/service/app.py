@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ecif.audit import ensure_audit_table
 from ecif.events.changes import ensure_publication
@@ -79,6 +81,11 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.add_exception_handler(InvalidValue, _invalid)
     app.add_exception_handler(WarehouseBusy, _busy)
     app.add_exception_handler(pages.LoginRequired, pages.to_login)
+    # errors on the pages answer as pages in the reader's language; the API's keep
+    # FastAPI's JSON (each handler tells them apart by the path)
+    app.add_exception_handler(StarletteHTTPException, pages.http_error)
+    app.add_exception_handler(RequestValidationError, pages.invalid_request)
+    app.add_exception_handler(Exception, pages.server_error)
     return app
 
 

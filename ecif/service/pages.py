@@ -6,20 +6,28 @@ an HttpOnly, SameSite=Strict cookie, Secure over TLS; the API itself never takes
 that cookie. Every form carries a CSRF token that must equal the one in its own
 cookie (double submit), and a post must come from this site's own pages (its
 Origin, or failing that its Referer). The pages are in Chinese unless the reader asks
-for English (?lang=en, kept in a cookie), with names instead of codes
-(ecif/translation.py)."""
+for English (?lang=en, kept in a cookie), their dates as 2026年11月20日 or ISO as the
+reader chooses (?dates=zh|iso, kept in a cookie; by default the language's), with names
+instead of codes (ecif/translation.py). Their errors are pages in the same language too
+(error_page); the API's stay JSON."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 import secrets
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ecif.audit import record_personal_data_access
 from ecif.cjk_fonts import FONT_STACK
@@ -31,12 +39,14 @@ from ecif.service.dependencies import COOKIE, NotLoggedIn, config, token_user
 from ecif.stewardship import service
 from ecif.stewardship.users import APPROVERS, REQUESTERS, StewardshipError
 from ecif.translation import (
+    DATE_FORMATS,
     DEFAULT_LANGUAGE,
-    code_label,
+    N_,
     column_label,
-    format_date,
+    date_format,
     gettext,
     language,
+    shown_value,
 )
 
 router = APIRouter(prefix="/steward", include_in_schema=False)
@@ -45,19 +55,26 @@ templates.env.globals["font_stack"] = FONT_STACK
 Reason = Annotated[str, Form(min_length=1)]
 CSRF_COOKIE = "ecif_csrf"
 LANG_COOKIE = "ecif_lang"
+DATES_COOKIE = "ecif_dates"
+AREAS = ("steward", "agent")       # the pages' URL prefixes; everything else is the API
+# The heading of the error page of each status the pages answer with (message ids).
+ERROR_TITLES = {400: N_("The request is not understood"), 403: N_("Not allowed"),
+                404: N_("Not found"), 405: N_("Not possible here"),
+                409: N_("Refused"), 422: N_("A field is missing or wrong"),
+                500: N_("Something went wrong on our side: try again later")}
 
 
-def reading(lang: str) -> dict[str, object]:
-    """What the templates translate with: messages, code names and column headers."""
+def reading(lang: str, dates: str) -> dict[str, object]:
+    """What the templates translate with: messages, values as names (label), column
+    headers, and the date format the switch offers instead of the reader's."""
     return {"lang": lang, "_": gettext(lang),
-            "label": lambda code_type, value: (format_date(value, lang)
-                                               if isinstance(value, dt.date)
-                                               else code_label(code_type, value, lang)),
+            "label": lambda code_type, value: shown_value(code_type, value, lang, dates),
+            "other_dates": next(d for d in DATE_FORMATS if d != dates),
             "header": lambda column: column_label(column, lang)}
 
 
 # a page rendered without page() (none today) still finds them, in the default language
-templates.env.globals.update(reading(DEFAULT_LANGUAGE))
+templates.env.globals.update(reading(DEFAULT_LANGUAGE, date_format(None, DEFAULT_LANGUAGE)))
 
 
 class LoginRequired(Exception):
@@ -99,11 +116,11 @@ async def same_site_form(request: Request) -> None:
     origin = request.headers.get("origin")
     referer = request.headers.get("referer", "")
     if origin != own and not (origin is None and referer.startswith(own + "/")):
-        raise HTTPException(403, "form posted from another site")
+        raise HTTPException(403, N_("form posted from another site"))
     sent = (await request.form()).get("csrf_token")
     cookie = request.cookies.get(CSRF_COOKIE)
     if not (isinstance(sent, str) and cookie and hmac.compare_digest(sent, cookie)):
-        raise HTTPException(403, "missing or wrong CSRF token: reload the page")
+        raise HTTPException(403, N_("missing or wrong CSRF token: reload the page"))
 
 
 SameSiteForm = [Depends(same_site_form)]
@@ -119,24 +136,75 @@ def page(request: Request, name: str, user: User | None, status_code: int = 200,
     csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
     asked = request.query_params.get("lang")
     lang = language(asked or request.cookies.get(LANG_COOKIE))
+    asked_dates = request.query_params.get("dates")
+    dates = date_format(asked_dates or request.cookies.get(DATES_COOKIE), lang)
+    def switch(**choice: str) -> str:
+        """This page's own query (the caller's number, say) with the reader's new choice."""
+        return "?" + urlencode({**request.query_params, **choice})
+
     response = templates.TemplateResponse(request, name, {
-        "user": user, "csrf": csrf, "area": area, **context, **reading(lang)},
-        status_code=status_code)
+        "user": user, "csrf": csrf, "area": area, "switch": switch, **context,
+        **reading(lang, dates)}, status_code=status_code)
     response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
                         secure=_secure(request), path=f"/{area}")
-    if asked:       # the reader's choice holds on the following pages
-        response.set_cookie(LANG_COOKIE, lang, samesite="lax", secure=_secure(request),
-                            path="/", max_age=365 * 24 * 3600)
+    # the reader's choices hold on the following pages
+    for cookie, chosen, value in ((LANG_COOKIE, asked, lang), (DATES_COOKIE, asked_dates, dates)):
+        if chosen:
+            response.set_cookie(cookie, value, samesite="lax", secure=_secure(request),
+                                path="/", max_age=365 * 24 * 3600)
     return response
 
 
+def error_page(request: Request, status_code: int, detail: str | None = None,
+               fields: list[str] | None = None) -> HTMLResponse:
+    """An error of the pages as a page in the reader's language: what went wrong (its
+    heading), the detail (a message of the catalog, or a refusal's own words) and the
+    form fields at fault; a link back to the start of the area."""
+    area = "agent" if _area(request) == "agent" else "steward"
+    return page(request, "error.html", None, status_code=status_code, area=area,
+                title=ERROR_TITLES.get(status_code, ERROR_TITLES[400]), detail=detail,
+                fields=fields or [], error=None)
+
+
+def _area(request: Request) -> str | None:
+    """steward or agent for the pages' paths; None for the API's."""
+    first = request.url.path.strip("/").split("/")[0]
+    return first if first in AREAS else None
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Not found, not allowed, a wrong CSRF token…: a page on the pages, JSON on the API."""
+    assert isinstance(exc, StarletteHTTPException)
+    if _area(request) is None:
+        return await http_exception_handler(request, exc)
+    return error_page(request, exc.status_code, str(exc.detail))
+
+
+async def invalid_request(request: Request, exc: Exception) -> Response:
+    """A form or path value FastAPI refuses (422): the fields named on a page, JSON on
+    the API (never echoing the values)."""
+    assert isinstance(exc, RequestValidationError)
+    if _area(request) is None:
+        return await request_validation_exception_handler(request, exc)
+    fields = sorted({str(error["loc"][-1]) for error in exc.errors()})
+    return error_page(request, 422, fields=fields)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """An unexpected failure (500; Starlette logs it and re-raises it after the answer):
+    a page on the pages, the usual plain text on the API."""
+    if _area(request) is None:
+        return PlainTextResponse("Internal Server Error", status_code=500)
+    return error_page(request, 500)
+
+
 def session_login(request: Request, username: str, password: str, roles: tuple[str, ...],
-                  area: str, home: str, who: str) -> Response:
-    """Log in to the pages of `area` for the roles given (`who` names them)."""
+                  area: str, home: str, refused: str) -> Response:
+    """Log in to the pages of `area` for the roles given (`refused` says who may, when
+    the user is not one of them or the password is wrong)."""
     issued = log_in(config(request), username, password)
     if issued is None or issued[0].role not in roles:
-        return page(request, "login.html", None, area=area, error="wrong user name or "
-                    f"password, the account disabled or locked for a while, or not {who}")
+        return page(request, "login.html", None, area=area, error=refused)
     response = RedirectResponse(home, status_code=303)
     response.set_cookie(COOKIE, issued[1], httponly=True, samesite="strict",
                         secure=_secure(request), max_age=int(tokens.LIFETIME.total_seconds()))
@@ -164,7 +232,8 @@ def login_form(request: Request) -> HTMLResponse:
 def login(request: Request, username: Annotated[str, Form()],
           password: Annotated[str, Form()]) -> Response:
     return session_login(request, username, password, REQUESTERS, "steward", "/steward/",
-                         "a steward, approver or admin")
+                         N_("wrong user name or password, the account disabled or locked for a "
+                            "while, or not a steward, approver or admin"))
 
 
 @router.post("/logout", dependencies=SameSiteForm)
@@ -205,11 +274,11 @@ def decide_group(request: Request, group_id: str, decision: str, reason: Reason,
         party_ids = suspects.members(conn, group_id)
     ask = {"merge": service.request_merge, "reject": service.request_reject_suspect}.get(decision)
     if ask is None or not party_ids:
-        return Response("no such group or decision", status_code=404)
+        return error_page(request, 404, N_("no such group or decision"))
     try:
         request_id = ask(cfg.warehouse, party_ids, user.name, reason)
     except StewardshipError as refusal:
-        return Response(str(refusal), status_code=409)
+        return error_page(request, 409, str(refusal))
     return RedirectResponse(f"/steward/requests?made={request_id}", status_code=303)
 
 
@@ -232,7 +301,7 @@ def decide_request(request: Request, request_id: int, decision: str, user: Stewa
         elif decision == "reject":
             service.reject(cfg.warehouse, request_id, user.name, note)
         else:
-            return Response("no such decision", status_code=404)
+            return error_page(request, 404, N_("no such decision"))
     except StewardshipError as refusal:
         return page(request, "requests.html", user, error=str(refusal), made=None,
                      pending=service.tasks(cfg.warehouse, user.name),

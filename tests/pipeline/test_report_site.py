@@ -1,6 +1,7 @@
 """`ecif report` on the nightly sample: an index and ten pages, each with its chart, and
 numbers that agree with SQL on the same warehouse."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -16,18 +17,21 @@ class PageParser(HTMLParser):
         super().__init__()
         self.tags: list[tuple[str, dict]] = []
         self.cells: list[str] = []
-        self._in_cell = False
+        self.chart_texts: list[str] = []        # the labels and legends drawn on the chart
+        self._in: str | None = None
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
-        self._in_cell = tag == "td"
+        self._in = tag if tag in ("td", "text") else None
 
     def handle_endtag(self, tag):
-        self._in_cell = False if tag == "td" else self._in_cell
+        self._in = None if tag == self._in else self._in
 
     def handle_data(self, data):
-        if self._in_cell:
+        if self._in == "td":
             self.cells.append(data)
+        elif self._in == "text":
+            self.chart_texts.append(data)
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +80,7 @@ def test_numbers_on_the_pages_agree_with_sql(site):
 
 
 def test_chinese_by_default_english_under_en_each_linking_to_the_other(site):
-    _, pages = site
+    warehouse, pages = site
     zh, en = gettext("zh"), gettext("en")
     for page in PAGES:
         for lang, key, other in (("zh", page.slug, f"en/{page.slug}.html"),
@@ -93,6 +97,39 @@ def test_chinese_by_default_english_under_en_each_linking_to_the_other(site):
     # dates as 2026年11月20日 in Chinese, ISO in English
     assert all("年" in c and c.endswith("日") for c in pages["customer-changes"].cells[::4])
     assert all(len(c) == 10 and c[4] == "-" for c in pages["en/customer-changes"].cells[::4])
+    # report 6: systems and code types by name, in the table and on the chart
+    for lang, key in (("zh", "code-mapping"), ("en", "en/code-mapping")):
+        cells = pages[key].cells
+        assert code_label("code_type", "id_type", lang) in cells and "id_type" not in cells
+        assert code_label("source_system", "core", lang) in cells and "core" not in cells
+        core_id_type = " · ".join(code_label(t, c, lang) for t, c in (("source_system", "core"),
+                                                                       ("code_type", "id_type")))
+        assert core_id_type in pages[key].chart_texts
+    with warehouse.connect() as conn:
+        pairs = conn.fetchall("select source_system, code_type from "
+                              "reports.rpt_code_mapping_exception")
+    assert all(code_label("code_type", t, "zh") != t for _, t in pairs)  # every one named
+    # report 1: the quality dimensions by name
+    assert code_label("dimension", "validity", "zh") in pages["dq-scorecard"].cells
+    assert "validity" not in pages["dq-scorecard"].cells
+
+
+def test_dates_in_the_format_the_reader_asks_for(sample, tmp_path):
+    """`ecif report --dates iso` writes ISO dates on the Chinese pages too (and --dates zh
+    年月日 on the English ones)."""
+    _, warehouse, _ = sample
+    for dates, pattern in (("iso", r"\d{4}-\d\d-\d\d"), ("zh", r"\d{4}年\d{1,2}月\d{1,2}日")):
+        out = tmp_path / dates
+        result = CliRunner().invoke(app, ["report", "--out", str(out), "--warehouse",
+                                          warehouse.url, "--dates", dates])
+        assert result.exit_code == 0, result.output
+        for page in (out / "customer-changes.html", out / "en" / "customer-changes.html"):
+            parser = PageParser()
+            parser.feed(page.read_text(encoding="utf-8"))
+            assert parser.cells and all(re.fullmatch(pattern, c) for c in parser.cells[::4])
+    refused = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "x"), "--warehouse",
+                                       warehouse.url, "--dates", "us"])
+    assert refused.exit_code != 0
 
 
 def test_report_7_shows_where_the_region_is_unknown_per_source_system(site):

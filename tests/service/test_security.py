@@ -11,6 +11,7 @@ from ecif.service.accounts import LoginPolicy
 from ecif.service.app import create_app
 from ecif.service.config import ServiceConfig
 from ecif.service.pages import CSRF_COOKIE
+from ecif.translation import gettext
 from tests.service.conftest import PASSWORD, SECRET, login
 
 OTHER = "another long passphrase"
@@ -190,3 +191,28 @@ def test_the_served_configuration_reads_every_setting_from_the_environment(monke
     served = from_environment(Warehouse(f"duckdb:///{tmp_path / 'w.duckdb'}"))
     assert served.login_policy == LoginPolicy(max_failures=3, lock_minutes=60)
     assert served.secure_cookie and served.requests_per_minute == 7
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_errors_stay_json_on_the_api_and_are_pages_in_the_readers_language_on_the_pages(
+        service_warehouse, parties, lang):
+    app = create_app(ServiceConfig(service_warehouse, SECRET, None, False))
+
+    def fail() -> None:
+        raise RuntimeError("a failure nobody foresaw")
+    for prefix in ("/v1", "/steward", "/agent"):
+        app.add_api_route(f"{prefix}/fail", fail)
+    client = TestClient(app, raise_server_exceptions=False)
+    assert client.get("/v1/no-such-thing").json() == {"detail": "Not Found"}
+    refused = client.post("/v1/token", data={})
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"][0] == "body"
+    assert client.get("/v1/fail").text == "Internal Server Error"
+    _ = gettext(lang)
+    for area in ("steward", "agent"):
+        failed = client.get(f"/{area}/fail?lang={lang}")
+        assert failed.status_code == 500 and failed.headers["content-type"].startswith(
+            "text/html")
+        assert f"<h1>{_('Something went wrong on our side: try again later')}</h1>" in failed.text
+        assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in failed.text
+        missing = client.get(f"/{area}/no-such-page")         # the language kept (cookie)
+        assert missing.status_code == 404 and f"<h1>{_('Not found')}</h1>" in missing.text

@@ -1,10 +1,12 @@
 """The steward pages and the agent's caller page in a real browser (Debian's chromium,
 headless, driven by playwright; nothing is downloaded): a steward logs in, opens a
 suspect group, requests the merge, and an approver then finds it waiting for approval;
-a claims seat looks up a caller and sees the service tier; every steward page in
-Chinese (the default) and in English (the reader's switch), the Chinese drawn with a
-CJK font; screenshots are kept in the test's tmp folder."""
+a claims seat looks up a caller and sees the service tier; every steward page, the
+caller page and the error pages in Chinese (the default) and in English (the reader's
+switch), with names, not codes, and dates as the reader chooses, the Chinese drawn with
+a CJK font; screenshots are kept in the test's tmp folder."""
 
+import re
 import threading
 import time
 
@@ -12,9 +14,10 @@ import pytest
 import uvicorn
 
 from ecif.masking import mask_id
+from ecif.reference import read_seed
 from ecif.service.app import create_app
 from ecif.service.config import ServiceConfig
-from ecif.translation import code_label, gettext
+from ecif.translation import code_label, column_label, gettext
 from tests.cjk_rendering import assert_han_drawn_with_cjk_font
 from tests.conftest import free_port
 from tests.service.conftest import PASSWORD, SECRET
@@ -89,11 +92,15 @@ def test_a_claims_seat_sees_the_callers_service_tier_on_one_screen(browser, base
     seat.goto(url)
     assert seat.url.endswith("/agent/login")             # no session: to the login page
     log_in(seat, base_url, "stew", area="agent")         # a steward is no seat
-    assert "not a claims, telesales or agent seat" in seat.locator(".error").inner_text()
+    zh = gettext("zh")
+    assert seat.locator(".error").inner_text() == zh(
+        "wrong user name or password, the account disabled or locked for a while, or not a "
+        "claims, telesales or agent seat")
     log_in(seat, base_url, "clm", area="agent")
     seat.goto(url)
     caller = seat.locator("section.caller", has_text=parties.agent1_party)
-    assert caller.locator(".tier").inner_text() == tier
+    assert caller.locator(".tier").get_attribute("data-tier") == tier
+    assert caller.locator(".tier").inner_text() == code_label("service_tier", tier, "zh")
     shown = caller.inner_text()
     assert mask_id(id_no) in shown and id_no not in shown          # masked for claims
     assert parties.agent1_mobile in shown
@@ -104,8 +111,53 @@ def test_a_claims_seat_sees_the_callers_service_tier_on_one_screen(browser, base
     other = browser.new_page()                  # a seat of another agent: not its customer
     log_in(other, base_url, "ag0", area="agent")
     other.goto(url)
-    assert "no customer found" in other.locator(".error").inner_text()
+    assert other.locator(".error").inner_text() == zh("no customer found for that number")
     assert other.locator("section.caller").count() == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_caller_page_in_both_languages_shows_names_not_codes(browser, base_url, parties,
+                                                                service_warehouse, tmp_path,
+                                                                lang):
+    with service_warehouse.connect() as conn:
+        id_type, lines, statuses = conn.fetchone(
+            "select k.id_type, c.product_lines_in_force, (select string_agg(distinct status, "
+            "',') from marts.policy_summary where holder_party_id = c.party_id) from "
+            "marts.customer_360 as c join marts.customer as k on k.party_id = c.party_id "
+            "where c.party_id = ?", [parties.agent1_party])
+    _ = gettext(lang)
+    seat = browser.new_page(viewport={"width": 1280, "height": 900})
+    seat.goto(f"{base_url}/agent/login?lang={lang}")
+    log_in(seat, base_url, "clm", area="agent")
+    seat.goto(f"{base_url}/agent/caller?phone={parties.agent1_mobile}")
+    shoot(seat, tmp_path, lang, ("caller", _("Caller lookup"), "h1"), "section.caller")
+    assert seat.locator("label").first.inner_text().strip() == _("caller's number")
+    profile = seat.locator("section.caller table.profile")
+    assert profile.locator("tr[data-key=id_type] th").inner_text() == _("ID type")
+    assert profile.locator("tr[data-key=id_type] td").inner_text() == code_label(
+        "id_type", id_type, lang)
+    shown_lines = profile.locator("tr[data-key=product_lines_in_force] td").inner_text()
+    for line in (lines or "").split(","):
+        assert code_label("product_line", line, lang) in shown_lines, line
+        assert line == code_label("product_line", line, lang) or line not in shown_lines
+    policies = seat.locator("section.caller table.policies")
+    assert policies.locator("th").all_inner_texts()[2] == _("status")
+    shown_statuses = set(policies.locator("tr td:nth-child(3)").all_inner_texts())
+    assert shown_statuses == {code_label("policy_status", s, lang) for s in statuses.split(",")}
+    # no value a person reads is a code that has a name (claims' events, the seat's role…)
+    named_codes = {row["code"] for row in read_seed("code_label")
+                   if row[f"label_{lang}"] != row["code"]}
+    shown = {*seat.locator("section.caller td, section.caller .tier").all_inner_texts(),
+             *seat.locator("section.caller small").inner_text().split()}
+    assert seat.locator("section.caller table.events td").count() > 0
+    assert shown & named_codes == set()
+    assert f"({code_label('role', 'claims', lang)})" in seat.locator("nav").inner_text()
+    # the switch keeps the caller on the screen, in the other language
+    seat.locator("a.lang").click()
+    assert seat.locator("h1").inner_text() == gettext("en" if lang == "zh" else "zh")(
+        "Caller lookup")
+    assert seat.locator("section.caller", has_text=parties.agent1_party).count() == 1
+    seat.close()
 
 
 
@@ -128,8 +180,21 @@ def test_every_page_in_both_languages_with_cjk_glyphs(browser, base_url, tmp_pat
           "#side-by-side")
     headers = page.locator("#side-by-side th").all_inner_texts()
     assert "party_type" not in headers and ("客户类型" in headers) == (lang == "zh")
-    page.goto(f"{base_url}/steward/requests")
+    merge_form = page.locator("form[action$='/merge']")
+    merge_form.locator("input[name=reason]").fill("same person")
+    merge_form.locator("button").click()
     shoot(page, tmp_path, lang, ("requests", _("Requests"), "h1"), chinese_page_text)
+    # dates as the language writes them until the reader chooses the other format, which
+    # then holds on the following pages
+    zh_date = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d")
+    iso_date = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d")
+    first, then = (zh_date, iso_date) if lang == "zh" else (iso_date, zh_date)
+    assert first.fullmatch(page.locator("#pending td.at").first.inner_text())
+    page.locator("a.dates").click()
+    assert then.fullmatch(page.locator("#pending td.at").first.inner_text())
+    page.goto(f"{base_url}/steward/requests")
+    assert then.fullmatch(page.locator("#pending td.at").first.inner_text())
+    assert page.locator("h1").inner_text() == _("Requests")          # the language kept
     # the switch leads to the same page in the other language
     page.locator("a.lang").click()
     other = "en" if lang == "zh" else "zh"
@@ -147,3 +212,37 @@ def shoot(page, tmp_path, lang, expected, cjk_scope):
     if cjk_scope:
         assert_han_drawn_with_cjk_font(page, cjk_scope)
     page.screenshot(path=str(tmp_path / f"{lang}-{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_errors_on_the_pages_are_pages_in_the_readers_language(browser, base_url, tmp_path,
+                                                               lang):
+    """Not found, a wrong method, a stale CSRF token, a form without its reason: each a
+    page in the reader's language (the API keeps its JSON: test_security)."""
+    _ = gettext(lang)
+    chinese_page_text = "h1" if lang == "zh" else None
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base_url}/steward/login?lang={lang}")
+    log_in(page, base_url, "stew")
+    group_id = page.locator("table a").first.inner_text()
+    assert page.goto(f"{base_url}/steward/no-such-page").status == 404
+    shoot(page, tmp_path, lang, ("404", _("Not found"), "h1"), chinese_page_text)
+    assert page.goto(f"{base_url}/steward/requests/1/approve").status == 405
+    shoot(page, tmp_path, lang, ("405", _("Not possible here"), "h1"), chinese_page_text)
+    merge = f"{base_url}/steward/groups/{group_id}/merge"
+    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "ecif_csrf")
+    stale = page.request.post(merge, form={"csrf_token": "stale", "reason": "same"},
+                              headers={"Origin": base_url})
+    assert stale.status == 403 and stale.headers["content-type"].startswith("text/html")
+    page.set_content(stale.text())
+    shoot(page, tmp_path, lang, ("403", _("Not allowed"), "h1"), chinese_page_text)
+    assert page.locator(".detail").inner_text() == _(
+        "missing or wrong CSRF token: reload the page")
+    incomplete = page.request.post(merge, form={"csrf_token": csrf},
+                                   headers={"Origin": base_url})
+    assert incomplete.status == 422
+    page.set_content(incomplete.text())
+    shoot(page, tmp_path, lang, ("422", _("A field is missing or wrong"), "h1"),
+          chinese_page_text)
+    assert page.locator("[data-field=reason]").inner_text() == column_label("reason", lang)
+    page.close()
