@@ -12,12 +12,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from ecif.identifiers import InvalidValue
 from ecif.service import portal
 from ecif.service.accounts import User
 from ecif.service.dependencies import config, customer_reader
-from ecif.service.pages import SameSiteForm, page, session_login, session_logout, session_user
+from ecif.service.pages import (
+    SameSiteForm,
+    add_session_routes,
+    page,
+    session_login,
+    session_user,
+)
 from ecif.service.passwords import WeakPassword
 from ecif.stewardship.users import StewardshipError
 
@@ -25,6 +32,7 @@ router = APIRouter(prefix="/portal", include_in_schema=False)
 AREA = "portal"
 ROLES = ("customer",)
 WHO = "a registered customer"
+HOME = "/portal/account"
 Field = Annotated[str, Form(max_length=400)]
 
 
@@ -33,22 +41,7 @@ def customer(request: Request) -> User:
 
 
 Customer = Annotated[User, Depends(customer)]
-
-
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request) -> HTMLResponse:
-    return page(request, "login.html", None, area=AREA, error=None)
-
-
-@router.post("/login", dependencies=SameSiteForm)
-def login(request: Request, username: Annotated[str, Form()],
-          password: Annotated[str, Form()]) -> Response:
-    return session_login(request, username, password, ROLES, AREA, "/portal/account", WHO)
-
-
-@router.post("/logout", dependencies=SameSiteForm)
-def logout(request: Request) -> Response:
-    return session_logout(request, AREA)
+add_session_routes(router, ROLES, AREA, HOME, WHO)
 
 
 @router.get("/register", response_class=HTMLResponse)
@@ -72,13 +65,13 @@ def register(request: Request, username: Annotated[str, Form(max_length=64)],
         problems["password"] = "WEAK_PASSWORD"
     except StewardshipError as refusal:
         error = str(refusal)
-    except ValueError:          # the model's own limits (a user name too short)
-        problems["user_name"] = "BAD_FORMAT"
+    except ValidationError as limits:       # the model's own (a user name too short)
+        problems[str(limits.errors()[0]["loc"][0])] = "BAD_FORMAT"
     if problems or error:
         return page(request, "register.html", None, area=AREA, form=entered,
                     problems=problems, error=error, status_code=422 if problems else 409)
     # registered: logged in at once, as the login page would
-    return session_login(request, username, password, ROLES, AREA, "/portal/account", WHO)
+    return session_login(request, username, password, ROLES, AREA, HOME, WHO)
 
 
 @router.get("/account", response_class=HTMLResponse)
