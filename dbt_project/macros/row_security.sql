@@ -7,8 +7,10 @@
     One NOLOGIN role per application role of reference_data/seeds/role_permission.csv
     (ecif_app_agent…); the policies name those roles, never a setting the client sets.
     Agents and telesales seats see only the parties they own (the rule of
-    ecif.service.scoping, enforced here a second time); the owner code is the
-    `ecif.owner` setting that the service sets for the request. -#}
+    ecif.service.scoping, enforced here a second time), a portal customer only the
+    party the account is bound to; the owner code (agent code, seat, or the
+    customer's party id) is the `ecif.owner` setting that the service sets for the
+    request. -#}
 
 {%- macro owning_mentions() -%}
     {{ return({
@@ -72,13 +74,17 @@
     {%- if target.type == 'postgres' and execute -%}
     {%- set scoped = owning_mentions() -%}
     {%- set unscoped = [] -%}
-    {%- for role in roles if role not in scoped %}{% do unscoped.append(app_role(role)) %}{% endfor -%}
+    {%- for role in roles if role not in scoped and role != 'customer' %}{% do unscoped.append(app_role(role)) %}{% endfor -%}
     alter table {{ this }} enable row level security;
     create policy ecif_unscoped on {{ this }} for select to {{ unscoped | join(', ') }} using (true);
     {%- for scope in scoped %}
     create policy ecif_{{ scope }} on {{ this }} for select to {{ app_role(scope) }}
         using (security.owns({{ party_column }}, '{{ scope }}'));
     {%- endfor %}
+    {%- if 'customer' in roles %}
+    create policy ecif_customer on {{ this }} for select to {{ app_role('customer') }}
+        using ({{ party_column }} = current_setting('ecif.owner', true));
+    {%- endif %}
     grant select on {{ this }} to {% for role in roles %}{{ app_role(role) }}{{ ', ' if not loop.last }}{% endfor %}
     {%- endif -%}
 {%- endmacro %}

@@ -20,8 +20,9 @@ from ecif.stewardship.tables import add_missing_columns
 from ecif.stewardship.tables import ensure_tables as ensure_stewardship_tables
 from ecif.warehouse import Connection
 
-# roles whose rows are limited to what they own, and by which code
-SCOPED_ROLES = ("agent", "telesales")
+# roles whose rows are limited to what they own, and by which code (a portal customer's
+# code is the party id the account is bound to)
+SCOPED_ROLES = ("agent", "telesales", "customer")
 MAX_FAILURES_ENV = "ECIF_LOGIN_MAX_FAILURES"
 LOCK_MINUTES_ENV = "ECIF_LOGIN_LOCK_MINUTES"
 
@@ -51,7 +52,8 @@ DDL = (
 class User:
     name: str
     role: str
-    owner_code: str | None   # agent_code of an agent, assigned seat of a telesales user
+    owner_code: str | None   # agent_code of an agent, assigned seat of a telesales user,
+                             # party_id of a portal customer
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ import re
 from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
 
 from ecif.service.accounts import User
 from ecif.service.api_customers import MOBILE, lookup_views
 from ecif.service.dependencies import config, customer_reader
-from ecif.service.pages import SameSiteForm, page, session_login, session_logout, session_user
+from ecif.service.pages import add_session_routes, page, session_user
 from ecif.translation import N_
 
 router = APIRouter(prefix="/agent", include_in_schema=False)
@@ -36,24 +36,9 @@ def seat(request: Request) -> User:
 
 
 Seat = Annotated[User, Depends(seat)]
-
-
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request) -> HTMLResponse:
-    return page(request, "login.html", None, area=AREA, error=None)
-
-
-@router.post("/login", dependencies=SameSiteForm)
-def login(request: Request, username: Annotated[str, Form()],
-          password: Annotated[str, Form()]) -> Response:
-    return session_login(request, username, password, SEATS, AREA, "/agent/caller",
-                         N_("wrong user name or password, the account disabled or locked for a "
-                            "while, or not a claims, telesales or agent seat"))
-
-
-@router.post("/logout", dependencies=SameSiteForm)
-def logout(request: Request) -> Response:
-    return session_logout(request, AREA)
+add_session_routes(router, SEATS, AREA, "/agent/caller",
+                   N_("wrong user name or password, the account disabled or locked for a "
+                      "while, or not a claims, telesales or agent seat"))
 
 
 @router.get("/caller", response_class=HTMLResponse)

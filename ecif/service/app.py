@@ -1,6 +1,6 @@
 """The service application: one FastAPI app serving the API (/v1, OpenAPI at
 /openapi.json, docs at /docs), the steward pages (/steward) and the agent's caller
-page (/agent/caller)."""
+page (/agent/caller) and the customer portal (/portal, its API under /v1/portal)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ from ecif.service import (
     api_subscriptions,
     api_users,
     pages,
+    portal,
+    portal_pages,
 )
 from ecif.service.accounts import RecentUsers, ensure_tables
 from ecif.service.config import ServiceConfig
@@ -72,7 +74,8 @@ def create_app(config: ServiceConfig) -> FastAPI:
         except LookupError:
             pass                                    # no pipeline run yet: read when asked
     for module in (api_health, api_auth, api_users, api_identify, api_customers,
-                   api_stewardship, api_events, api_subscriptions, api_lists, pages, agent_pages):
+                   api_stewardship, api_events, api_subscriptions, api_lists, portal, pages,
+                   agent_pages, portal_pages):
         app.include_router(module.router)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)   # outermost: times it all

@@ -85,7 +85,7 @@ def identify(conn: Connection, attrs: PartyInput, live: LiveMentions,
     """`attrs` passed the staging rules (ecif.identifiers.check_party)."""
     found = _identify(conn, attrs, live, numbers)
     if attrs.user_name and found.outcome in ("MATCHED", "NEW") and found.party_id:
-        _keep_user_name(conn, attrs, found.party_id)
+        keep_user_name(conn, attrs, found.party_id)
     return found
 
 
@@ -160,7 +160,7 @@ def _user_name_party(conn: Connection, attrs: PartyInput) -> str | None:
     return row[0] if row else None
 
 
-def _keep_user_name(conn: Connection, attrs: PartyInput, party_id: str) -> None:
+def keep_user_name(conn: Connection, attrs: PartyInput, party_id: str) -> None:
     """Remember the user name on one mention of the party (the first by id: a manual
     customer's for a new party) unless the name is known already."""
     conn.execute(

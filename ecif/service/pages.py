@@ -223,6 +223,25 @@ def session_logout(request: Request, area: str) -> Response:
     return response
 
 
+def add_session_routes(pages: APIRouter, roles: tuple[str, ...], area: str, home: str,
+                       refused: str) -> None:
+    """The login form, login and logout of the pages of another `area` (the agent's
+    caller page, the customer portal) for the roles given (`refused` says who may)."""
+
+    @pages.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request) -> HTMLResponse:
+        return page(request, "login.html", None, area=area, error=None)
+
+    @pages.post("/login", dependencies=SameSiteForm)
+    def login(request: Request, username: Annotated[str, Form()],
+              password: Annotated[str, Form()]) -> Response:
+        return session_login(request, username, password, roles, area, home, refused)
+
+    @pages.post("/logout", dependencies=SameSiteForm)
+    def logout(request: Request) -> Response:
+        return session_logout(request, area)
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request) -> HTMLResponse:
     return page(request, "login.html", None, error=None)

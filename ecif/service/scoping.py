@@ -2,7 +2,8 @@
 
 An agent sees only the parties one of whose core customer records carries the
 agent's code; a telesales seat only the parties of leads assigned to it (the lead's
-seat travels in the mention's `agent_code` column). The same ownership rule is
+seat travels in the mention's `agent_code` column); a portal customer only the one
+party the account is bound to (its owner code). The same ownership rule is
 enforced a second time on PostgreSQL by row-level security, written in SQL by the build
 (macro `owning_mentions` of dbt_project/macros/row_security.sql; keep the two equal),
 so a bug in either layer alone does not leak rows.
@@ -23,6 +24,8 @@ OWNING_MENTIONS = {
 def owned_parties(role: str) -> str:
     """A query of the party ids a user of a scoped role owns; its one parameter is the
     user's owner code."""
+    if role == "customer":
+        return "select cast(? as text) as party_id"
     return ("select mention.party_id from intermediate.int_mention_party as mention "
             f"where {OWNING_MENTIONS[role]} and mention.agent_code = ?")
 

@@ -68,8 +68,9 @@ def apply(conn: Connection, request: Request, user: str, effective_date: str | N
     elif kind == "ROLLBACK":
         rollback.roll_back(conn, p["request_id"], user, request.request_id)
     elif kind == "MODIFY":
+        # origin customer: a portal customer's own change (service.customer_contact_change)
         add_overrides(conn, p["party"], {p["attribute"]: p["value"]}, effective_date,
-                      request.request_id, "steward")
+                      request.request_id, p.get("origin", "steward"))
     elif kind == "ENHANCE":
         for row in p["rows"]:
             add_overrides(conn, row["party_id"], {row["attribute"]: row["value"]},

@@ -45,6 +45,25 @@ def submit(conn: Connection, kind: str, payload: dict, user: str, reason: str | 
                                f"{', '.join(REQUESTERS)}")
     if kind == "ROLE":
         check_admin(conn, user, "ask for a role change")
+    return _insert(conn, kind, payload, user, reason, party_id)
+
+
+def own_change(conn: Connection, kind: str, payload: dict, user: str, reason: str,
+               party_id: str) -> int:
+    """A portal customer's change of their own contact details: made and approved at
+    once by the customer (their own data needs no checker), kept with the requests so
+    that history and rollback see it like any other."""
+    if role_of(conn, user) != "customer":
+        raise StewardshipError(f"{user} is not a portal customer")
+    request_id = _insert(conn, kind, payload, user, reason, party_id)
+    close(conn, request_id, "APPROVED", user, "the customer's own data")
+    log(conn, user, "APPROVED", request_id=request_id, party_id=party_id,
+        detail="the customer's own data")
+    return request_id
+
+
+def _insert(conn: Connection, kind: str, payload: dict, user: str, reason: str | None,
+            party_id: str | None) -> int:
     request_id = int(conn.scalar("select coalesce(max(request_id), 0) + 1 "
                                  "from stewardship.request"))
     conn.execute("insert into stewardship.request values (?, ?, ?, ?, 'PENDING', ?, ?, "

@@ -27,6 +27,8 @@ from ecif.warehouse import Connection, Warehouse
 
 T = TypeVar("T")
 MAX_REASON = 500            # characters
+# what a portal customer may change of their own record
+CUSTOMER_EDITABLE = ("mobile", "email", "address")
 
 
 @contextmanager
@@ -141,6 +143,34 @@ def request_party_change(warehouse: Warehouse, kind: str, party: str, user: str,
             raise StewardshipError(f"party {party} is {effects.STATUS_AFTER[kind]} already")
         return {"party": party, **values}
     return _submit(warehouse, kind, user, reason, build, party)
+
+
+def customer_contact_change(warehouse: Warehouse, party: str, user: str,
+                            values: dict[str, str], rebuild: bool) -> list[int]:
+    """客户门户: a portal customer's own mobile, e-mail or address, checked with the
+    staging rules (InvalidValue naming the attribute), each applied at once as a MODIFY
+    the customer made and approved (requests.own_change): an override the nightly
+    keeps like a steward's, audited, in the party's history. The ids of the requests."""
+    checked = {}
+    for attribute, value in values.items():
+        try:
+            checked[attribute] = check_attribute(attribute, value, party[:1], CUSTOMER_EDITABLE)
+        except InvalidValue as problem:
+            raise InvalidValue(attribute, problem.problem, problem.detail) from None
+    made = []
+    with _session(warehouse, user, "MODIFY", party) as conn:
+        check_current(conn, mentions_of(conn, party)[:1])
+        as_of = conn.scalar("select max(_business_date) from intermediate.int_party_mention")
+        for attribute, value in checked.items():
+            request_id = requests.own_change(
+                conn, "MODIFY", {"party": party, "attribute": attribute, "value": value,
+                                 "origin": "customer"},
+                user, "portal: the customer's own contact details", party)
+            effects.apply(conn, requests.get(conn, request_id), user, as_of)
+            made.append(request_id)
+    if rebuild and made:
+        rebuild_from(warehouse, effects.REBUILD["MODIFY"], made[-1])
+    return made
 
 
 def request_relationship(warehouse: Warehouse, action: str, party: str, related: str,

@@ -51,6 +51,21 @@ def add_user(conn: Connection, user: str, role: str, password: str, owner_code: 
         detail=f"{role}" + (f" owning {owner_code}" if owner_code else ""))
 
 
+def register_customer(conn: Connection, user: str, password: str, party_id: str) -> None:
+    """A portal customer registers themselves (no admin): a `customer` account bound to
+    the one party identification found or created for them. One account per party."""
+    check_policy(user, password)
+    if conn.scalar("select count(*) from stewardship.app_user where user_name = ?", [user]):
+        raise StewardshipError(f"user name {user} is taken: choose another")
+    if conn.scalar("select count(*) from stewardship.app_user u join security.account a "
+                   "on a.user_name = u.user_name where u.role = 'customer' "
+                   "and a.owner_code = ?", [party_id]):
+        raise StewardshipError("this customer has a portal account already: log in with it")
+    conn.execute("insert into stewardship.app_user values (?, 'customer', ?)", [user, now()])
+    accounts.add_account(conn, user, password, party_id)
+    log(conn, user, "CUSTOMER_REGISTER", subject_user=user, party_id=party_id)
+
+
 def reset_password(conn: Connection, user: str, password: str, actor: str) -> None:
     """An admin resets anyone's password, a user changes their own; either way every
     token of the user is revoked."""

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
+import time
 from dataclasses import dataclass
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from ecif.service.app import create_app
 from ecif.service.config import ServiceConfig
 from ecif.stewardship import service
 from ecif.warehouse import Connection, Warehouse
+from tests.conftest import free_port
 from tests.pipeline.conftest import sample  # noqa: F401  (the session fixture)
 
 SECRET = "test-secret-of-at-least-thirty-two-bytes"
@@ -79,6 +83,23 @@ def client(service_warehouse, parties) -> TestClient:
     app = create_app(ServiceConfig(service_warehouse, SECRET, reader=None,
                                    rebuild_after_approval=False))
     return TestClient(app)
+
+
+@pytest.fixture(scope="module")
+def base_url(service_warehouse, parties):
+    """The service on a free port, for a browser (the pages' browser tests)."""
+    port = free_port()
+    app = create_app(ServiceConfig(service_warehouse, SECRET, None, False))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the service did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
 
 
 def login(client: TestClient, user: str) -> dict[str, str]:

@@ -20,7 +20,7 @@ from ecif.service.config import ServiceConfig
 from ecif.service.scoping import OWNING_MENTIONS
 from ecif.warehouse import Warehouse
 from tests.dbt.raw_rows import load_raw
-from tests.service.conftest import SECRET, add_users, login, read_customers_and_identify
+from tests.service.conftest import PASSWORD, SECRET, add_users, login, read_customers_and_identify
 
 D1 = "20261101"
 READER_PASSWORD = "reader-password-for-tests"
@@ -157,6 +157,31 @@ def test_api_with_query_scoping_broken_still_hides_rows(pg, client, monkeypatch)
     assert client.get(f"/v1/customers/{other}", headers=agent).status_code == 404
     assert client.get("/v1/customers/by-mobile/13911110003", headers=agent).status_code == 404
     assert client.get(f"/v1/customers/{other}", headers=login(client, "sys")).status_code == 200
+
+
+def test_a_portal_customer_sees_only_their_party(pg, client, monkeypatch):
+    """客户门户 on PostgreSQL: RLS alone limits the customer role to the bound party, and
+    a registered customer's reads stay there with the query layer broken."""
+    with pg.connect() as conn:
+        zhang, wang = (conn.scalar("select party_id from marts.customer where name = ?", [n])
+                       for n in ("张伟", "王芳"))
+    with as_reader(pg, "customer", wang) as conn:
+        assert names(conn) == ["王芳"]
+        assert {r[0] for r in conn.execute(
+            "select party_id from marts.customer_360").fetchall()} == {wang}
+    made = client.post("/v1/portal/register", json={
+        "user_name": "portal_wang", "password": PASSWORD, "name": "王芳",
+        "id_no": "110101199003076632", "mobile": "13911110003"})
+    assert made.status_code == 201 and made.json()["party_id"] == wang, made.text
+    token = client.post("/v1/token", data={"username": "portal_wang",
+                                           "password": PASSWORD}).json()
+    me = {"Authorization": f"Bearer {token['access_token']}"}
+    assert client.get("/v1/portal/me", headers=me).json()["profile"]["party_id"] == wang
+    assert client.get(f"/v1/customers/{zhang}", headers=me).status_code == 404
+    monkeypatch.setattr("ecif.service.api_customers.visible",
+                        lambda conn, user, parties: parties)       # a bug in the query layer
+    assert client.get(f"/v1/customers/{zhang}", headers=me).status_code == 404
+    assert client.get(f"/v1/customers/{wang}", headers=me).status_code == 200
 
 
 def test_identify_on_postgresql(pg, client):

@@ -7,36 +7,14 @@ switch), with names, not codes, and dates as the reader chooses, the Chinese dra
 a CJK font; screenshots are kept in the test's tmp folder."""
 
 import re
-import threading
-import time
 
 import pytest
-import uvicorn
 
 from ecif.masking import mask_id
 from ecif.reference import read_seed
-from ecif.service.app import create_app
-from ecif.service.config import ServiceConfig
 from ecif.translation import code_label, column_label, gettext
 from tests.cjk_rendering import assert_han_drawn_with_cjk_font
-from tests.conftest import free_port
-from tests.service.conftest import PASSWORD, SECRET
-
-
-@pytest.fixture(scope="module")
-def base_url(service_warehouse, parties):
-    port = free_port()
-    app = create_app(ServiceConfig(service_warehouse, SECRET, None, False))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the service did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+from tests.service.conftest import PASSWORD
 
 
 def log_in(page, base_url, user, area="steward"):
