@@ -30,11 +30,11 @@ from airflow.sdk import Asset, Param, dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
-from ecif.dbt_runner import DBT_PROJECT_DIR
+from ecif.dbt_runner import DBT_PROJECT_DIR, MANIFEST
 from ecif.extract_spec import SYSTEMS
 from ecif.orchestration import task_log
 from ecif.orchestration.control_files import missing_files
-from ecif.orchestration.cosmos_dbt import MANIFEST, point_at_warehouse, run_producer_first
+from ecif.orchestration.cosmos_dbt import point_at_warehouse, run_producer_first
 from ecif.orchestration.settings import Settings, business_date
 
 WAREHOUSE_POOL = "ecif_warehouse"

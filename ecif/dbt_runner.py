@@ -17,6 +17,8 @@ from pathlib import Path
 from ecif.warehouse import Warehouse
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+# the manifest `make install` writes (dbt parse): the Airflow DAG is drawn from it
+MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 
 # dbt-core does not support two invocations at once in one process (its documentation on

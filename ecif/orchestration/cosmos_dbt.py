@@ -13,10 +13,9 @@ from typing import Any
 
 from airflow.sdk import TriggerRule
 
-from ecif.dbt_runner import DBT_PROJECT_DIR, dbt_environment
+from ecif.dbt_runner import dbt_environment
 from ecif.orchestration.settings import Settings
 
-MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 PRODUCER = "dbt_producer_watcher"
 
 

@@ -4,6 +4,7 @@ dag-processor parses it, and `ecif run` on the sample's first day."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from tests.dags.nights import DAY, marts
 
 @pytest.fixture(scope="session")
 def airflow_home(tmp_path_factory) -> Iterator[Path]:
+    # Airflow reads its configuration (this home, its database) when it is first imported
+    assert "airflow" not in sys.modules, (
+        "Airflow was imported before the tests' Airflow home was set: a test module "
+        "imports it (or ecif.orchestration.cosmos_dbt) when it is collected")
     home = tmp_path_factory.mktemp("airflow-home")
     with pytest.MonkeyPatch.context() as mp:
         for name, value in airflow_env(home).items():

@@ -18,7 +18,7 @@ import json, sys
 from airflow.dag_processing.dagbag import DagBag
 from airflow.configuration import conf
 bag = DagBag(dag_folder=conf.get("core", "dags_folder"))
-from ecif.orchestration.cosmos_dbt import MANIFEST
+from ecif.dbt_runner import MANIFEST
 heavy = ("splink", "great_expectations", "dbt.cli.main", "pandas", "duckdb", "ecif.pipeline")
 print(json.dumps({
     "errors": {k: v.splitlines()[-1] for k, v in bag.import_errors.items()},

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import PurePosixPath
 
-from ecif.orchestration.cosmos_dbt import MANIFEST
+from ecif.dbt_runner import MANIFEST
 
 
 def test_only_staging_models_select_from_sources():
