@@ -53,12 +53,33 @@ def _catalog() -> dict[str, str]:
         return {m.id: m.string for m in read_po(fh) if m.id and m.string}
 
 
+class Message(str):
+    """A catalog message with its {fields} filled in (a refusal naming a party, say): as a
+    str, the English text; gettext translates the message, then fills the same fields
+    (a field that is a Message itself in the same language)."""
+
+    template: str
+    fields: dict[str, object]
+
+    def __new__(cls, template: str, **fields: object) -> Message:
+        text = super().__new__(cls, template.format(**fields))
+        text.template, text.fields = template, fields
+        return text
+
+
 def gettext(lang: str) -> Callable[[str], str]:
     """The translation function of `lang`; a message missing from the catalog stays English."""
     if lang == "en":
         return str
     catalog = _catalog()
-    return lambda message: catalog.get(message, message)
+
+    def translate(message: str) -> str:
+        if isinstance(message, Message):
+            return catalog.get(message.template, message.template).format(**{
+                name: translate(value) if isinstance(value, Message) else value
+                for name, value in message.fields.items()})
+        return catalog.get(message, message)
+    return translate
 
 
 @cache

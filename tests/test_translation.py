@@ -5,9 +5,14 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
+
 from ecif import translation
 from ecif.reference import read_seed
 from ecif.report_site import pages, site
+from ecif.stewardship import links
+from ecif.stewardship.users import StewardshipError
+from ecif.translation import N_
 
 ECIF = Path(translation.__file__).parent
 # _("...") in the templates and the pages' code, N_("...") where a message is marked to
@@ -20,7 +25,8 @@ PIECE = re.compile(r""""((?:[^"\\]|\\.)+)"|'((?:[^'\\]|\\.)+)'""")
 def _messages_in_code() -> set[str]:
     sources = [*(ECIF / "service" / "templates").glob("*.html"), Path(site.__file__),
                ECIF / "service" / "pages.py", ECIF / "service" / "agent_pages.py",
-               ECIF / "lookup_display.py"]
+               ECIF / "lookup_display.py", ECIF / "service" / "portal.py",
+               *(ECIF / "stewardship").glob("*.py")]     # refusals the pages show
     found = {"".join(a or b for a, b in PIECE.findall(m)) for path in sources
              for m in MESSAGE.findall(path.read_text(encoding="utf-8"))}
     found |= {p.title for p in pages.PAGES} | {p.summary for p in pages.PAGES}
@@ -67,3 +73,19 @@ def test_language_dates_and_numbers():
         (None, "zh"), (None, "en"), ("iso", "zh"), ("zh", "en"), ("ISO", "en"), ("x", "zh"))
     ] == ["zh", "iso", "iso", "zh", "iso", "zh"]
     assert translation.format_number(1234567) == "1,234,567"
+
+
+def test_a_refusal_is_read_in_the_readers_language():
+    """A steward's refusal keeps its English words (CLI, API, logs) and reads in Chinese on
+    the pages: the catalog's message, filled with the same fields, nested ones too."""
+    with pytest.raises(StewardshipError) as refused:
+        links.relationship(None, "fix", "P1", "P2", "SPOUSE", None, None)
+    assert str(refused.value) == "action 'fix' is not one of add, end, correct"
+    assert translation.gettext("en")(refused.value.message) == str(refused.value)
+    zh = translation.gettext("zh")
+    assert zh(refused.value.message) == "操作“fix”不在 add, end, correct 之中"
+    row = StewardshipError(N_("{file}: row {row}: field party_id: {problem}"), file="f.csv",
+                           row=2, problem=StewardshipError(N_("no party {party}"),
+                                                           party="P9").message)
+    assert str(row) == "f.csv: row 2: field party_id: no party P9"
+    assert zh(row.message) == "f.csv：第 2 行：字段 party_id：没有客户 P9"

@@ -297,7 +297,7 @@ def decide_group(request: Request, group_id: str, decision: str, reason: Reason,
     try:
         request_id = ask(cfg.warehouse, party_ids, user.name, reason)
     except StewardshipError as refusal:
-        return error_page(request, 409, str(refusal))
+        return error_page(request, 409, refusal.message)
     return RedirectResponse(f"/steward/requests?made={request_id}", status_code=303)
 
 
@@ -322,7 +322,7 @@ def decide_request(request: Request, request_id: int, decision: str, user: Stewa
         else:
             return error_page(request, 404, N_("no such decision"))
     except StewardshipError as refusal:
-        return page(request, "requests.html", user, error=str(refusal), made=None,
+        return page(request, "requests.html", user, error=refusal.message, made=None,
                      pending=service.tasks(cfg.warehouse, user.name),
                      decides=user.role in APPROVERS)
     return RedirectResponse("/steward/requests", status_code=303)

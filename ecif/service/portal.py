@@ -33,13 +33,14 @@ from ecif.service.identify import identify, keep_user_name
 from ecif.service.passwords import WeakPassword, check_policy
 from ecif.service.request_body import RequestBody
 from ecif.stewardship import service, users
-from ecif.stewardship.users import StewardshipError
+from ecif.stewardship.users import USER_NAME_TAKEN, StewardshipError
+from ecif.translation import N_
 from ecif.warehouse import Connection
 
 router = APIRouter(prefix="/v1/portal", tags=["customer portal"])
 Customer = Annotated[User, Depends(require("customer"))]
-NOT_CONFIRMED = ("these details do not confirm who you are (the mobile must be one we "
-                 "have on record): please call customer service")
+NOT_CONFIRMED = N_("these details do not confirm who you are (the mobile must be one we "
+                    "have on record): please call customer service")
 
 
 class Registration(RequestBody):
@@ -82,7 +83,7 @@ def register(request: Request, form: Registration) -> str:
     with state.connections.connect() as conn:
         if conn.scalar("select count(*) from stewardship.app_user where user_name = ?",
                        [form.user_name]):
-            raise StewardshipError(f"user name {form.user_name} is taken: choose another")
+            raise StewardshipError(USER_NAME_TAKEN, user=form.user_name)
         # without the user name: it is kept on the party only once the party is confirmed
         found = identify(conn, replace(party, user_name=None), state.live_mentions.current(conn),
                          state.party_numbers)

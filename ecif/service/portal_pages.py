@@ -66,7 +66,7 @@ def register(request: Request, username: Annotated[str, Form(max_length=64)],
     except WeakPassword:
         problems["password"] = "WEAK_PASSWORD"
     except StewardshipError as refusal:
-        error = str(refusal)
+        error = refusal.message
     except ValidationError as limits:       # the model's own (a user name too short)
         problems[str(limits.errors()[0]["loc"][0])] = "BAD_FORMAT"
     if problems or error:

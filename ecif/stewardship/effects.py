@@ -12,6 +12,7 @@ from ecif.stewardship.audit import log, now
 from ecif.stewardship.mentions import check_current
 from ecif.stewardship.requests import Request
 from ecif.stewardship.users import StewardshipError
+from ecif.translation import N_
 from ecif.warehouse import Connection
 
 # staging: the mentions change (manual customers, erased rows); matching: identities;
@@ -107,8 +108,9 @@ def add_overrides(conn: Connection, party_id: str, values: dict[str, str], effec
                   request_id: int, origin: str) -> None:
     for attribute, value in values.items():
         if attribute not in OVERRIDABLE:
-            raise StewardshipError(f"attribute {attribute!r} cannot be overridden: one of "
-                                   f"{', '.join(OVERRIDABLE)}")
+            raise StewardshipError(N_("attribute '{attribute}' cannot be overridden: one of "
+                                      "{attributes}"), attribute=attribute,
+                                   attributes=", ".join(OVERRIDABLE))
         conn.execute("update stewardship.attribute_override set revoked = true "
                      "where party_id = ? and attribute = ?", [party_id, attribute])
         conn.execute("insert into stewardship.attribute_override values (?, ?, ?, ?, ?, ?, "

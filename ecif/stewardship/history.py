@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from ecif.stewardship.users import StewardshipError
+from ecif.translation import N_
 from ecif.warehouse import Connection
 
 
@@ -22,12 +23,14 @@ class HistoryQuery:
 
     def check(self, kinds: tuple[str, ...]) -> None:
         if not any((self.party_id, self.steward, self.since, self.until, self.kind)):
-            raise StewardshipError("give a party, a steward, a date range or a kind to search")
+            raise StewardshipError(N_("give a party, a steward, a date range or a kind to "
+                                      "search"))
         if self.kind is not None and self.kind not in kinds:
-            raise StewardshipError(f"kind {self.kind!r} is not one of {', '.join(kinds)}")
+            raise StewardshipError(N_("kind '{kind}' is not one of {kinds}"), kind=self.kind,
+                                   kinds=", ".join(kinds))
         if self.since and self.until and self.since > self.until:
-            raise StewardshipError(f"the range starts ({self.since}) after it ends "
-                                   f"({self.until})")
+            raise StewardshipError(N_("the range starts ({since}) after it ends ({until})"),
+                                   since=self.since, until=self.until)
 
 
 class Entry(NamedTuple):

@@ -13,6 +13,7 @@ from ecif.reference import read_seed
 from ecif.stewardship.audit import now
 from ecif.stewardship.mentions import mentions_of
 from ecif.stewardship.users import StewardshipError
+from ecif.translation import N_
 from ecif.warehouse import Connection
 
 ACTIONS = ("add", "end", "correct")
@@ -35,25 +36,29 @@ def relationship(conn: Connection, action: str, party: str, related: str, kind: 
     marts.customer_relationship shows; `correct` replaces it by one to `new_related`
     and/or of `new_kind`."""
     if action not in ACTIONS:
-        raise StewardshipError(f"action {action!r} is not one of {', '.join(ACTIONS)}")
+        raise StewardshipError(N_("action '{action}' is not one of {actions}"), action=action,
+                               actions=", ".join(ACTIONS))
     if kind not in _types(manual_only=False):
-        raise StewardshipError(f"relationship type {kind!r} is not one of "
-                               f"{', '.join(_types(manual_only=False))}")
+        raise StewardshipError(N_("relationship type '{kind}' is not one of {kinds}"),
+                               kind=kind, kinds=", ".join(_types(manual_only=False)))
     target = (new_related or related, new_kind or kind) if action == "correct" else \
         (related, kind)
     if action == "correct" and target == (related, kind):
-        raise StewardshipError("a correction needs a new related party or a new type")
+        raise StewardshipError(N_("a correction needs a new related party or a new type"))
     if action != "end" and target[1] not in _types(manual_only=True):
-        raise StewardshipError(f"relationship type {target[1]!r} cannot be set by hand: one "
-                               f"of {', '.join(_types(manual_only=True))}")
+        raise StewardshipError(N_("relationship type '{kind}' cannot be set by hand: one of "
+                                  "{kinds}"), kind=target[1],
+                               kinds=", ".join(_types(manual_only=True)))
     for one, other in ((party, related), (party, target[0])):
         if one == other:
-            raise StewardshipError(f"party {one} cannot be related to itself")
+            raise StewardshipError(N_("party {party} cannot be related to itself"), party=one)
     mentions = {p: mentions_of(conn, p)[0] for p in {party, related, target[0]}}
     if action != "add" and not _shown(conn, party, related, kind):
-        raise StewardshipError(f"there is no {kind} relationship from {party} to {related}")
+        raise StewardshipError(N_("there is no {kind} relationship from {party} to {related}"),
+                               kind=kind, party=party, related=related)
     if action == "add" and _shown(conn, party, related, kind):
-        raise StewardshipError(f"{party} has a {kind} relationship to {related} already")
+        raise StewardshipError(N_("{party} has a {kind} relationship to {related} already"),
+                               party=party, kind=kind, related=related)
     return {"action": action, "party": party, "related": related, "type": kind,
             "new_related": target[0], "new_type": target[1], "mentions": mentions}
 
@@ -80,8 +85,9 @@ def check_no_cycle(conn: Connection, company: str, parent: str) -> None:
     while chain[-1] in above:
         chain.append(above[chain[-1]])
         if chain[-1] == company:
-            raise StewardshipError(f"{parent} cannot be the parent of {company}: it closes "
-                                   f"the cycle {' → '.join(chain)}")
+            raise StewardshipError(N_("{parent} cannot be the parent of {company}: it closes "
+                                      "the cycle {cycle}"), parent=parent, company=company,
+                                   cycle=" → ".join(chain))
         if chain[-1] in seen:       # a cycle further up, from the sources: not ours
             return
         seen.add(chain[-1])
@@ -91,17 +97,20 @@ def parent(conn: Connection, company: str, new_parent: str | None) -> dict:
     """The payload of a PARENT request: `new_parent` None removes the company's parent."""
     for party in filter(None, (company, new_parent)):
         if not party.startswith("O"):
-            raise StewardshipError(f"party {party} is no organization: only companies have "
-                                   "parent companies")
+            raise StewardshipError(N_("party {party} is no organization: only companies have "
+                                      "parent companies"), party=party)
     mentions = {p: mentions_of(conn, p)[0] for p in filter(None, (company, new_parent))}
     current = parents(conn).get(company)
     if new_parent is None and current is None:
-        raise StewardshipError(f"{company} has no parent company to remove")
+        raise StewardshipError(N_("{company} has no parent company to remove"),
+                               company=company)
     if new_parent is not None:
         if new_parent == company:
-            raise StewardshipError(f"{company} cannot be its own parent company")
+            raise StewardshipError(N_("{company} cannot be its own parent company"),
+                                   company=company)
         if new_parent == current:
-            raise StewardshipError(f"{new_parent} is the parent company of {company} already")
+            raise StewardshipError(N_("{parent} is the parent company of {company} already"),
+                                   parent=new_parent, company=company)
         check_no_cycle(conn, company, new_parent)
     return {"party": company, "parent": new_parent, "previous": current, "mentions": mentions}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ecif.stewardship.users import StewardshipError
+from ecif.translation import N_
 from ecif.warehouse import Connection
 
 
@@ -10,7 +11,7 @@ def mentions_of(conn: Connection, party_id: str) -> list[str]:
     rows = conn.fetchall("select mention_id from matching.party_mention where party_id = ? "
                          "order by mention_id", [party_id])
     if not rows:
-        raise StewardshipError(f"no party {party_id}")
+        raise StewardshipError(N_("no party {party}"), party=party_id)
     return [r[0] for r in rows]
 
 
@@ -21,5 +22,6 @@ def check_current(conn: Connection, mention_ids: list[str]) -> None:
         + ", ".join("?" for _ in mention_ids) + ")", mention_ids)}
     gone = sorted(set(mention_ids) - current)
     if gone:
-        raise StewardshipError(f"mention {gone[0]} no longer exists in its source "
-                               f"({len(gone)} gone): the decision no longer applies")
+        raise StewardshipError(N_("mention {mention} no longer exists in its source ({gone} "
+                                  "gone): the decision no longer applies"),
+                               mention=gone[0], gone=len(gone))

@@ -20,6 +20,7 @@ from ecif.stewardship.users import (
     check_independent,
     role_of,
 )
+from ecif.translation import N_
 from ecif.warehouse import Connection
 
 KINDS = ("MERGE", "SPLIT", "REJECT_SUSPECT", "REVOKE", "ROLLBACK", "CREATE", "MODIFY",
@@ -41,10 +42,10 @@ class Request:
 def submit(conn: Connection, kind: str, payload: dict, user: str, reason: str | None,
            party_id: str | None = None) -> int:
     if role_of(conn, user) not in REQUESTERS:
-        raise StewardshipError(f"{user} may not make requests: needs one of "
-                               f"{', '.join(REQUESTERS)}")
+        raise StewardshipError(N_("{user} may not make requests: needs one of {roles}"),
+                               user=user, roles=", ".join(REQUESTERS))
     if kind == "ROLE":
-        check_admin(conn, user, "ask for a role change")
+        check_admin(conn, user, N_("ask for a role change"))
     return _insert(conn, kind, payload, user, reason, party_id)
 
 
@@ -54,7 +55,7 @@ def own_change(conn: Connection, kind: str, payload: dict, user: str, reason: st
     once by the customer (their own data needs no checker), kept with the requests so
     that history and rollback see it like any other."""
     if role_of(conn, user) != "customer":
-        raise StewardshipError(f"{user} is not a portal customer")
+        raise StewardshipError(N_("{user} is not a portal customer"), user=user)
     request_id = _insert(conn, kind, payload, user, reason, party_id)
     close(conn, request_id, "APPROVED", user, "the customer's own data")
     log(conn, user, "APPROVED", request_id=request_id, party_id=party_id,
@@ -79,7 +80,7 @@ def get(conn: Connection, request_id: int) -> Request:
                         "requested_at, decided_by from stewardship.request "
                         "where request_id = ?", [request_id])
     if row is None:
-        raise StewardshipError(f"no request {request_id}")
+        raise StewardshipError(N_("no request {request}"), request=request_id)
     return Request(row[0], row[1], json.loads(row[2]), *row[3:])
 
 
@@ -87,17 +88,17 @@ def check_decider(conn: Connection, request: Request, user: str,
                   at: datetime | None = None) -> None:
     """Only an approver independent of the maker (users.check_independent) may decide,
     and never on a change of their own role."""
-    problem = None
     if request.status != "PENDING":
-        problem = f"request {request.request_id} is {request.status}, not PENDING"
-    elif user == request.requested_by:
-        problem = f"{user} made request {request.request_id} and may not approve it"
-    elif role_of(conn, user) not in APPROVERS:
-        problem = f"{user} is not an approver"
-    elif request.kind == "ROLE" and request.payload["user"] == user:
-        problem = f"{user} may not decide a change of their own role"
-    if problem:
-        raise StewardshipError(problem)
+        raise StewardshipError(N_("request {request} is {status}, not PENDING"),
+                               request=request.request_id, status=request.status)
+    if user == request.requested_by:
+        raise StewardshipError(N_("{user} made request {request} and may not approve it"),
+                               user=user, request=request.request_id)
+    if role_of(conn, user) not in APPROVERS:
+        raise StewardshipError(N_("{user} is not an approver"), user=user)
+    if request.kind == "ROLE" and request.payload["user"] == user:
+        raise StewardshipError(N_("{user} may not decide a change of their own role"),
+                               user=user)
     check_independent(conn, request.requested_by, user, at)
 
 
@@ -131,7 +132,8 @@ def pending_for(conn: Connection, user: str, everyone: bool = False) -> list[Tas
     by maker (an approver's or admin's overview)."""
     decides = role_of(conn, user) in APPROVERS
     if everyone and not decides:
-        raise StewardshipError(f"{user} is not an approver and may not see every user's tasks")
+        raise StewardshipError(N_("{user} is not an approver and may not see every user's "
+                                  "tasks"), user=user)
     rows = conn.fetchall(
         "select request_id, kind, requested_by, requested_at, reason from stewardship.request "
         "where status = 'PENDING' and (? or (requested_by <> ? and ?) or requested_by = ?) "

@@ -13,6 +13,7 @@ import json
 
 from ecif.stewardship.audit import log, now
 from ecif.stewardship.users import StewardshipError
+from ecif.translation import N_
 from ecif.warehouse import Connection
 
 IDENTITY_KINDS = ("MERGE", "SPLIT", "REJECT_SUSPECT")
@@ -39,8 +40,8 @@ def revoke(conn: Connection, request_id: int, user: str, by_request: int) -> Non
     status = conn.scalar("select status from stewardship.request where request_id = ? "
                          f"and kind in {IDENTITY_KINDS}", [request_id])
     if status != "APPROVED":
-        raise StewardshipError(f"request {request_id} is no approved merge, split or "
-                               "suspect rejection")
+        raise StewardshipError(N_("request {request} is no approved merge, split or suspect "
+                                  "rejection"), request=request_id)
     stamp = now()
     for a, b in _constraint_pairs(conn, request_id):
         conn.execute("insert into matching.link_constraint values (?, ?, 'REVOKED', ?, ?, ?)",

@@ -23,6 +23,7 @@ from ecif.stewardship.audit import log
 from ecif.stewardship.history import Entry, HistoryQuery, search
 from ecif.stewardship.mentions import check_current, mentions_of
 from ecif.stewardship.users import StewardshipError
+from ecif.translation import N_
 from ecif.warehouse import Connection, Warehouse
 
 T = TypeVar("T")
@@ -94,7 +95,7 @@ def request_role(warehouse: Warehouse, user: str, role: str, owner_code: str | N
 
 def request_merge(warehouse: Warehouse, parties: list[str], user: str, reason: str) -> int:
     if len(set(parties)) < 2:
-        raise StewardshipError("a merge needs at least two different parties")
+        raise StewardshipError(N_("a merge needs at least two different parties"))
     return _submit(warehouse, "MERGE", user, reason, lambda conn: {
         "parties": parties, "mentions": {p: mentions_of(conn, p) for p in parties}})
 
@@ -105,10 +106,11 @@ def request_split(warehouse: Warehouse, party: str, mention_ids: list[str], user
         all_mentions = mentions_of(conn, party)
         stray = sorted(set(mention_ids) - set(all_mentions))
         if stray:
-            raise StewardshipError(f"mention {stray[0]} is not in party {party}")
+            raise StewardshipError(N_("mention {mention} is not in party {party}"),
+                                   mention=stray[0], party=party)
         others = [m for m in all_mentions if m not in mention_ids]
         if not others:
-            raise StewardshipError("a split must leave at least one mention in the party")
+            raise StewardshipError(N_("a split must leave at least one mention in the party"))
         return {"party": party, "mentions": sorted(mention_ids), "others": others}
     return _submit(warehouse, "SPLIT", user, reason, build, party)
 
@@ -124,7 +126,8 @@ def request_on_decision(warehouse: Warehouse, kind: str, request_id: int, user: 
     """REVOKE or ROLLBACK of an earlier approved identity decision."""
     def build(conn: Connection) -> dict:
         if requests.get(conn, request_id).status != "APPROVED":
-            raise StewardshipError(f"request {request_id} is not an approved decision")
+            raise StewardshipError(N_("request {request} is not an approved decision"),
+                                   request=request_id)
         return {"request_id": request_id}
     return _submit(warehouse, kind, user, reason, build)
 
@@ -140,7 +143,8 @@ def request_party_change(warehouse: Warehouse, kind: str, party: str, user: str,
         check_current(conn, mentions_of(conn, party)[:1])
         if kind in effects.STATUS_AFTER and effects.status_of(conn, party) == \
                 effects.STATUS_AFTER[kind]:
-            raise StewardshipError(f"party {party} is {effects.STATUS_AFTER[kind]} already")
+            raise StewardshipError(N_("party {party} is {status} already"), party=party,
+                                   status=effects.STATUS_AFTER[kind])
         return {"party": party, **values}
     return _submit(warehouse, kind, user, reason, build, party)
 
@@ -217,7 +221,8 @@ def request_enhance_rows(warehouse: Warehouse, file_name: str, rows: list[dict[s
         where = f"{file_name}: row {number}"
         missing = [c for c in ("party_id", "attribute", "value") if not row.get(c)]
         if missing:
-            raise StewardshipError(f"{where}: field {missing[0]} is empty")
+            raise StewardshipError(N_("{where}: field {field} is empty"), where=where,
+                                   field=missing[0])
         try:
             checked.append({
                 "party_id": row["party_id"], "attribute": row["attribute"],
@@ -233,8 +238,9 @@ def request_enhance_rows(warehouse: Warehouse, file_name: str, rows: list[dict[s
             try:
                 mentions_of(conn, row["party_id"])
             except StewardshipError as problem:
-                raise StewardshipError(f"{file_name}: row {number}: field party_id: "
-                                       f"{problem}") from None
+                raise StewardshipError(N_("{file}: row {row}: field party_id: {problem}"),
+                                       file=file_name, row=number,
+                                       problem=problem.message) from None
         return {"file": file_name, "rows": checked}
     return _submit(warehouse, "ENHANCE", user, reason, build)
 

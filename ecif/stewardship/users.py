@@ -16,6 +16,7 @@ from ecif.masking import permissions
 from ecif.service import accounts
 from ecif.service.passwords import check_policy
 from ecif.stewardship.audit import log, now
+from ecif.translation import N_, Message
 from ecif.warehouse import Connection
 
 ROLES = tuple(permissions())     # the roles of role_permission.csv, in its order
@@ -26,8 +27,18 @@ KNOWS_PASSWORD = ("USER_ADD", "PASSWORD_RESET")
 RECENTLY = timedelta(hours=24)
 
 
+# also the portal's answer to a registration under a taken name
+USER_NAME_TAKEN = N_("user name {user} is taken: choose another")
+
+
 class StewardshipError(ValueError):
-    """A request or decision that is refused; the message says why in one line."""
+    """A request or decision that is refused; the message says why in one line. It is a
+    message of the catalog (ecif/locale) with its {fields} given apart, so that the pages
+    show it in the reader's language (`message`); str() is the English text."""
+
+    def __init__(self, message: str, **fields: object) -> None:
+        self.message = Message(message, **fields)
+        super().__init__(self.message)
 
 
 def add_user(conn: Connection, user: str, role: str, password: str, owner_code: str | None,
@@ -37,13 +48,13 @@ def add_user(conn: Connection, user: str, role: str, password: str, owner_code: 
     raises a plain ValueError (WeakPassword for the password)."""
     bootstrap = not conn.scalar("select count(*) from stewardship.app_user")
     if bootstrap and role != "admin":
-        raise StewardshipError("the first user must be an admin")
+        raise StewardshipError(N_("the first user must be an admin"))
     if not bootstrap:
-        check_admin(conn, actor, "add users")
+        check_admin(conn, actor, N_("add users"))
     check_role(role, owner_code)
     if conn.scalar("select count(*) from stewardship.app_user where user_name = ?", [user]):
-        raise StewardshipError(f"user {user} exists: reset its password or change its "
-                               "role instead")
+        raise StewardshipError(N_("user {user} exists: reset its password or change its "
+                                  "role instead"), user=user)
     check_policy(user, password)
     conn.execute("insert into stewardship.app_user values (?, ?, ?)", [user, role, now()])
     accounts.add_account(conn, user, password, owner_code)
@@ -56,11 +67,11 @@ def register_customer(conn: Connection, user: str, password: str, party_id: str)
     the one party identification found or created for them. One account per party."""
     check_policy(user, password)
     if conn.scalar("select count(*) from stewardship.app_user where user_name = ?", [user]):
-        raise StewardshipError(f"user name {user} is taken: choose another")
+        raise StewardshipError(USER_NAME_TAKEN, user=user)
     if conn.scalar("select count(*) from stewardship.app_user u join security.account a "
                    "on a.user_name = u.user_name where u.role = 'customer' "
                    "and a.owner_code = ?", [party_id]):
-        raise StewardshipError("this customer has a portal account already: log in with it")
+        raise StewardshipError(N_("this customer has a portal account already: log in with it"))
     conn.execute("insert into stewardship.app_user values (?, 'customer', ?)", [user, now()])
     accounts.add_account(conn, user, password, party_id)
     log(conn, user, "CUSTOMER_REGISTER", subject_user=user, party_id=party_id)
@@ -71,7 +82,7 @@ def reset_password(conn: Connection, user: str, password: str, actor: str) -> No
     token of the user is revoked."""
     role_of(conn, user)
     if actor != user:
-        check_admin(conn, actor, "reset another user's password")
+        check_admin(conn, actor, N_("reset another user's password"))
     check_policy(user, password)
     accounts.set_password(conn, user, password)
     log(conn, actor, "PASSWORD_RESET" if actor != user else "PASSWORD_CHANGE",
@@ -81,9 +92,9 @@ def reset_password(conn: Connection, user: str, password: str, actor: str) -> No
 def set_disabled(conn: Connection, user: str, disabled: bool, actor: str) -> None:
     """A disabled user can neither log in nor use a token it holds."""
     role_of(conn, user)
-    check_admin(conn, actor, "disable or enable users")
+    check_admin(conn, actor, N_("disable or enable users"))
     if user == actor:
-        raise StewardshipError(f"{actor} may not disable or enable themselves")
+        raise StewardshipError(N_("{actor} may not disable or enable themselves"), actor=actor)
     conn.execute("update security.account set disabled = ? where user_name = ?",
                  [disabled, user])
     if disabled:
@@ -94,14 +105,14 @@ def set_disabled(conn: Connection, user: str, disabled: bool, actor: str) -> Non
 def delete_user(conn: Connection, user: str, actor: str) -> None:
     """Only a user with no pending requests (theirs would lose their maker)."""
     role_of(conn, user)
-    check_admin(conn, actor, "delete users")
+    check_admin(conn, actor, N_("delete users"))
     if user == actor:
-        raise StewardshipError(f"{actor} may not delete themselves")
+        raise StewardshipError(N_("{actor} may not delete themselves"), actor=actor)
     pending = conn.fetchall("select request_id from stewardship.request where status = "
                             "'PENDING' and requested_by = ? order by 1", [user])
     if pending:
-        raise StewardshipError(f"{user} has pending requests "
-                               f"({', '.join(str(r[0]) for r in pending)}): decide them first")
+        raise StewardshipError(N_("{user} has pending requests ({requests}): decide them first"),
+                               user=user, requests=", ".join(str(r[0]) for r in pending))
     accounts.revoke_all(conn, user)
     for table in ("security.account", "stewardship.app_user"):
         conn.execute(f"delete from {table} where user_name = ?", [user])
@@ -133,15 +144,17 @@ def check_independent(conn: Connection, requester: str, decider: str,
     """A user never decides their own request, nor one of a user whose password they
     set (created or reset) within RECENTLY, nor one of a user who set theirs."""
     if decider == requester:
-        raise StewardshipError(f"{decider} made the request and may not decide it")
+        raise StewardshipError(N_("{decider} made the request and may not decide it"),
+                               decider=decider)
     knows = conn.scalar(
         "select count(*) from stewardship.audit_log where action in (?, ?) and logged_at > ? "
         "and ((actor = ? and subject_user = ?) or (actor = ? and subject_user = ?))",
         [*KNOWS_PASSWORD, (at or now()) - RECENTLY, decider, requester, requester, decider])
     if knows:
-        raise StewardshipError(f"{decider} and {requester} may not decide each other's "
-                               f"requests: one set the other's password less than "
-                               f"{RECENTLY.total_seconds() / 3600:.0f} hours ago")
+        raise StewardshipError(N_("{decider} and {requester} may not decide each other's "
+                                  "requests: one set the other's password less than {hours} "
+                                  "hours ago"), decider=decider, requester=requester,
+                               hours=f"{RECENTLY.total_seconds() / 3600:.0f}")
 
 
 def check_role(role: str, owner_code: str | None) -> None:
@@ -154,11 +167,13 @@ def check_role(role: str, owner_code: str | None) -> None:
 
 def check_admin(conn: Connection, actor: str | None, what: str) -> None:
     if actor is None or role_of(conn, actor) != "admin":
-        raise StewardshipError(f"{actor or 'nobody'} is not an admin and may not {what}")
+        raise StewardshipError(N_("{actor} is not an admin and may not {what}"),
+                               actor=actor or Message(N_("nobody")), what=Message(what))
 
 
 def role_of(conn: Connection, user: str) -> str:
     role = conn.scalar("select role from stewardship.app_user where user_name = ?", [user])
     if role is None:
-        raise StewardshipError(f"unknown user {user!r}: add it with `ecif steward user-add`")
+        raise StewardshipError(N_("unknown user '{user}': add it with `ecif steward user-add`"),
+                               user=user)
     return role

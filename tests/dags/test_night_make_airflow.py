@@ -68,14 +68,30 @@ class Standalone:
         return (self.home / "make-airflow.log").read_text()[-4000:]
 
     def stop(self) -> None:
+        """Every component gone, not only make: the scheduler, API server and triggerer
+        outlive make's exit by many seconds, and would run beside the next tests."""
         os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(60)
-        except subprocess.TimeoutExpired:
+        deadline = time.monotonic() + 60
+        while self._group_alive() and time.monotonic() < deadline:
+            self.process.poll()
+            time.sleep(1)
+        if self._group_alive():
             os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        self.process.wait()
         self.api.close()
         self.log.close()
+
+    def _group_alive(self) -> bool:
+        """A process of make's group still runs (zombies, which never go if nobody
+        reaps them, do not count)."""
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                state, _, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+            except OSError:        # gone while we looked
+                continue
+            if state != "Z" and int(group) == self.process.pid:
+                return True
+        return False
 
 
 def test_make_airflow_runs_a_night(sample_extracts, reference, tmp_path):
