@@ -26,7 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, task
+from airflow.sdk import Asset, DeadlineAlert, DeadlineReference, Param, SyncCallback, dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
@@ -97,10 +97,16 @@ def dbt_group(group_id: str, **selection: list[str]) -> DbtTaskGroup:
         "retry_delay": timedelta(minutes=2),
         "retry_exponential_backoff": 2.0,
         "max_retry_delay": timedelta(minutes=30),
-        # each task's end as a JSON line of the operations log (README, Operations)
+        # each task's end as a JSON line of the operations log, a failure as an
+        # exception of the exception centre (README, Operations)
         "on_success_callback": task_log.on_success,
         "on_failure_callback": task_log.on_failure,
     },
+    # the night must be done by 08:00 Beijing, six hours after its logical date: later
+    # opens a RUN_LATE exception (Airflow 3's deadline alert replaces the SLA miss)
+    deadline=DeadlineAlert(reference=DeadlineReference.DAGRUN_LOGICAL_DATE,
+                           interval=timedelta(hours=6),
+                           callback=SyncCallback(task_log.on_deadline_missed)),
     tags=["ecif"],
     doc_md=__doc__,
 )

@@ -18,7 +18,8 @@ PIECE = re.compile(r'"((?:[^"\\]|\\.)+)"')
 
 def _messages_in_code() -> set[str]:
     sources = [*(ECIF / "service" / "templates").glob("*.html"), Path(site.__file__),
-               ECIF / "service" / "pages.py", ECIF / "service" / "agent_pages.py"]
+               ECIF / "service" / "pages.py", ECIF / "service" / "agent_pages.py",
+               ECIF / "service" / "exception_pages.py"]
     found = {"".join(PIECE.findall(m)) for path in sources
              for m in MESSAGE.findall(path.read_text(encoding="utf-8"))}
     found |= {p.title for p in pages.PAGES} | {p.summary for p in pages.PAGES}

@@ -1,15 +1,19 @@
 """The DAG's tasks in the operations log: each task's end, success or failure, as one
 JSON line (ecif.ops_log) with the Airflow run's id as run id, the task as step and its
-duration. The callbacks must never fail a task themselves: a log that cannot be written
-is reported to Airflow's own log instead."""
+duration; and in the exception centre (ecif.exception_sources): a failed task opens a
+STEP_FAILED exception, a run past its deadline a RUN_LATE one, and after every task the
+centre reads what the steps recorded (refusals, quality results, dead letters). The
+callbacks must never fail a task themselves: a log that cannot be written is reported
+to Airflow's own log instead."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from ecif import ops_log
+from ecif import exception_sources, ops_log
 from ecif.orchestration.settings import Settings
 
 
@@ -32,8 +36,32 @@ def _line(context: dict[str, Any], level: int, message: str) -> None:
 
 def on_success(context: dict[str, Any]) -> None:
     _line(context, logging.INFO, "task succeeded")
+    _to_centre(exception_sources.collect)
 
 
 def on_failure(context: dict[str, Any]) -> None:
-    """Until the exceptions centre exists (issue 15 §2) a failure is this ERROR line."""
+    """An ERROR line, and the task's STEP_FAILED exception (one per task, counted per
+    Airflow run)."""
     _line(context, logging.ERROR, "task failed")
+    ti, dag_run = context.get("ti"), context.get("dag_run")
+    _to_centre(exception_sources.record_failure, f"task {getattr(ti, 'task_id', None)}",
+               context.get("exception") or "failed", getattr(dag_run, "run_id", None),
+               system="airflow")
+
+
+def on_deadline_missed(context: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    """The DAG's deadline alert (Airflow 3's successor of the SLA miss): the night is
+    not done in time, a RUN_LATE exception."""
+    dag_run = (context or {}).get("dag_run")
+    run_id = getattr(dag_run, "run_id", None) or (context or {}).get("run_id")
+    _to_centre(exception_sources.record_failure, "ecif_nightly",
+               f"run {run_id} missed its deadline", run_id, kind="RUN_LATE", system="airflow")
+
+
+def _to_centre(record: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+    """Call an exception_sources function on the settings' warehouse (which record
+    their own failures; this catches a settings error)."""
+    try:
+        record(Settings.from_env().warehouse, *args, **kwargs)
+    except Exception:       # noqa: BLE001 - see the module's docstring
+        logging.getLogger(__name__).exception("exception centre not updated")
