@@ -23,7 +23,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from ecif import alerts, ops_log
-from ecif.exceptions_centre import ExceptionRecord, open_or_bump
+from ecif.exceptions_centre import (
+    OCCURRENCE,
+    TABLE,
+    ExceptionRecord,
+    ensure_tables,
+    open_or_bump,
+)
 from ecif.landing.report import LandingReport
 from ecif.warehouse import Connection, Warehouse
 
@@ -90,36 +96,50 @@ def watching(warehouse: Warehouse, step: str) -> Iterator[None]:
     collect(warehouse)
 
 
+def _bump_new(conn: Connection, kind: str,
+              found: list[tuple[str, str, str, str, str]]) -> list[ExceptionRecord | None]:
+    """open_or_bump each (severity, system, key, sample, occurrence) not counted yet: the
+    sources keep their history, so most of what they hold was read after an earlier
+    step, and one query leaves it out."""
+    ensure_tables(conn)
+    counted = set(conn.fetchall(
+        f"select e.system, e.key, o.occurrence from {TABLE} e join {OCCURRENCE} o "
+        "on o.exception_id = e.exception_id where e.kind = ?", [kind]))
+    return [open_or_bump(conn, kind, severity, system, key, sample, occurrence)
+            for severity, system, key, sample, occurrence in found
+            if (system, key, occurrence) not in counted]
+
+
 def _refusals(conn: Connection) -> list[ExceptionRecord | None]:
     if not conn.table_exists("raw", "landing_rejection"):
         return []
-    return [open_or_bump(conn, "LANDING_REFUSED", "CRITICAL", system,
-                         f"{entity} {business_date}", reason, f"{file}|{md5}|{reason}")
-            for file, system, entity, business_date, reason, md5 in conn.fetchall(
-                "select file, system, entity, business_date, reason, md5 "
-                "from raw.landing_rejection order by rejected_at")]
+    return _bump_new(conn, "LANDING_REFUSED", [
+        ("CRITICAL", system, f"{entity} {business_date}", reason, f"{file}|{md5}|{reason}")
+        for file, system, entity, business_date, reason, md5 in conn.fetchall(
+            "select file, system, entity, business_date, reason, md5 "
+            "from raw.landing_rejection order by rejected_at")])
 
 
 def _quality(conn: Connection) -> list[ExceptionRecord | None]:
     if not conn.table_exists("quality", "validation_result"):
         return []
-    rows = conn.fetchall(
-        "select run_id, suite, check_name, coalesce(source_system, 'warehouse'), severity, "
-        "min_value, max_value, observed_value from quality.validation_result "
-        "where not success order by checked_at, run_id")
-    return [open_or_bump(conn, "QUALITY_FAILED",
-                         "CRITICAL" if severity == "critical" else "WARNING", system, check,
-                         f"{suite}: {check} observed {observed} outside [{low}, {high}]",
-                         f"{run}|{suite}")
-            for run, suite, check, system, severity, low, high, observed in rows]
+    return _bump_new(conn, "QUALITY_FAILED", [
+        ("CRITICAL" if severity == "critical" else "WARNING", system, check,
+         f"{suite}: {check} observed {observed}, expected "
+         + " and ".join(f"{op} {bound}" for op, bound in ((">=", low), ("<=", high))
+                        if bound is not None), f"{run}|{suite}")
+        for run, suite, check, system, severity, low, high, observed in conn.fetchall(
+            "select run_id, suite, check_name, coalesce(source_system, 'warehouse'), "
+            "severity, min_value, max_value, observed_value from quality.validation_result "
+            "where not success order by checked_at, run_id")])
 
 
 def _dead_letters(conn: Connection) -> list[ExceptionRecord | None]:
     if not conn.table_exists("events", "dead_letter"):
         return []
-    return [open_or_bump(conn, "EVENT_DELIVERY_FAILED", "WARNING", "events", subscription,
-                         f"seq {seq} ({event_id}) after {attempts} attempts: {error}",
-                         f"{seq}")
-            for subscription, seq, event_id, attempts, error in conn.fetchall(
-                "select subscription_id, seq, event_id, attempts, last_error "
-                "from events.dead_letter order by dead_at, seq")]
+    return _bump_new(conn, "EVENT_DELIVERY_FAILED", [
+        ("WARNING", "events", subscription,
+         f"seq {seq} ({event_id}) after {attempts} attempts: {error}", str(seq))
+        for subscription, seq, event_id, attempts, error in conn.fetchall(
+            "select subscription_id, seq, event_id, attempts, last_error "
+            "from events.dead_letter order by dead_at, seq")])

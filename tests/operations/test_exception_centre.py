@@ -101,6 +101,7 @@ def test_each_source_appears_once_with_its_count(warehouse):
     assert refused.severity == "CRITICAL" and refused.status == "OPEN"
     assert found["QUALITY_FAILED"].count == 2      # runs Q000001 and Q000002
     assert found["QUALITY_FAILED"].key == "core_customer_rows"
+    assert found["QUALITY_FAILED"].sample == "raw: core_customer_rows observed 0.0, expected >= 1.0"
     assert (found["EVENT_DELIVERY_FAILED"].key, found["EVENT_DELIVERY_FAILED"].count) == ("S1", 3)
     overdue = found["DELIVERY_OVERDUE"]
     assert (overdue.system, overdue.key, overdue.count, overdue.severity) == (
@@ -319,3 +320,24 @@ def test_a_channel_that_fails_is_logged_never_fatal(warehouse, monkeypatch, tmp_
     log = ops_log.log_file(warehouse).read_text(encoding="utf-8")
     assert "alert of exception 1 not sent by webhook" in log
     assert "alert of exception 1 not sent by e-mail" in log
+
+
+def test_a_failed_step_of_a_run_opens_an_exception(warehouse, tmp_path, monkeypatch):
+    """`ecif run` records the step that failed (its other steps are not run here: the
+    staging step fails at once, after an empty landing)."""
+    from ecif import pipeline
+
+    monkeypatch.setenv("ECIF_LOG_DIR", str(tmp_path))
+
+    def staging_fails(*args, **kwargs):
+        raise RuntimeError("dbt: relation raw.core__customer does not exist")
+
+    monkeypatch.setattr(pipeline, "build_staging", staging_fails)
+    (tmp_path / "extracts").mkdir()
+    with pytest.raises(RuntimeError, match="does not exist"):
+        pipeline.run_nightly(warehouse, tmp_path / "extracts")
+    with warehouse.connect() as conn:
+        (found,) = centre.listing(conn)
+    assert (found.kind, found.system, found.key, found.count) == (
+        "STEP_FAILED", "pipeline", "staging", 1)
+    assert found.sample == "RuntimeError: dbt: relation raw.core__customer does not exist"
