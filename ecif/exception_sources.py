@@ -1,6 +1,7 @@
 """What feeds the exception centre (ecif.exceptions_centre): the tables where the other
-parts of ECIF already record their trouble, read after every step and at a failure,
-and the failures themselves (a run's step, an Airflow task, a service request).
+parts of ECIF already record their trouble, read by the steps that write them (land,
+quality, the dispatcher) and at any failure, and the failures themselves (a run's
+step, an Airflow task, a service request).
 
 | kind | from | severity |
 |---|---|---|
@@ -86,14 +87,13 @@ def record_service_error(warehouse: Warehouse, route: str, error: BaseException)
 
 @contextmanager
 def watching(warehouse: Warehouse, step: str) -> Iterator[None]:
-    """Around a run's step: a failure is recorded (and raised on), and either way the
-    sources are read afterwards."""
+    """Around a run's step: a failure is recorded, with what the sources say by then (a
+    critical quality check, say), and raised on."""
     try:
         yield
     except Exception as failure:
         record_failure(warehouse, step, failure)
         raise
-    collect(warehouse)
 
 
 def _bump_new(conn: Connection, kind: str,

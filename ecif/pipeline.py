@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ecif import ops_log
 from ecif.dbt_runner import run_dbt
-from ecif.exception_sources import record_landing, watching
+from ecif.exception_sources import collect, record_landing, watching
 from ecif.extract_spec import ENTITIES
 from ecif.landing.bookkeeping import ensure_bookkeeping
 from ecif.landing.erasures import rewrite_if_pending
@@ -190,6 +190,7 @@ def quality_step(warehouse: Warehouse, suites: tuple[Suite, ...], run_id: str | 
     on_progress("quality", 0, len(suites))
     report = check_quality(warehouse, suites, run_id,
                            docs_dir or Path.cwd() / "reports" / "quality")
+    collect(warehouse)      # its failed warnings (a critical failure raised: see watching)
     on_progress("quality", len(suites), len(suites))
     return report
 

@@ -1,10 +1,9 @@
 """The DAG's tasks in the operations log: each task's end, success or failure, as one
 JSON line (ecif.ops_log) with the Airflow run's id as run id, the task as step and its
 duration; and in the exception centre (ecif.exception_sources): a failed task opens a
-STEP_FAILED exception, a run past its deadline a RUN_LATE one, and after every task the
-centre reads what the steps recorded (refusals, quality results, dead letters). The
-callbacks must never fail a task themselves: a log that cannot be written is reported
-to Airflow's own log instead."""
+STEP_FAILED exception, a run past its deadline a RUN_LATE one. The callbacks must never
+fail a task themselves: a log that cannot be written is reported to Airflow's own log
+instead."""
 
 from __future__ import annotations
 
@@ -36,7 +35,6 @@ def _line(context: dict[str, Any], level: int, message: str) -> None:
 
 def on_success(context: dict[str, Any]) -> None:
     _line(context, logging.INFO, "task succeeded")
-    _to_centre(exception_sources.collect)
 
 
 def on_failure(context: dict[str, Any]) -> None:

@@ -341,3 +341,24 @@ def test_a_failed_step_of_a_run_opens_an_exception(warehouse, tmp_path, monkeypa
     assert (found.kind, found.system, found.key, found.count) == (
         "STEP_FAILED", "pipeline", "staging", 1)
     assert found.sample == "RuntimeError: dbt: relation raw.core__customer does not exist"
+
+
+def test_the_quality_step_records_its_failed_warnings(warehouse, monkeypatch, tmp_path):
+    """A warning does not stop the run: the step itself reads the results it wrote."""
+    from ecif import pipeline
+    from expectations.gate import QualityReport
+
+    monkeypatch.setenv("ECIF_LOG_DIR", str(tmp_path))
+
+    def check(warehouse_, suites, run_id, docs_dir):
+        with warehouse_.connect() as conn:
+            ensure_results_table(conn)
+            fail_check(conn, run_id, "warning")
+        return QualityReport(run_id)
+
+    monkeypatch.setattr(pipeline, "check_quality", check)
+    pipeline.quality_step(warehouse, (), "Q000007", docs_dir=tmp_path)
+    with warehouse.connect() as conn:
+        (found,) = centre.listing(conn)
+    assert (found.kind, found.severity, found.system, found.count) == (
+        "QUALITY_FAILED", "WARNING", "core", 1)
