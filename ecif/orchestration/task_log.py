@@ -49,9 +49,9 @@ def on_failure(context: dict[str, Any]) -> None:
 
 def on_deadline_missed(context: dict[str, Any] | None = None, **kwargs: Any) -> None:
     """The DAG's deadline alert (Airflow 3's successor of the SLA miss): the night is
-    not done in time, a RUN_LATE exception."""
-    dag_run = (context or {}).get("dag_run")
-    run_id = getattr(dag_run, "run_id", None) or (context or {}).get("run_id")
+    not done in time, a RUN_LATE exception. Airflow passes the run as a dict (the REST
+    API's DAG run, `dag_run_id`) in `context`."""
+    run_id = ((context or {}).get("dag_run") or {}).get("dag_run_id")
     _to_centre(exception_sources.record_failure, "ecif_nightly",
                f"run {run_id} missed its deadline", run_id, kind="RUN_LATE", system="airflow")
 

@@ -230,7 +230,9 @@ def test_airflow_callbacks_open_exceptions(warehouse, monkeypatch, tmp_path):
         task_log.on_failure({"ti": SimpleNamespace(task_id="land_core", try_number=attempt,
                                                    start_date=None),
                              "dag_run": run, "exception": OSError("disk full")})
-    task_log.on_deadline_missed({"dag_run": run})
+    # as Airflow's scheduler queues it: context=, the run as the REST API's dict
+    task_log.on_deadline_missed(context={"dag_run": {"dag_run_id": run.run_id},
+                                         "deadline": {"id": "d1"}})
     with warehouse.connect() as conn:
         found = by_kind(conn)
     failed = found["STEP_FAILED"]
