@@ -1,19 +1,22 @@
 """The DAG's tasks in the operations log: each task's end, success or failure, as one
 JSON line (ecif.ops_log) with the Airflow run's id as run id, the task as step and its
 duration; and in the exception centre (ecif.exception_sources): a failed task opens a
-STEP_FAILED exception, a run past its deadline a RUN_LATE one. The callbacks must never
-fail a task themselves: a log that cannot be written is reported to Airflow's own log
-instead."""
+STEP_FAILED exception, a run that ends past its deadline a RUN_LATE one. The callbacks
+must never fail a task themselves: a log that cannot be written is reported to
+Airflow's own log instead."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ecif import exception_sources, ops_log
 from ecif.orchestration.settings import Settings
+
+# the night is due at 02:00 Beijing and must be done by 08:00
+RUN_DEADLINE = timedelta(hours=6)
 
 
 def _line(context: dict[str, Any], level: int, message: str) -> None:
@@ -47,13 +50,19 @@ def on_failure(context: dict[str, Any]) -> None:
                system="airflow")
 
 
-def on_deadline_missed(context: dict[str, Any] | None = None, **kwargs: Any) -> None:
-    """The DAG's deadline alert (Airflow 3's successor of the SLA miss): the night is
-    not done in time, a RUN_LATE exception. Airflow passes the run as a dict (the REST
-    API's DAG run, `dag_run_id`) in `context`."""
-    run_id = ((context or {}).get("dag_run") or {}).get("dag_run_id")
+def on_run_end(context: dict[str, Any]) -> None:
+    """The DAG's own callback, when a run succeeds or fails: one that ended more than
+    RUN_DEADLINE after it was due (its logical date, or when it was asked for) opens a
+    RUN_LATE exception, what an SLA miss was before Airflow 3."""
+    dag_run = context.get("dag_run")
+    due = getattr(dag_run, "logical_date", None) or getattr(dag_run, "run_after", None)
+    if due is None or (late := datetime.now(UTC) - due) <= RUN_DEADLINE:
+        return
+    run_id = getattr(dag_run, "run_id", None)
     _to_centre(exception_sources.record_failure, "ecif_nightly",
-               f"run {run_id} missed its deadline", run_id, kind="RUN_LATE", system="airflow")
+               f"run {run_id} ended {late.total_seconds() / 3600:.1f} h after it was due "
+               f"(deadline {RUN_DEADLINE.total_seconds() / 3600:.0f} h)", run_id,
+               kind="RUN_LATE", system="airflow")
 
 
 def _to_centre(record: Callable[..., None], *args: Any, **kwargs: Any) -> None:

@@ -6,7 +6,7 @@ e-mail (to a local aiosmtpd server) and one webhook POST."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from types import SimpleNamespace
 
@@ -221,26 +221,28 @@ def test_the_command_line(warehouse, tmp_path, monkeypatch):
 
 
 def test_airflow_callbacks_open_exceptions(warehouse, monkeypatch, tmp_path):
-    """The DAG's failure and deadline callbacks, called as Airflow calls them (no
-    Airflow needed to build the context)."""
+    """The task failure callback and the DAG's run-end callback, called as Airflow calls
+    them (no Airflow needed to build the context)."""
     monkeypatch.setenv("ECIF_WAREHOUSE", warehouse.url)
     monkeypatch.setenv("ECIF_LOG_DIR", str(tmp_path))
-    run = SimpleNamespace(run_id="scheduled__2026-11-02T18:00:00+00:00")
+    due = datetime.now(UTC) - timedelta(hours=7)
+    run = SimpleNamespace(run_id="scheduled__2026-11-02T18:00:00+00:00", logical_date=due)
     for attempt in (1, 2):
         task_log.on_failure({"ti": SimpleNamespace(task_id="land_core", try_number=attempt,
                                                    start_date=None),
                              "dag_run": run, "exception": OSError("disk full")})
-    # as Airflow's scheduler queues it: context=, the run as the REST API's dict
-    task_log.on_deadline_missed(context={"dag_run": {"dag_run_id": run.run_id},
-                                         "deadline": {"id": "d1"}})
+    on_time = SimpleNamespace(run_id="manual__1", logical_date=None,
+                              run_after=datetime.now(UTC) - timedelta(hours=5))
+    task_log.on_run_end({"dag_run": on_time, "reason": "success"})
+    task_log.on_run_end({"dag_run": run, "reason": "success"})
     with warehouse.connect() as conn:
         found = by_kind(conn)
     failed = found["STEP_FAILED"]
     assert (failed.system, failed.key, failed.count) == ("airflow", "task land_core", 1)
     assert failed.sample == "OSError: disk full"
     late = found["RUN_LATE"]
-    assert (late.severity, late.key) == ("CRITICAL", "ecif_nightly")
-    assert late.sample == f"run {run.run_id} missed its deadline"
+    assert (late.severity, late.key, late.count) == ("CRITICAL", "ecif_nightly", 1)
+    assert late.sample.startswith(f"run {run.run_id} ended 7.0 h after it was due")
 
 
 class Mailbox:
