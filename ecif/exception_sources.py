@@ -9,7 +9,7 @@ step, an Airflow task, a service request).
 | DELIVERY_OVERDUE | the land step's report (still waiting past its deadline) | WARNING |
 | QUALITY_FAILED | quality.validation_result (a check that failed) | its check's |
 | STEP_FAILED | a run's step or an Airflow task that failed | CRITICAL |
-| RUN_LATE | an Airflow run that missed its deadline | CRITICAL |
+| RUN_LATE | an Airflow run that ended past its deadline | CRITICAL |
 | EVENT_DELIVERY_FAILED | events.dead_letter (a subscription's dead letters) | WARNING |
 | SERVICE_ERROR | an unexpected error answering a request (500) | CRITICAL |
 
