@@ -35,6 +35,8 @@ from ecif.landing.report import LandingReport
 from ecif.warehouse import Connection, Warehouse
 
 PIPELINE = "pipeline"
+# what a source's row says: severity, system, key, sample, occurrence
+Found = tuple[str, str, str, str, str]
 
 
 def _quietly(what: str, warehouse: Warehouse,
@@ -96,50 +98,51 @@ def watching(warehouse: Warehouse, step: str) -> Iterator[None]:
         raise
 
 
-def _bump_new(conn: Connection, kind: str,
-              found: list[tuple[str, str, str, str, str]]) -> list[ExceptionRecord | None]:
-    """open_or_bump each (severity, system, key, sample, occurrence) not counted yet: the
-    sources keep their history, so most of what they hold was read after an earlier
-    step, and one query leaves it out."""
+def _read(conn: Connection, kind: str, table: str, sql: str,
+          shape: Callable[..., Found]) -> list[ExceptionRecord | None]:
+    """open_or_bump each row of `sql` over `table` (as `shape` makes it) that is not
+    counted yet: the sources keep their history, so most of what they hold was read
+    before, and one query leaves it out."""
+    if not conn.table_exists(*table.split(".")):
+        return []
     ensure_tables(conn)
     counted = set(conn.fetchall(
         f"select e.system, e.key, o.occurrence from {TABLE} e join {OCCURRENCE} o "
         "on o.exception_id = e.exception_id where e.kind = ?", [kind]))
+    found = [shape(*row) for row in conn.fetchall(sql)]
     return [open_or_bump(conn, kind, severity, system, key, sample, occurrence)
             for severity, system, key, sample, occurrence in found
             if (system, key, occurrence) not in counted]
 
 
 def _refusals(conn: Connection) -> list[ExceptionRecord | None]:
-    if not conn.table_exists("raw", "landing_rejection"):
-        return []
-    return _bump_new(conn, "LANDING_REFUSED", [
-        ("CRITICAL", system, f"{entity} {business_date}", reason, f"{file}|{md5}|{reason}")
-        for file, system, entity, business_date, reason, md5 in conn.fetchall(
-            "select file, system, entity, business_date, reason, md5 "
-            "from raw.landing_rejection order by rejected_at")])
+    return _read(conn, "LANDING_REFUSED", "raw.landing_rejection",
+                 "select file, system, entity, business_date, reason, md5 "
+                 "from raw.landing_rejection order by rejected_at",
+                 lambda file, system, entity, day, reason, md5: (
+                     "CRITICAL", system, f"{entity} {day}", reason, f"{file}|{md5}|{reason}"))
+
+
+def _failed_check(run: str, suite: str, check: str, system: str, severity: str,
+                  low: float | None, high: float | None, observed: float | None) -> Found:
+    bounds = " and ".join(f"{op} {bound}" for op, bound in ((">=", low), ("<=", high))
+                          if bound is not None)
+    return ("CRITICAL" if severity == "critical" else "WARNING", system, check,
+            f"{suite}: {check} observed {observed}, expected {bounds}", f"{run}|{suite}")
 
 
 def _quality(conn: Connection) -> list[ExceptionRecord | None]:
-    if not conn.table_exists("quality", "validation_result"):
-        return []
-    return _bump_new(conn, "QUALITY_FAILED", [
-        ("CRITICAL" if severity == "critical" else "WARNING", system, check,
-         f"{suite}: {check} observed {observed}, expected "
-         + " and ".join(f"{op} {bound}" for op, bound in ((">=", low), ("<=", high))
-                        if bound is not None), f"{run}|{suite}")
-        for run, suite, check, system, severity, low, high, observed in conn.fetchall(
-            "select run_id, suite, check_name, coalesce(source_system, 'warehouse'), "
-            "severity, min_value, max_value, observed_value from quality.validation_result "
-            "where not success order by checked_at, run_id")])
+    return _read(conn, "QUALITY_FAILED", "quality.validation_result",
+                 "select run_id, suite, check_name, coalesce(source_system, 'warehouse'), "
+                 "severity, min_value, max_value, observed_value "
+                 "from quality.validation_result where not success order by checked_at, run_id",
+                 _failed_check)
 
 
 def _dead_letters(conn: Connection) -> list[ExceptionRecord | None]:
-    if not conn.table_exists("events", "dead_letter"):
-        return []
-    return _bump_new(conn, "EVENT_DELIVERY_FAILED", [
-        ("WARNING", "events", subscription,
-         f"seq {seq} ({event_id}) after {attempts} attempts: {error}", str(seq))
-        for subscription, seq, event_id, attempts, error in conn.fetchall(
-            "select subscription_id, seq, event_id, attempts, last_error "
-            "from events.dead_letter order by dead_at, seq")])
+    return _read(conn, "EVENT_DELIVERY_FAILED", "events.dead_letter",
+                 "select subscription_id, seq, event_id, attempts, last_error "
+                 "from events.dead_letter order by dead_at, seq",
+                 lambda subscription, seq, event_id, attempts, error: (
+                     "WARNING", "events", subscription,
+                     f"seq {seq} ({event_id}) after {attempts} attempts: {error}", str(seq)))
