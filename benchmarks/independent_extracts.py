@@ -2,7 +2,10 @@
 (shared/specs/source-extracts.md), made by other means than `ecif.generate`.
 
     .venv/bin/python benchmarks/independent_extracts.py OUT [--persons N] [--orgs M]
-        [--days D] [--seed S]
+        [--days D] [--seed S] [--dirt X]
+
+--dirt multiplies every dirt rate (typos, missing or badly laid-out values; default 1.0):
+`--dirt 2.0` is the harder set the match benchmark reports beside the normal ones.
 
 Writes OUT/<system>/<YYYYMMDD>/<entity>.<ext> + .ok (day 1 FULL, later days DELTA) and
 OUT/ground_truth/{mentions,entities,relations}.csv. Nothing here imports ecif.generate.
@@ -22,7 +25,7 @@ if __package__ in (None, ""):   # run as a script: make the repository importabl
 
 from faker import Faker  # noqa: E402
 
-from benchmarks.independent import assemble, history  # noqa: E402
+from benchmarks.independent import assemble, history, smudge  # noqa: E402
 from benchmarks.independent import sources as src  # noqa: E402
 from benchmarks.independent.book import Book  # noqa: E402
 from benchmarks.independent.files import write_extracts, write_truth  # noqa: E402
@@ -36,8 +39,10 @@ KEY_COLUMNS = {("core", "customer"): "cust_no", ("core", "policy"): "policy_no",
 
 
 def write_independent_extracts(out_dir: Path, persons: int, orgs: int, seed: int,
-                               days: int = 3) -> dict[str, int]:
+                               days: int = 3, dirt: float = 1.0) -> dict[str, int]:
     """Writes the data set; returns data rows per '<system>.<entity>' and 'truth_mentions'."""
+    if dirt <= 0:
+        raise ValueError("dirt must be > 0 (1.0: the normal set)")
     if days < 2:
         raise ValueError("days must be >= 2 (one FULL day and at least one DELTA day)")
     out_dir = Path(out_dir)
@@ -48,7 +53,7 @@ def write_independent_extracts(out_dir: Path, persons: int, orgs: int, seed: int
     n_agents = max(1, persons // CUSTOMERS_PER_AGENT)
     org_list = make_orgs(fake, rng, orgs, n_agents)
     ctx = src.Ctx(fake, rng, START, days, people, org_list,
-                  [fake.phone_number() for _ in range(n_agents)], Book())
+                  [fake.phone_number() for _ in range(n_agents)], Book(), smudge.Dirt(dirt))
     keys = src.Keys()
     cust_of_org: dict[int, str] = {}
     for o in org_list:
@@ -78,10 +83,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--orgs", type=int, default=None, help="default persons/10")
     ap.add_argument("--days", type=int, default=3)
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--dirt", type=float, default=1.0,
+                    help="multiply every dirt rate (2.0: twice the dirt)")
     a = ap.parse_args(argv)
     t = time.perf_counter()
     counts = write_independent_extracts(a.out, a.persons, a.orgs if a.orgs is not None
-                                        else a.persons // 10, a.seed, a.days)
+                                        else a.persons // 10, a.seed, a.days, a.dirt)
     rows = sum(v for k, v in counts.items() if k != "truth_mentions")
     print(f"{rows:,} data rows, {counts['truth_mentions']:,} truth mentions in "
           f"{time.perf_counter() - t:.1f} s -> {a.out}")

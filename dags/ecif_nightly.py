@@ -35,9 +35,8 @@ from ecif.extract_spec import SYSTEMS
 from ecif.orchestration import task_log
 from ecif.orchestration.control_files import missing_files
 from ecif.orchestration.cosmos_dbt import point_at_warehouse, run_producer_first
-from ecif.orchestration.settings import Settings, business_date
+from ecif.orchestration.settings import WAREHOUSE_POOL, Settings, business_date
 
-WAREHOUSE_POOL = "ecif_warehouse"
 # downstream DAGs schedule on this: it is updated once the marts of a date are published
 MARTS = Asset(name="ecif_marts", uri="ecif://marts")
 DBT = str(Path(sys.executable).parent / "dbt")  # the venv's dbt, never another one on PATH

@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from ecif import warehouse as wh
+from ecif.translation import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     from ecif.pipeline import RunSummary
@@ -180,6 +181,24 @@ UnmaskedOption = Annotated[bool, typer.Option(
                        "whose role may see them)")]
 
 
+LangOption = Annotated[str, typer.Option(
+    "--lang", help="language of the text and the code names: zh (default) or en")]
+DatesOption = Annotated[str | None, typer.Option(
+    "--dates", help="dates as zh (2026年11月20日) or iso (2026-11-20) in either language; "
+                    "default: zh in Chinese, iso in English")]
+
+
+def _dates(dates: str | None, lang: str) -> str:
+    """The --dates a reader chose (checked), else their --lang's own (ecif.translation)."""
+    from ecif.translation import DATE_FORMATS, LANGUAGES, date_format
+
+    if lang not in LANGUAGES:
+        raise UsageError(f"--lang is one of {', '.join(LANGUAGES)}")
+    if dates is not None and dates not in DATE_FORMATS:
+        raise UsageError(f"--dates is one of {', '.join(DATE_FORMATS)}")
+    return date_format(dates, lang)
+
+
 HeadersOption = Annotated[str, typer.Option(
     "--headers", help="language of an XLSX's headers and names: zh (default) or en; "
                       "a CSV keeps column names and codes")]
@@ -247,9 +266,11 @@ def lookup(
     party_id: Annotated[str | None, typer.Option(help="a golden customer's party id")] = None,
     warehouse: WarehouseOption = None,
     unmasked: UnmaskedOption = False,
+    lang: LangOption = DEFAULT_LANGUAGE,
+    dates: DatesOption = None,
 ) -> None:
     """Who is calling? The customer-360 view of whoever the key resolves to (an agent or
-    telesales seat logged in finds only its own customers)."""
+    telesales seat logged in finds only its own customers), in Chinese unless --lang en."""
     from ecif.audit import record_personal_data_access
     from ecif.cli_session import current_user
     from ecif.lookup import customer_view, find_parties, present
@@ -259,6 +280,7 @@ def lookup(
 
     if sum(v is not None for v in (phone, id_no, party_id)) != 1:
         raise UsageError("give exactly one of --phone, --id-no, --party-id")
+    dates = _dates(dates, lang)
     target = wh.resolve(warehouse)
     user = current_user(target)
     role = user.role
@@ -277,7 +299,8 @@ def lookup(
             record_personal_data_access(conn, user.role, "lookup",
                                         f"{user.name}: {','.join(parties)}", len(parties))
         for party in parties:
-            render_view(console, present(customer_view(conn, party), role, unmasked=unmasked))
+            render_view(console, present(customer_view(conn, party), role, unmasked=unmasked),
+                        lang, dates)
 
 
 @app.command()
@@ -809,17 +832,14 @@ def reader_login(warehouse: WarehouseOption = None) -> None:
 def report(
     out: Annotated[Path, typer.Option(help="folder for the static HTML site (index.html)")],
     warehouse: WarehouseOption = None,
-    dates: Annotated[str | None, typer.Option(
-        help="dates as zh (2026年11月20日) or iso (2026-11-20) in both languages; "
-             "default: zh on the Chinese pages, iso on the English ones")] = None,
+    dates: DatesOption = None,
 ) -> None:
     """The quality and statistics reports as a static HTML site (charts as inline SVG), in
     Chinese, and in English under en/."""
     from ecif.report_site.site import write_site
-    from ecif.translation import DATE_FORMATS
 
-    if dates is not None and dates not in DATE_FORMATS:
-        raise typer.BadParameter(f"--dates is one of {', '.join(DATE_FORMATS)}")
+    if dates is not None:
+        _dates(dates, DEFAULT_LANGUAGE)
     with wh.resolve(warehouse).connect() as conn:
         pages = write_site(conn, out, dates)
     console.print(f"wrote {len(pages)} pages to {out} (open {out / 'index.html'}; English: "

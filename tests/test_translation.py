@@ -11,16 +11,17 @@ from ecif.report_site import pages, site
 
 ECIF = Path(translation.__file__).parent
 # _("...") in the templates and the pages' code, N_("...") where a message is marked to
-# be translated where shown (text written with straight quotes; adjacent ones joined)
-MESSAGE = re.compile(r'_\(\s*((?:"(?:[^"\\]|\\.)+"\s*)+)\)')
-PIECE = re.compile(r'"((?:[^"\\]|\\.)+)"')
+# be translated where shown (text written with straight quotes, single ones inside an
+# f-string; adjacent ones joined)
+MESSAGE = re.compile(r"""_\(\s*((?:"(?:[^"\\]|\\.)+"\s*|'(?:[^'\\]|\\.)+'\s*)+)\)""")
+PIECE = re.compile(r""""((?:[^"\\]|\\.)+)"|'((?:[^'\\]|\\.)+)'""")
 
 
 def _messages_in_code() -> set[str]:
     sources = [*(ECIF / "service" / "templates").glob("*.html"), Path(site.__file__),
                ECIF / "service" / "pages.py", ECIF / "service" / "agent_pages.py",
-               ECIF / "service" / "exception_pages.py"]
-    found = {"".join(PIECE.findall(m)) for path in sources
+               ECIF / "lookup_display.py", ECIF / "service" / "exception_pages.py"]
+    found = {"".join(a or b for a, b in PIECE.findall(m)) for path in sources
              for m in MESSAGE.findall(path.read_text(encoding="utf-8"))}
     found |= {p.title for p in pages.PAGES} | {p.summary for p in pages.PAGES}
     found |= {name for names in pages.SERIES.values() for name in names}

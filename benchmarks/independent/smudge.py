@@ -9,6 +9,7 @@ several romanizations.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 from pypinyin import lazy_pinyin
 
@@ -48,14 +49,26 @@ PLACEHOLDER_MOBILE_RATE = 0.005
 AGENT_MOBILE_RATE = 0.015
 
 
-def name(rng: random.Random, value: str) -> tuple[str, set[str]]:
+@dataclass(frozen=True)
+class Dirt:
+    """How dirty a data set is: every dirt rate times `multiplier` (capped at 1). At 1.0
+    the draws are those of the plain data set, value for value; traps (placeholders, an
+    agent's mobile) and legacy document types are the data's nature and are not scaled."""
+
+    multiplier: float = 1.0
+
+    def __call__(self, rate: float) -> float:
+        return min(1.0, rate * self.multiplier)
+
+
+def name(rng: random.Random, value: str, dirt: Dirt) -> tuple[str, set[str]]:
     labels: set[str] = set()
     swappable = [k for k, ch in enumerate(value) if ch in HOMOPHONES]
-    if swappable and rng.random() < HOMOPHONE_RATE:
+    if swappable and rng.random() < dirt(HOMOPHONE_RATE):
         k = rng.choice(swappable)
         value = value[:k] + HOMOPHONES[value[k]] + value[k + 1:]
         labels.add("homophone")
-    if rng.random() < NAME_SPACE_RATE:
+    if rng.random() < dirt(NAME_SPACE_RATE):
         value = rng.choice((f"{value[:1]}\u3000{value[1:]}", f"{value}  ", f" {value}"))
         labels.add("stray_space")
     return value, labels
@@ -83,47 +96,47 @@ def _transpose(rng: random.Random, value: str, lo: int) -> str:
     return value[:k] + value[k + 1] + value[k] + value[k + 2:]
 
 
-def id_number(rng: random.Random, value: str, id_type: str, born_before_1980: bool
-              ) -> tuple[str, str, set[str], set[str]]:
+def id_number(rng: random.Random, value: str, id_type: str, born_before_1980: bool,
+              dirt: Dirt) -> tuple[str, str, set[str], set[str]]:
     """(id_type, id_no, dirt, traps) as a source sends a person's document."""
     if rng.random() < PLACEHOLDER_ID_RATE:
         return id_type, rng.choice(PLACEHOLDER_IDS), set(), {"placeholder_id"}
-    if rng.random() < ID_MISSING_RATE:
+    if rng.random() < dirt(ID_MISSING_RATE):
         return id_type, "", {"missing_id"}, set()
     labels: set[str] = set()
     if id_type in ("RID", "HHR"):
         if born_before_1980 and rng.random() < ID_LEGACY15_RATE:
             value = value[:6] + value[8:17]
             labels.add("legacy15")
-        elif value.endswith("X") and rng.random() < LOWER_X_RATE:
+        elif value.endswith("X") and rng.random() < dirt(LOWER_X_RATE):
             value = value[:-1] + "x"
             labels.add("lower_x")
-        if id_type == "RID" and rng.random() < ID_AS_OTHER_RATE:
+        if id_type == "RID" and rng.random() < dirt(ID_AS_OTHER_RATE):
             id_type = "OTHER"
             labels.add("id_type_other")
     r = rng.random()
     digits = [k for k, ch in enumerate(value) if ch in OCR]
-    if r < ID_OCR_RATE and digits:
+    if r < dirt(ID_OCR_RATE) and digits:
         k = rng.choice(digits)
         value = value[:k] + OCR[value[k]] + value[k + 1:]
         labels.add("ocr_confusion")
-    elif r < ID_OCR_RATE + ID_TRANSPOSE_RATE and len(value) > 8:
+    elif r < dirt(ID_OCR_RATE + ID_TRANSPOSE_RATE) and len(value) > 8:
         value = _transpose(rng, value, 6)
         labels.add("transposed_digits")
-    elif r < ID_OCR_RATE + ID_TRANSPOSE_RATE + ID_SPACED_RATE and len(value) == 18:
+    elif r < dirt(ID_OCR_RATE + ID_TRANSPOSE_RATE + ID_SPACED_RATE) and len(value) == 18:
         value = f"{value[:6]} {value[6:14]} {value[14:]}"
         labels.add("spaced")
-    elif r < ID_OCR_RATE + ID_TRANSPOSE_RATE + ID_SPACED_RATE + ID_FULLWIDTH_RATE:
+    elif r < dirt(ID_OCR_RATE + ID_TRANSPOSE_RATE + ID_SPACED_RATE + ID_FULLWIDTH_RATE):
         value = value.translate(FULLWIDTH)
         labels.add("fullwidth")
     return id_type, value, labels, set()
 
 
-def org_id(rng: random.Random, uscc: str, org_code: str, brn: str
+def org_id(rng: random.Random, uscc: str, org_code: str, brn: str, dirt: Dirt
            ) -> tuple[str, str, set[str], set[str]]:
     if rng.random() < PLACEHOLDER_ID_RATE:
         return "USCC", rng.choice(PLACEHOLDER_IDS), set(), {"placeholder_id"}
-    if rng.random() < ID_MISSING_RATE:
+    if rng.random() < dirt(ID_MISSING_RATE):
         return "USCC", "", {"missing_id"}, set()
     r = rng.random()
     if r < 0.05:
@@ -132,14 +145,14 @@ def org_id(rng: random.Random, uscc: str, org_code: str, brn: str
     if r < 0.08:
         return "BRN", brn, {"org_legacy_id"}, set()
     r = rng.random()
-    if r < 0.02:
+    if r < dirt(0.02):
         return "USCC", uscc.lower(), {"lowercase"}, set()
-    if r < 0.03:
+    if r < dirt(0.03):
         k = [i for i, ch in enumerate(uscc) if ch in OCR]
         if k:
             i = rng.choice(k)
             return "USCC", uscc[:i] + OCR[uscc[i]] + uscc[i + 1:], {"ocr_confusion"}, set()
-    if r < 0.045:
+    if r < dirt(0.045):
         return "USCC", uscc.translate(FULLWIDTH), {"fullwidth"}, set()
     return "USCC", uscc, set(), set()
 
@@ -151,18 +164,18 @@ def layout_mobile(rng: random.Random, m: str) -> str:
             )[style]
 
 
-def mobile(rng: random.Random, value: str, agent_mobile: str | None
+def mobile(rng: random.Random, value: str, agent_mobile: str | None, dirt: Dirt
            ) -> tuple[str, set[str], set[str]]:
     """(mobile as sent, dirt, traps). agent_mobile: the agent's own, if an agent keyed it."""
     if rng.random() < PLACEHOLDER_MOBILE_RATE:
         return rng.choice(PLACEHOLDER_MOBILES), set(), {"placeholder_mobile"}
     if agent_mobile and rng.random() < AGENT_MOBILE_RATE:
         return agent_mobile, set(), {"agent_mobile"}
-    if rng.random() < MOBILE_MISSING_RATE:
+    if rng.random() < dirt(MOBILE_MISSING_RATE):
         return "", {"missing_mobile"}, set()
     r = rng.random()
-    if r < MOBILE_TRANSPOSE_RATE:
+    if r < dirt(MOBILE_TRANSPOSE_RATE):
         return _transpose(rng, value, 3), {"transposed_mobile"}, set()
-    if r < MOBILE_TRANSPOSE_RATE + MOBILE_LAYOUT_RATE:
+    if r < dirt(MOBILE_TRANSPOSE_RATE + MOBILE_LAYOUT_RATE):
         return layout_mobile(rng, value), {"phone_format"}, set()
     return value, set(), set()

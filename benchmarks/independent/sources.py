@@ -49,6 +49,7 @@ class Ctx:
     orgs: list[Org]
     agent_mobiles: list[str]
     book: Book
+    dirt: smudge.Dirt
 
     def day_date(self, day: int) -> date:
         return self.start + timedelta(days=day - 1)
@@ -68,24 +69,25 @@ class View:
 
 def person_view(ctx: Ctx, p: Person, agent_keyed: bool) -> View:
     rng = ctx.rng
-    name, dirt = smudge.name(rng, p.name)
-    id_type, id_no, d2, traps = smudge.id_number(rng, p.id_no, p.id_type, p.birth.year < 1980)
+    name, dirt = smudge.name(rng, p.name, ctx.dirt)
+    id_type, id_no, d2, traps = smudge.id_number(rng, p.id_no, p.id_type, p.birth.year < 1980,
+                                                 ctx.dirt)
     mobile, d3, t3 = smudge.mobile(rng, p.mobile,
-                                   ctx.agent_mobiles[p.agent] if agent_keyed else None)
+                                   ctx.agent_mobiles[p.agent] if agent_keyed else None, ctx.dirt)
     gender = p.gender
-    if rng.random() < GENDER_MISSING_RATE:
+    if rng.random() < ctx.dirt(GENDER_MISSING_RATE):
         gender, dirt = "", dirt | {"missing_gender"}
-    birth = None if rng.random() < BIRTH_MISSING_RATE else p.birth
+    birth = None if rng.random() < ctx.dirt(BIRTH_MISSING_RATE) else p.birth
     return View(name, id_type, id_no, gender, birth, mobile,
                 Party(p.eid, "P", p.traps | traps | t3, dirt | d2 | d3))
 
 
 def org_view(ctx: Ctx, o: Org) -> View:
-    name, dirt = smudge.name(ctx.rng, o.name)
+    name, dirt = smudge.name(ctx.rng, o.name, ctx.dirt)
     if ctx.rng.random() < 0.03:                       # half-width brackets
         name = name.replace("（", "(").replace("）", ")")
-    id_type, id_no, d2, traps = smudge.org_id(ctx.rng, o.uscc, o.org_code, o.brn)
-    mobile, d3, t3 = smudge.mobile(ctx.rng, o.mobile, None)
+    id_type, id_no, d2, traps = smudge.org_id(ctx.rng, o.uscc, o.org_code, o.brn, ctx.dirt)
+    mobile, d3, t3 = smudge.mobile(ctx.rng, o.mobile, None, ctx.dirt)
     return View(name, id_type, id_no, "", None, mobile,
                 Party(o.eid, "O", o.traps | traps | t3, dirt | d2 | d3))
 
@@ -274,7 +276,7 @@ def _ts(ctx: Ctx, day: int, back_days: int) -> str:
 def lead_row(ctx: Ctx, key: str, p: Person, v: View, day: int) -> dict:
     rng = ctx.rng
     name = v.name
-    if rng.random() < PINYIN_RATE:
+    if rng.random() < ctx.dirt(PINYIN_RATE):
         name = smudge.romanized(rng, p.surname, p.given)
         v.party.dirt = (v.party.dirt - {"homophone", "stray_space"}) | {"pinyin"}
     created = _ts(ctx, day, rng.randrange(1, 500) if day == 1 else 1)

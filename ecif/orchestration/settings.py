@@ -6,6 +6,8 @@
                   (default: exports/ in the repository)
   ECIF_REPORTS    where matching and quality leave each run's evidence
                   (default: reports/ in the repository)
+  ECIF_BACKUPS    where the weekly backup writes (default: backups/ in the repository)
+  ECIF_BACKUP_KEEP  how many backups the weekly task keeps there (default 8: two months)
 
 Every task reads them when it runs, never the DAG file when it is parsed: parsing
 touches no database and no variable, and the Airflow components started together
@@ -27,6 +29,10 @@ from ecif.warehouse import Warehouse, resolve
 REPO = Path(__file__).resolve().parents[2]
 # business dates are Beijing dates, whatever the scheduler's time zone
 BEIJING = ZoneInfo("Asia/Shanghai")
+DEFAULT_BACKUP_KEEP = 8
+# the Airflow pool of every task that opens the warehouse (`make airflow` creates it with
+# 1 slot): on DuckDB one process at a time may open the file
+WAREHOUSE_POOL = "ecif_warehouse"
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,8 @@ class Settings:
     extracts_dir: Path
     exports_dir: Path
     reports_dir: Path
+    backups_dir: Path
+    backup_keep: int
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -46,6 +54,8 @@ class Settings:
             extracts_dir=folder("EXTRACTS", "source_extracts"),
             exports_dir=folder("EXPORTS", "exports"),
             reports_dir=folder("REPORTS", "reports"),
+            backups_dir=folder("BACKUPS", "backups"),
+            backup_keep=int(env.get("ECIF_BACKUP_KEEP") or DEFAULT_BACKUP_KEEP),
         )
 
 

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from ecif.cjk_fonts import FONT_STACK
 from ecif.report_site.pages import PAGES, SERIES, UNKNOWN_REGION_SQL, Page
-from ecif.report_site.svg_charts import bar_chart, line_chart
+from ecif.report_site.svg_charts import Switchable, bar_chart, line_chart
 from ecif.translation import (
     CODE_COLUMNS,
+    DATE_FORMATS,
     code_label,
     column_label,
     date_format,
@@ -27,11 +28,36 @@ from ecif.translation import (
 from ecif.warehouse import Connection
 
 STYLE = "<style>body{font-family:" + FONT_STACK + """;margin:1.5rem 2rem;color:#222}
-nav a{margin-right:.8rem}nav a[hreflang]{float:right}
+nav a{margin-right:.8rem}nav a[hreflang],nav a.dates{float:right}
 table{border-collapse:collapse;margin-top:1rem;font-size:13px}
 td,th{border:1px solid #ddd;padding:.2rem .6rem;text-align:right}th{background:#f3f5f8}
 td:first-child,th:first-child{text-align:left}.summary{color:#555;max-width:48rem}
 </style>"""
+
+
+# The reader's date format: the nav's date link switches every date of the page (table
+# cells, chart labels and tips carry both forms) and keeps the choice for the other pages
+# (localStorage, which file:// pages have too). Without script, the build's format stays.
+DATE_SWITCH = """<script>(function () {
+  var key = "ecif_dates", link = document.querySelector("a.dates");
+  function show(format) {
+    document.querySelectorAll("[data-iso]").forEach(function (element) {
+      element.textContent = element.getAttribute("data-" + format);
+    });
+    var next = format === "zh" ? "iso" : "zh";
+    link.setAttribute("data-dates", next);
+    link.textContent = link.getAttribute("data-label-" + next);
+  }
+  var chosen = null;
+  try { chosen = localStorage.getItem(key); } catch (error) {}
+  if (chosen === "zh" || chosen === "iso") { show(chosen); }
+  link.addEventListener("click", function (event) {
+    event.preventDefault();
+    var format = link.getAttribute("data-dates");
+    try { localStorage.setItem(key, format); } catch (error) {}
+    show(format);
+  });
+})();</script>"""
 
 
 class ReportError(RuntimeError):
@@ -50,10 +76,15 @@ class Reader:
     def cell(self, column: str, value: object) -> str:
         return shown_value(CODE_COLUMNS.get(column, column), value, self.lang, self.dates, 3)
 
+    def date(self, value: dt.date) -> Switchable:
+        """A date in the reader's format, with the other at hand for the date switch."""
+        return Switchable(format_date(value, self.dates),
+                          {form: format_date(value, form) for form in DATE_FORMATS})
+
     def label(self, kind: str | None, value: object) -> str:
         """A chart label of `kind` (Page.labels)."""
         if kind == "date" and isinstance(value, dt.date):
-            return format_date(value, self.dates)
+            return self.date(value)
         if kind == "week":
             return self._("week {n}").format(n=value)
         if kind is not None:
@@ -67,10 +98,15 @@ def _html(reader: Reader, slug: str, title: str, body: str) -> str:
     other = ('<a href="en/{}.html" hreflang="en" lang="en">English</a>' if reader.lang == "zh"
              else '<a href="../{}.html" hreflang="zh-CN" lang="zh-CN">中文</a>').format(slug)
     lang = "zh-CN" if reader.lang == "zh" else "en"
+    labels = {"zh": _("dates as 2026年11月20日"), "iso": _("dates as 2026-11-20")}
+    switch = "zh" if reader.dates == "iso" else "iso"
+    dates = (f'<a href="#" class="dates" data-dates="{switch}" data-label-zh="'
+             f'{escape(labels["zh"])}" data-label-iso="{escape(labels["iso"])}">'
+             f"{escape(labels[switch])}</a>")
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>'
             f'{escape(title)}</title>{STYLE}</head><body><nav><a href="index.html">'
-            f'{escape(_("ECIF reports"))}</a>{other}</nav><h1>{escape(title)}</h1>{body}'
-            f"</body></html>")
+            f'{escape(_("ECIF reports"))}</a>{other}{dates}</nav><h1>{escape(title)}</h1>'
+            f"{body}{DATE_SWITCH}</body></html>")
 
 
 def _chart(conn: Connection, page: Page, reader: Reader) -> str:
@@ -93,10 +129,18 @@ def _chart(conn: Connection, page: Page, reader: Reader) -> str:
 
 def _table(cursor_rows: list[tuple], columns: list[str], reader: Reader) -> str:
     header = "".join(f"<th>{escape(column_label(c, reader.lang))}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{escape(reader.cell(c, v))}</td>"
+    body = "".join("<tr>" + "".join(f"<td>{_cell_html(reader, c, v)}</td>"
                                     for c, v in zip(columns, row, strict=True)) + "</tr>"
                    for row in cursor_rows)
     return f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _cell_html(reader: Reader, column: str, value: object) -> str:
+    if not isinstance(value, dt.date):
+        return escape(reader.cell(column, value))
+    shown = reader.date(value)
+    forms = "".join(f' data-{form}="{escape(text)}"' for form, text in shown.forms.items())
+    return f'<time datetime="{value.isoformat()}"{forms}>{escape(shown)}</time>'
 
 
 def _model_table(conn: Connection, page: Page, reader: Reader) -> str:

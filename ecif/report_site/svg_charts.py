@@ -17,6 +17,27 @@ def _svg_open(width: float, height: float) -> str:
             f'width="{width}" height="{height}" font-family=\'{FONT_STACK}\'>')
 
 
+class Switchable(str):
+    """A label written two ways (a date as 2026年11月20日 or 2026-11-20): the page's date
+    switch shows the reader's choice (site.DATE_SWITCH)."""
+
+    forms: dict[str, str]
+
+    def __new__(cls, shown: str, forms: dict[str, str]) -> Switchable:
+        label = super().__new__(cls, shown)
+        label.forms = forms
+        return label
+
+
+def _label(text: str, around: str = "{}") -> tuple[str, str]:
+    """(attributes, content) of an element showing `text` placed in `around`, escaped; a
+    Switchable's forms go into data- attributes for the date switch."""
+    forms = getattr(text, "forms", {})
+    attributes = "".join(f' data-{name}="{escape(around.format(form))}"'
+                         for name, form in forms.items())
+    return attributes, escape(around.format(text))
+
+
 def _fmt(value: float) -> str:
     return f"{value:.1%}" if 0 < abs(value) <= 1 and value != int(value) else f"{value:,.0f}"
 
@@ -37,15 +58,18 @@ def bar_chart(labels: list[str], series: dict[str, list[float]]) -> str:
     parts = [_svg_open(_LABEL_WIDTH + _BAR_WIDTH + 90, height), _legend(names)]
     for i, label in enumerate(labels):
         y0 = _TOP + i * group
+        attributes, text = _label(label)
         parts.append(f'<text x="{_LABEL_WIDTH - 8}" y="{y0 + group / 2 + 2}" font-size="12" '
-                     f'text-anchor="end">{escape(label)}</text>')
+                     f'text-anchor="end"{attributes}>{text}</text>')
         for j, name in enumerate(names):
             value = series[name][i] or 0
             width = _BAR_WIDTH * value / top
             y = y0 + j * _ROW
+            tip = _label(label, "{} · " + name.replace("{", "{{").replace("}", "}}")
+                         + f": {_fmt(value)}")
             parts.append(f'<rect class="bar" x="{_LABEL_WIDTH}" y="{y}" width="{width:.1f}" '
                          f'height="{_ROW - 4}" fill="{PALETTE[j % len(PALETTE)]}">'
-                         f'<title>{escape(label)} · {escape(name)}: {_fmt(value)}</title></rect>'
+                         f'<title{tip[0]}>{tip[1]}</title></rect>'
                          f'<text x="{_LABEL_WIDTH + width + 4:.1f}" y="{y + _ROW - 8}" '
                          f'font-size="11">{_fmt(value)}</text>')
     parts.append("</svg>")
@@ -68,8 +92,9 @@ def line_chart(points: list[str], series: dict[str, list[float | None]]) -> str:
                      f'{tick:.0%}</text>')
     for i, point in enumerate(points):
         x, _ = xy(i, 0)
-        parts.append(f'<text x="{x}" y="{height - 12}" font-size="11" text-anchor="middle">'
-                     f'{escape(point)}</text>')
+        attributes, text = _label(point)
+        parts.append(f'<text x="{x}" y="{height - 12}" font-size="11" text-anchor="middle"'
+                     f'{attributes}>{text}</text>')
     for j, (name, values) in enumerate(series.items()):
         color = PALETTE[j % len(PALETTE)]
         coords = [xy(i, v) for i, v in enumerate(values) if v is not None]

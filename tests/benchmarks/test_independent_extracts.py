@@ -4,6 +4,7 @@ file without a rejection, and its ground truth names every party mention."""
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,26 @@ def test_truth_uses_the_trap_vocabulary_and_a_delta_has_every_op(out: Path) -> N
     for path in (out / "core").glob("2026091[56]/customer.dat"):
         ops |= {line.rsplit("|", 1)[-1] for line in path.read_text("gbk").splitlines()[1:]}
     assert ops == {"I", "U", "D"}
+
+
+def _dirt_share(out: Path) -> dict[str, float]:
+    rows = _truth(out)
+    labels = Counter(d for r in rows for d in r["dirt"].split(";") if d)
+    return {label: n / len(rows) for label, n in labels.items()}
+
+
+def test_twice_the_dirt_doubles_every_kind_of_dirt_and_still_lands(out: Path,
+                                                                   tmp_path: Path) -> None:
+    dirty = tmp_path / "dirty"
+    write_independent_extracts(dirty, persons=1500, orgs=150, seed=3, days=3, dirt=2.0)
+    normal, doubled = _dirt_share(out), _dirt_share(dirty)
+    for label in ("missing_id", "missing_mobile", "missing_gender", "fullwidth", "stray_space",
+                  "pinyin", "phone_format"):
+        assert 1.5 < doubled[label] / normal[label] < 2.6, (label, normal[label],
+                                                            doubled[label])
+    # the data's nature is not dirt: as many legacy document types either way
+    assert 0.6 < doubled["org_legacy_id"] / normal["org_legacy_id"] < 1.6
+    report = land(Warehouse(f"duckdb:///{tmp_path / 'w.duckdb'}"), dirty)
+    assert report.ok and not report.rejected
+    with pytest.raises(ValueError, match="dirt must be > 0"):
+        write_independent_extracts(tmp_path / "none", persons=10, orgs=1, seed=3, dirt=0)

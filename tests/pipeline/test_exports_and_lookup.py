@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from ecif.cli import app
 from ecif.masking import mask_id, mask_mobile
 from ecif.stewardship import service
-from ecif.translation import code_label, column_label
+from ecif.translation import code_label, column_label, format_date, gettext
 from ecif.warehouse import Warehouse
 
 runner = CliRunner()
@@ -177,13 +177,36 @@ def test_lookup_by_a_caller_number_in_any_format(private):
                                            "marts.customer where mobile is not null "
                                            "order by party_id limit 1")[0]
     spoken = f"+86 {mobile[:3]}-{mobile[3:7]} {mobile[7:]}"
-    result = invoke(warehouse, "lookup", "--phone", spoken)
+    result = invoke(warehouse, "lookup", "--phone", spoken, "--lang", "en")
     assert result.exit_code == 0, result.output
     assert party in result.output and name in result.output
     assert mobile not in result.output and mask_mobile(mobile) in result.output
     (tier,) = fetch(warehouse, "select service_tier from marts.customer_360 "
                                "where party_id = ?", [party])[0]
-    assert f"service tier {tier}" in result.output
+    assert f"service tier {code_label('service_tier', tier, 'en')}" in result.output
+
+
+def test_lookup_speaks_chinese_by_default_with_names_not_codes(private):
+    warehouse, _ = private
+    assert log_in(warehouse, "stew").exit_code == 0
+    party, id_type, line, effective = fetch(warehouse, """
+        select c.party_id, c.id_type, p.product_line, p.effective_date
+        from marts.customer as c join marts.policy_summary as p on p.holder_party_id = c.party_id
+        where c.id_type = 'RID' order by c.party_id, p.expiry_date desc limit 1""")[0]
+    zh = gettext("zh")
+    wide = {"COLUMNS": "200"}     # a seat's wide terminal: rich wraps no cell
+    result = runner.invoke(app, ["lookup", "--party-id", party, "--warehouse", warehouse.url],
+                           env=wide)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    for shown in (zh("service tier"), zh("policies"), code_label("id_type", id_type, "zh"),
+                  code_label("product_line", line, "zh"), format_date(effective, "zh")):
+        assert shown in text, shown
+    assert f" {line} " not in text and "service tier" not in text
+    iso = runner.invoke(app, ["lookup", "--party-id", party, "--dates", "iso", "--warehouse",
+                              warehouse.url], env=wide)
+    assert format_date(effective, "iso") in iso.output
+    assert format_date(effective, "zh") not in iso.output
 
 
 def test_lookup_by_a_legacy_15_digit_id(private):
@@ -238,6 +261,7 @@ def test_lookup_as_analyst_shows_no_name_and_masks_contact(private):
 @pytest.mark.parametrize("user, args, message", [
     ("stew", ["lookup", "--phone", "13000000001"], "no customer found for that phone number"),
     ("stew", ["lookup"], "exactly one of"),
+    ("stew", ["lookup", "--party-id", "P0000000001", "--lang", "fr"], "--lang is one of zh, en"),
     (None, ["lookup", "--party-id", "P0000000001"], "run `ecif login` first"),
     ("ana", ["lookup", "--phone", "13000000001"], "may not search by mobile"),
     ("mark", ["export", "renewal-targets", "--out", "list.pdf"], "write .csv or .xlsx"),

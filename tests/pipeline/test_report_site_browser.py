@@ -2,6 +2,8 @@
 without console errors and shows its chart, its Chinese text drawn with a CJK font (not
 as empty boxes); a screenshot of each is taken (kept in the test's tmp folder)."""
 
+import re
+
 from typer.testing import CliRunner
 
 from ecif.cli import app
@@ -42,3 +44,28 @@ def test_every_report_page_renders_its_chart_without_console_errors(sample, brow
             page.close()
     # the provinces of report 7 are Chinese chart labels in English too
     assert "customers" in chinese_in_english_charts
+    reader_switches_the_dates(browser, site)
+
+
+def reader_switches_the_dates(browser, site):
+    """The date link writes every date of the page (cells, chart labels) in the other
+    format, and the choice holds on the reader's next pages, in either language."""
+    zh_date = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+    iso_date = re.compile(r"\d{4}-\d\d-\d\d")
+    page = browser.new_page()
+    page.goto((site / "customer-changes.html").as_uri())
+
+    def dates() -> list[str]:
+        return [*page.locator("td time").all_inner_texts(),
+                *page.locator("svg text[data-iso]").all_inner_texts()]
+
+    assert dates() and all(zh_date.fullmatch(d) for d in dates())
+    page.locator("a.dates").click()
+    assert all(iso_date.fullmatch(d) for d in dates())
+    page.goto((site / "en" / "customer-changes.html").as_uri())
+    assert all(iso_date.fullmatch(d) for d in dates())
+    page.locator("a.dates").click()
+    assert all(zh_date.fullmatch(d) for d in dates())
+    page.goto((site / "customer-changes.html").as_uri())
+    assert all(zh_date.fullmatch(d) for d in dates())
+    page.close()
