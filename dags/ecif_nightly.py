@@ -96,10 +96,15 @@ def dbt_group(group_id: str, **selection: list[str]) -> DbtTaskGroup:
         "retry_delay": timedelta(minutes=2),
         "retry_exponential_backoff": 2.0,
         "max_retry_delay": timedelta(minutes=30),
-        # each task's end as a JSON line of the operations log (README, Operations)
+        # each task's end as a JSON line of the operations log, a failure as an
+        # exception of the exception centre (README, Operations)
         "on_success_callback": task_log.on_success,
         "on_failure_callback": task_log.on_failure,
     },
+    # a run that ends past its deadline opens a RUN_LATE exception (Airflow 3 has no SLA
+    # miss; its experimental deadline alerts break `airflow dags test` in 3.3)
+    on_success_callback=task_log.on_run_end,
+    on_failure_callback=task_log.on_run_end,
     tags=["ecif"],
     doc_md=__doc__,
 )

@@ -47,6 +47,7 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from ecif.dbt_runner import DbtError
         from ecif.events.subscriptions import FeedError
+        from ecif.exceptions_centre import ExceptionCentreError
         from ecif.exports import ExportError
         from ecif.identifiers import InvalidValue
         from ecif.landing.control_file import ControlFileError
@@ -59,7 +60,7 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             with _logged(command.__name__, kwargs.get("warehouse")):
                 return command(*args, **kwargs)
         except (UsageError, wh.WarehouseError, DbtError, ControlFileError, ExportError,
-                QualityGateError, ReportError,
+                QualityGateError, ReportError, ExceptionCentreError,
                 StewardshipError, InvalidValue, FeedError, WarehouseBusy,
                 FileNotFoundError, NotADirectoryError, PermissionError) as exc:
             Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False,
@@ -913,6 +914,93 @@ def events_replay(
     console.print(f"{subscription}: events from seq {from_seq} will be sent again "
                   f"({covered} dead letter(s) among them)", highlight=False)
 
+
+
+exceptions_app = typer.Typer(no_args_is_help=True, help=(
+    "The exception centre, ops.exception (README, Operations): list and show read it; "
+    "ack and resolve act as the logged-in steward or admin."))
+app.add_typer(exceptions_app, name="exceptions")
+NoteOption = Annotated[str | None, typer.Option("--note", help="kept in its history")]
+
+
+@exceptions_app.command("list")
+@one_line_errors
+def exceptions_list(
+    status: Annotated[str | None, typer.Option(
+        help="OPEN, ACKNOWLEDGED or RESOLVED (default: open and acknowledged)")] = None,
+    severity: Annotated[str | None, typer.Option(help="CRITICAL or WARNING")] = None,
+    kind: Annotated[str | None, typer.Option(help="e.g. LANDING_REFUSED, STEP_FAILED")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """One line per exception, newest first."""
+    from ecif import exceptions_centre as centre
+
+    for value, allowed, name in ((status, centre.STATUSES, "--status"),
+                                 (severity, centre.SEVERITIES, "--severity"),
+                                 (kind, centre.KINDS, "--kind")):
+        if value is not None and value.upper() not in allowed:
+            raise UsageError(f"{name} {value!r}: one of {', '.join(allowed)}")
+    with wh.resolve(warehouse).connect() as conn:
+        found = centre.listing(conn, status and status.upper(), severity and severity.upper(),
+                               kind and kind.upper())
+    for exception in found:
+        console.print(exception.line(), highlight=False, markup=False, soft_wrap=True)
+    console.print(f"{len(found)} exception(s)", highlight=False)
+
+
+@exceptions_app.command("show")
+@one_line_errors
+def exceptions_show(exception_id: int, warehouse: WarehouseOption = None) -> None:
+    """One exception: its line, masked sample, notes and history."""
+    from ecif import exceptions_centre as centre
+
+    with wh.resolve(warehouse).connect() as conn:
+        found = centre.get(conn, exception_id)
+        changes = centre.history(conn, exception_id)
+    console.print(found.line(), highlight=False, markup=False, soft_wrap=True)
+    console.print(f"first seen {found.first_seen:%Y-%m-%d %H:%M:%S}, sample: "
+                  f"{found.sample or '-'}", highlight=False, markup=False, soft_wrap=True)
+    for note in (found.notes or "").splitlines():
+        console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+    for change in changes:
+        console.print(f"{change.at:%Y-%m-%d %H:%M:%S}  {change.actor:<12} {change.action:<12} "
+                      f"{change.note or ''}", highlight=False, markup=False, soft_wrap=True)
+
+
+def _exception_act(act: str, exception_id: int, note: str | None, assignee: str | None,
+                   warehouse: str | None) -> None:
+    from ecif import exceptions_centre as centre
+    from ecif.cli_session import current_user
+    from ecif.stewardship.users import StewardshipError
+
+    target = wh.resolve(warehouse)
+    user = current_user(target)
+    if user.role not in centre.HANDLERS:
+        raise StewardshipError(f"{user.name} is a {user.role}: only "
+                               f"{' and '.join(centre.HANDLERS)} handle exceptions")
+    with target.connect() as conn:
+        done = centre.ACTS[act](conn, exception_id, user.name, note, assignee)
+    console.print(f"exception {exception_id} {done.status.lower()}"
+                  + (f", assigned to {done.assignee}" if done.assignee else ""),
+                  highlight=False)
+
+
+@exceptions_app.command("ack")
+@one_line_errors
+def exceptions_ack(exception_id: int, note: NoteOption = None,
+                   assignee: Annotated[str | None, typer.Option(
+                       help="who is on it (default: you)")] = None,
+                   warehouse: WarehouseOption = None) -> None:
+    """Acknowledge: someone is on it."""
+    _exception_act("ack", exception_id, note, assignee, warehouse)
+
+
+@exceptions_app.command("resolve")
+@one_line_errors
+def exceptions_resolve(exception_id: int, note: NoteOption = None,
+                       warehouse: WarehouseOption = None) -> None:
+    """Resolve: dealt with (it opens again if it recurs)."""
+    _exception_act("resolve", exception_id, note, None, warehouse)
 
 
 @app.command()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ecif import ops_log
 from ecif.dbt_runner import run_dbt
+from ecif.exception_sources import collect, record_landing, watching
 from ecif.extract_spec import ENTITIES
 from ecif.landing.bookkeeping import ensure_bookkeeping
 from ecif.landing.erasures import rewrite_if_pending
@@ -61,6 +62,7 @@ def land_step(warehouse: Warehouse, extracts_dir: Path, through: str | None = No
                   on_progress=on_progress, systems=systems, today=today)
     with warehouse.connect() as conn:
         ensure_tables(conn, systems)
+    record_landing(warehouse, report)
     return report
 
 
@@ -188,6 +190,7 @@ def quality_step(warehouse: Warehouse, suites: tuple[Suite, ...], run_id: str | 
     on_progress("quality", 0, len(suites))
     report = check_quality(warehouse, suites, run_id,
                            docs_dir or Path.cwd() / "reports" / "quality")
+    collect(warehouse)      # its failed warnings (a critical failure raised: see watching)
     on_progress("quality", len(suites), len(suites))
     return report
 
@@ -247,7 +250,7 @@ def _run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None,
     @contextmanager
     def timed(step: str) -> Iterator[None]:
         start = time.perf_counter()
-        with ops_log.step(step):
+        with ops_log.step(step), watching(warehouse, step):
             yield
         summary.seconds[step] = time.perf_counter() - start
 

@@ -24,6 +24,7 @@ from ecif.events import outbox
 from ecif.events.presentation import cloud_event
 from ecif.events.signature import HEADER, sign
 from ecif.events.subscriptions import Subscription, all_subscriptions, ensure_tables, move_cursor
+from ecif.exception_sources import collect
 from ecif.stewardship.audit import now
 from ecif.warehouse import Connection, Warehouse
 
@@ -106,6 +107,8 @@ def dispatch_once(warehouse: Warehouse, policy: Policy = Policy()) -> Report:
         ensure_tables(conn)
         for sub in all_subscriptions(conn):
             _deliver(conn, sub, policy, report)
+    if report.dead_lettered:
+        collect(warehouse)      # the dead letters into the exception centre
     return report
 
 

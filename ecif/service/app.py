@@ -8,14 +8,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ecif.audit import ensure_audit_table
 from ecif.events.changes import ensure_publication
 from ecif.events.subscriptions import FeedError
 from ecif.events.subscriptions import ensure_tables as ensure_subscriptions
+from ecif.exception_sources import record_service_error
+from ecif.exceptions_centre import ensure_tables as ensure_exception_tables
 from ecif.identifiers import InvalidValue
 from ecif.run_lock import WarehouseBusy
 from ecif.service import (
@@ -23,12 +26,14 @@ from ecif.service import (
     api_auth,
     api_customers,
     api_events,
+    api_exceptions,
     api_health,
     api_identify,
     api_lists,
     api_stewardship,
     api_subscriptions,
     api_users,
+    exception_pages,
     pages,
     portal,
     portal_pages,
@@ -67,6 +72,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         ensure_tables(conn)
         ensure_audit_table(conn)    # now: requests write to it and never run DDL
         ensure_subscriptions(conn)      # and the outbox the feed reads
+        ensure_exception_tables(conn)   # errors and stewards' acks write there
         if conn.table_exists("marts", "customer"):
             ensure_publication(conn)    # identify writes its CREATED events there
         try:
@@ -74,8 +80,8 @@ def create_app(config: ServiceConfig) -> FastAPI:
         except LookupError:
             pass                                    # no pipeline run yet: read when asked
     for module in (api_health, api_auth, api_users, api_identify, api_customers,
-                   api_stewardship, api_events, api_subscriptions, api_lists, portal, pages,
-                   agent_pages, portal_pages):
+                   api_stewardship, api_events, api_subscriptions, api_lists, api_exceptions,
+                   portal, pages, exception_pages, agent_pages, portal_pages):
         app.include_router(module.router)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)   # outermost: times it all
@@ -88,8 +94,17 @@ def create_app(config: ServiceConfig) -> FastAPI:
     # FastAPI's JSON (each handler tells them apart by the path)
     app.add_exception_handler(StarletteHTTPException, pages.http_error)
     app.add_exception_handler(RequestValidationError, pages.invalid_request)
-    app.add_exception_handler(Exception, pages.server_error)
+    app.add_exception_handler(Exception, _server_error)
     return app
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """An unexpected failure: a SERVICE_ERROR exception of the centre (by route template,
+    never the path, which may hold a key), then the usual answer."""
+    route = getattr(request.scope.get("route"), "path", "unrouted")
+    await run_in_threadpool(record_service_error, request.app.state.config.warehouse,
+                            f"{request.method} {route}", exc)
+    return await pages.server_error(request, exc)
 
 
 async def _busy(request: Request, exc: Exception) -> JSONResponse:

@@ -8,8 +8,8 @@ Per app (tests build many apps in one process), one registry holding
   and `ecif_published_business_date` (the last publication, ops.published_night),
   `ecif_rows_landed` and `ecif_files_refused` per system (raw.landing_batch and
   raw.landing_rejection: the loader refuses whole file versions, so refusals are counted
-  in files).
-Open exceptions by severity are not exported: there is no exception table yet.
+  in files), and `ecif_open_exceptions` by severity and status (the OPEN and
+  ACKNOWLEDGED rows of ops.exception, the exception centre).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ecif import ops_log
+from ecif.exceptions_centre import TABLE as EXCEPTIONS
 from ecif.landing.bookkeeping import BATCH, REJECTION
 from ecif.published_nights import last_publication
 from ecif.service.connections import ServiceConnections
@@ -85,6 +86,9 @@ class WarehouseCollector(Collector):
                                    labels=["system"])
         refused = GaugeMetricFamily("ecif_files_refused", "refused file versions",
                                     labels=["system"])
+        unresolved = GaugeMetricFamily("ecif_open_exceptions",
+                                       "exceptions not resolved yet (ops.exception)",
+                                       labels=["severity", "status"])
         with self.connections.connect() as conn:
             business_date, finished = last_publication(conn)
             if finished is not None:
@@ -101,4 +105,9 @@ class WarehouseCollector(Collector):
                         f"select system, count(*) from {REJECTION} group by system "
                         "order by system"):
                     refused.add_metric([str(system)], float(files))
-        yield from (night, day, landed, refused)
+            if conn.table_exists("ops", "exception"):
+                for severity, status, count in conn.fetchall(
+                        f"select severity, status, count(*) from {EXCEPTIONS} "
+                        "where status <> 'RESOLVED' group by severity, status order by 1, 2"):
+                    unresolved.add_metric([severity, status], float(count))
+        yield from (night, day, landed, refused, unresolved)

@@ -77,3 +77,13 @@ def test_dbt_builds_the_warehouse_the_settings_name_when_a_task_runs(dag, monkey
     assert task.env == dbt_environment(Warehouse(url))
     assert task.profile_config.target_name == Warehouse(url).kind
     assert producer.profile_config.target_name == "duckdb"  # the parsed DAG is untouched
+
+
+def test_failures_and_a_late_run_open_exceptions(dag):
+    """Every task's failure callback and the run's own end callback call the exception
+    centre (tests/operations/test_exception_centre.py calls them as Airflow does)."""
+    from ecif.orchestration import task_log
+
+    for task_id in ("land_core", "match", "publish_marts"):
+        assert dag.get_task(task_id).on_failure_callback == [task_log.on_failure]
+    assert dag.on_success_callback is dag.on_failure_callback is task_log.on_run_end

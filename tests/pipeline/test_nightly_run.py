@@ -171,6 +171,15 @@ def test_refused_or_overdue_files_exit_3_after_loading_what_could_be_loaded(four
                        "where source_key = 'CNEW'") == [(1,)]
 
 
+def test_the_refused_and_the_overdue_file_are_exceptions_once_each(fourth_night):
+    """Read after every step of the night, each is one row counted once."""
+    copy, _, _, _ = fourth_night
+    assert fetch(copy, "select kind, system, key, count, status from ops.exception "
+                       "where kind in ('LANDING_REFUSED', 'DELIVERY_OVERDUE') order by kind") == [
+        ("DELIVERY_OVERDUE", "uw", "uw_case 20261104", 1, "OPEN"),
+        ("LANDING_REFUSED", "core", "customer 20991231", 1, "OPEN")]
+
+
 def test_a_changed_mobile_is_current_and_the_old_one_is_history(sample, fourth_night):
     """Generated customers through a DELTA mobile change: the golden record takes the new
     mobile, and the history still answers the old one for the old date."""
