@@ -17,7 +17,6 @@ from ecif.events.changes import ensure_publication
 from ecif.events.subscriptions import FeedError
 from ecif.events.subscriptions import ensure_tables as ensure_subscriptions
 from ecif.identifiers import InvalidValue
-from ecif.run_lock import WarehouseBusy
 from ecif.service import (
     agent_pages,
     api_auth,
@@ -82,7 +81,6 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.add_exception_handler(StewardshipError, _refused)
     app.add_exception_handler(FeedError, _refused)
     app.add_exception_handler(InvalidValue, _invalid)
-    app.add_exception_handler(WarehouseBusy, _busy)
     app.add_exception_handler(pages.LoginRequired, pages.to_login)
     # errors on the pages answer as pages in the reader's language; the API's keep
     # FastAPI's JSON (each handler tells them apart by the path)
@@ -90,11 +88,6 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.add_exception_handler(RequestValidationError, pages.invalid_request)
     app.add_exception_handler(Exception, pages.server_error)
     return app
-
-
-async def _busy(request: Request, exc: Exception) -> JSONResponse:
-    """A run holds the warehouse lock past the wait (an approval's rebuild): try later."""
-    return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "60"})
 
 
 async def _refused(request: Request, exc: Exception) -> JSONResponse:
