@@ -2,10 +2,10 @@
 warehouse and works in one transaction. An approval records the decision and its
 effect and queues the rebuild the effect needs (ecif.rebuild_queue): the runner
 (`ecif rebuild`, ecif.pipeline.apply_decisions) or the next nightly publishes it; no
-stewardship operation runs a pipeline step. A refusal rolls everything back and leaves only its
-audit row. Every request is checked when it is made, with the staging rules
-(ecif.identifiers): a bad value is refused then (InvalidValue, naming the field), not
-found at approval or lost in the nightly run."""
+stewardship operation runs a pipeline step. A refusal rolls everything back and
+leaves only its audit row. Every request is checked when it is made, with the staging
+rules (ecif.identifiers): a bad value is refused then (InvalidValue, naming the
+field), not found at approval or lost in the nightly run."""
 
 from __future__ import annotations
 
