@@ -6,6 +6,9 @@ the marts and the change feed: tests/events/test_change_feed.py.)"""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -67,6 +70,23 @@ def test_requests_that_change_no_customer_data_are_applied_without_a_rebuild(
     applied = apply_decisions(duckdb_warehouse)     # no marts exist: a rebuild would fail
     assert applied.line() == "applied request(s) 7: nothing to rebuild"
     assert statuses(duckdb_warehouse) == {7: "APPLIED"}
+
+
+def test_the_watching_runner_applies_rounds_until_stopped(duckdb_warehouse):
+    add_requests(duckdb_warehouse, (8, "ROLE", "APPROVED"))
+    runner = subprocess.Popen(
+        [str(Path(sys.executable).with_name("ecif")), "rebuild", "--watch", "1",
+         "--warehouse", duckdb_warehouse.url], stdout=subprocess.PIPE, text=True)
+    watchdog = threading.Timer(60, runner.kill)     # no line in a minute: fail, not hang
+    watchdog.start()
+    try:
+        assert runner.stdout.readline().strip() == "applied request(s) 8: nothing to rebuild"
+        assert runner.poll() is None        # still running, for the next round
+    finally:
+        watchdog.cancel()
+        runner.kill()
+        runner.wait()
+    assert statuses(duckdb_warehouse) == {8: "APPLIED"}
 
 
 def imported_modules(path: Path) -> set[str]:
