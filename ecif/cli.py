@@ -7,6 +7,7 @@ shows progress bars on stderr.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -705,14 +706,31 @@ def steward_enhance(file: Path, reason: ReasonOption,
 @steward_app.command("approve")
 @one_line_errors
 def steward_approve(request_id: int, note: Annotated[str | None, typer.Option()] = None,
+                    rebuild: Annotated[bool, typer.Option(
+                        help="then apply the queued decisions at once, as `ecif rebuild` "
+                             "does (--no-rebuild: leave them to the runner)")] = True,
                     warehouse: WarehouseOption = None) -> None:
-    """审批: approve a request and apply it (re-runs the pipeline steps it needs)."""
+    """审批: approve a request; its rebuild is queued, and (by default) run at once."""
     from ecif.stewardship import service
 
     target, user = _acting(warehouse)
     step = service.approve(target, request_id, user, note)
-    console.print(f"request {request_id} approved and applied"
-                  + (f" (rebuilt from {step})" if step else ""), highlight=False)
+    if step is None:
+        console.print(f"request {request_id} approved and applied", highlight=False)
+    elif not rebuild:
+        console.print(f"request {request_id} approved; its rebuild from {step} is queued "
+                      "(`ecif rebuild` applies it)", highlight=False, soft_wrap=True)
+    else:
+        console.print(f"request {request_id} approved; {_apply_decisions(target)}",
+                      highlight=False, soft_wrap=True)
+
+
+def _apply_decisions(target: wh.Warehouse) -> str:
+    from ecif.pipeline import apply_decisions
+    from ecif.progress import ProgressDisplay
+
+    with ProgressDisplay() as display:
+        return apply_decisions(target, display.update).line()
 
 
 @steward_app.command("reject")
@@ -881,6 +899,32 @@ def dispatch(
         show(dispatch_once(target, policy))
         return
     dispatch_forever(target, policy, show)
+
+
+@app.command()
+@one_line_errors
+def rebuild(
+    watch: Annotated[float | None, typer.Option(
+        min=1.0, help="keep running: look for queued decisions every SECONDS")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """The one runner of steward decisions: rebuild from the earliest step the approved
+    requests need, publish, mark them APPLIED (or say: nothing queued)."""
+    target = wh.resolve(warehouse)
+    if watch is None:
+        console.print(_apply_decisions(target), highlight=False, soft_wrap=True)
+        return
+    from ecif.pipeline import apply_decisions
+    from ecif.run_lock import WarehouseBusy
+
+    while True:
+        try:
+            applied = apply_decisions(target)
+            if applied.requests:
+                console.print(applied.line(), highlight=False, soft_wrap=True)
+        except WarehouseBusy as busy:     # a long nightly: the queue waits for the next round
+            console.print(f"waiting: {busy}", highlight=False, soft_wrap=True)
+        time.sleep(watch)
 
 
 @events_app.command("dead-letters")

@@ -1,8 +1,10 @@
 """One nightly run: land → dbt staging/intermediate → quality gate → matching → dbt marts
-→ mart checks → publish (the change events of the published golden records).
+→ mart checks → publish (the change events of the published golden records), and the
+rebuild that steward decisions queue (`apply_decisions`).
 
-`ecif run` calls `run_nightly`; the Airflow DAG calls the step functions one by
-one. Each step is idempotent: run again on the same input, it gives the same result.
+`ecif run` calls `run_nightly`, `ecif rebuild` calls `apply_decisions`; the Airflow DAG
+calls the step functions one by one. Each step is idempotent: run again on the same
+input, it gives the same result.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ecif.landing.bookkeeping import ensure_bookkeeping
 from ecif.landing.erasures import rewrite_if_pending
 from ecif.landing.loader import LandingReport, land
 from ecif.landing.raw_tables import ensure_raw_table
+from ecif.rebuild_queue import earliest, mark_applied, queued
 from ecif.run_lock import exclusive, holding_the_lock, next_run_id
 from ecif.staging_state import (
     built_rules,
@@ -30,7 +33,7 @@ from ecif.staging_state import (
     rules_fingerprint,
     staging_is_current,
 )
-from ecif.stewardship.tables import ensure_tables as ensure_stewardship_tables
+from ecif.stewardship_schema import ensure_tables as ensure_stewardship_tables
 from ecif.warehouse import Connection, Warehouse
 from expectations.gate import QualityReport, check_quality
 from expectations.results import ensure_table as ensure_results_table
@@ -157,10 +160,12 @@ def build_marts(warehouse: Warehouse, on_progress: Progress = _quiet) -> int:
 
 
 @holding_the_lock("a publish step")
-def publish_step(warehouse: Warehouse, run_id: str | None = None) -> int:
+def publish_step(warehouse: Warehouse, run_id: str | None = None,
+                 applies: Collection[int] = ()) -> int:
     """The change events of what the marts now say, written with the new publication in
     one transaction (ecif.events.changes); run last, so that a failed run writes none.
-    run_id: what the events name as their cause (default: the last matching run)."""
+    run_id: what the events name as their cause (default: the last matching run).
+    applies: the queued steward decisions these marts were built with, APPLIED now."""
     from ecif.events.changes import marts_business_date, publish
     from ecif.published_nights import record_publication
 
@@ -169,6 +174,7 @@ def publish_step(warehouse: Warehouse, run_id: str | None = None) -> int:
             run_id = conn.scalar("select max(run_id) from matching.match_run")
         events = publish(conn, run_id)
         record_publication(conn, run_id, marts_business_date(conn), events)
+        mark_applied(conn, applies)
         return events
 
 
@@ -204,6 +210,7 @@ class RunSummary:
     customers: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     events: int = 0           # change events the run published
+    applied: list[int] = field(default_factory=list)    # queued decisions it published
 
     def lines(self) -> list[str]:
         out: list[str] = []
@@ -222,6 +229,8 @@ class RunSummary:
                        f"{len(warnings)} warning(s)" + (": " + ", ".join(warnings) if warnings
                                                          else ""))
         out.append(f"change feed: {self.events:,} event(s) published")
+        if self.applied:
+            out.append(f"steward decisions applied: request(s) {_ids(self.applied)}")
         if self.customers:
             out.append("customers: " + ", ".join(
                 f"{n:,} {'persons' if t == 'P' else 'organizations' if t == 'O' else t}"
@@ -245,7 +254,11 @@ def run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None = 
 def _run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None,
                  rerun_dates: Collection[tuple[str, str]], on_progress: Progress,
                  today: date | None, full: bool) -> RunSummary:
-    summary = RunSummary()
+    # the decisions approved before the run began are in every table it reads; one
+    # approved meanwhile may not be, and waits for the runner
+    with warehouse.connect() as conn:
+        ensure_stewardship_tables(conn)
+        summary = RunSummary(applied=list(queued(conn)))
 
     @contextmanager
     def timed(step: str) -> Iterator[None]:
@@ -270,8 +283,56 @@ def _run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None,
         summary.quality.append(quality_step(warehouse, AFTER_MARTS, summary.quality[0].run_id,
                                             on_progress))
     with timed("publish"):
-        summary.events = publish_step(warehouse, summary.matching.run_id)
+        summary.events = publish_step(warehouse, summary.matching.run_id, summary.applied)
     summary.customers = customer_counts(warehouse)
-    # an erasure approved without its own rebuild leaves the file to rewrite (DuckDB)
+    # an erasure approved since the last rebuild leaves the file to rewrite (DuckDB)
     rewrite_if_pending(warehouse)
     return summary
+
+
+def _ids(request_ids: list[int]) -> str:
+    return ",".join(map(str, request_ids))
+
+
+@dataclass
+class Applied:
+    """What one round of the runner did: the requests it applied (none: nothing was
+    queued), the step it rebuilt from (None: none of them needed a rebuild), the
+    change events it published."""
+    requests: list[int]
+    step: str | None = None
+    events: int = 0
+
+    def line(self) -> str:
+        if not self.requests:
+            return "nothing queued"
+        rebuilt = (f"rebuilt from {self.step}, {self.events:,} event(s) published"
+                   if self.step else "nothing to rebuild")
+        return f"applied request(s) {_ids(self.requests)}: {rebuilt}"
+
+
+def apply_decisions(warehouse: Warehouse, on_progress: Progress = _quiet) -> Applied:
+    """The one runner of the rebuilds steward decisions queue (ecif.rebuild_queue):
+    under the warehouse lock, one rebuild from the earliest step any queued request
+    needs, one publication whose events name them all (`request:3,5`), the requests
+    APPLIED with it; after an erasure, the DuckDB file is then rewritten without the
+    erased person's bytes."""
+    with exclusive(warehouse, "ecif rebuild"):
+        with warehouse.connect() as conn:
+            ensure_stewardship_tables(conn)
+            queue = queued(conn)
+        step = earliest(queue.values())
+        if step is None:
+            # approved before approvals applied such requests at once (ROLE): nothing
+            # to rebuild, nothing to publish
+            with warehouse.connect() as conn:
+                mark_applied(conn, queue)
+            return Applied(list(queue))
+        if step == "staging":
+            build_staging(warehouse, on_progress)
+        if step in ("staging", "matching"):
+            match_step(warehouse, on_progress)
+        build_marts(warehouse, on_progress)
+        events = publish_step(warehouse, f"request:{_ids(list(queue))}", queue)
+        rewrite_if_pending(warehouse)
+        return Applied(list(queue), step, events)

@@ -1,9 +1,10 @@
 """One writer of the published state at a time: the warehouse lock.
 
-Every pipeline step (land, staging, matching, marts, quality, publish) and every
-rebuild after a steward's approval holds it, so that `ecif run`, an Airflow task and
-an approval never interleave their writes. It is re-entrant within a thread: `ecif run`
-holds it for the whole night and its steps take it again without waiting.
+Every pipeline step (land, staging, matching, marts, quality, publish) and the runner
+of the rebuilds steward decisions queue (`ecif rebuild`) hold it, so that `ecif run`, an
+Airflow task and that runner never interleave their writes. It is re-entrant within a
+thread: `ecif run` holds it for the whole night and its steps take it again without
+waiting.
 
 - DuckDB: an exclusive `flock` on `<warehouse file>.lock`, which names its holder (pid,
   host, start time, what). The kernel releases a lock whose process died, so a lock

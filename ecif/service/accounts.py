@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from ecif.service.passwords import dummy_hash, hash_password, verify_password
 from ecif.service.tokens import LIFETIME, Claims
 from ecif.stewardship.audit import log, now
-from ecif.stewardship.tables import add_missing_columns
-from ecif.stewardship.tables import ensure_tables as ensure_stewardship_tables
+from ecif.stewardship_schema import add_missing_columns
+from ecif.stewardship_schema import ensure_tables as ensure_stewardship_tables
 from ecif.warehouse import Connection
 
 # roles whose rows are limited to what they own, and by which code (a portal customer's

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
@@ -20,7 +20,7 @@ from ecif.service.request_body import RequestBody
 from ecif.service.request_limits import Maker
 from ecif.stewardship import service
 from ecif.stewardship.history import Entry, HistoryQuery
-from ecif.stewardship.users import APPROVERS, REQUESTERS
+from ecif.stewardship.users import APPROVERS, REQUESTERS, StewardshipError
 
 router = APIRouter(prefix="/v1", tags=["stewardship"])
 PartyId = Annotated[str, Field(pattern=r"^[PO]\d{10}$")]
@@ -178,13 +178,26 @@ def enhance(body: Enhance, user: Maker, cfg: Config) -> Requested:
 
 
 @router.post("/requests/{request_id}/approve")
-def approve(request_id: int, body: Decision, user: Approver, cfg: Config,
-            background: BackgroundTasks) -> dict[str, Any]:
-    """审批: applied at once; the pipeline steps it needs re-run after the answer."""
-    step = service.approve(cfg.warehouse, request_id, user.name, body.note, rebuild=False)
-    if cfg.rebuild_after_approval:
-        background.add_task(service.rebuild_from, cfg.warehouse, step, request_id)
-    return {"request_id": request_id, "status": "APPROVED", "rebuilds_from": step}
+def approve(request_id: int, body: Decision, user: Approver, cfg: Config) -> dict[str, Any]:
+    """审批: the decision is recorded and the rebuild it needs queued for the runner
+    (`ecif rebuild`); the answer comes at once: APPROVED, or APPLIED when no customer
+    data changes (rebuilds_from null)."""
+    step = service.approve(cfg.warehouse, request_id, user.name, body.note)
+    return {"request_id": request_id, "status": "APPROVED" if step else "APPLIED",
+            "rebuilds_from": step}
+
+
+@router.get("/requests/{request_id}")
+def request_status(request_id: int, user: Requester, cfg: Config) -> dict[str, Any]:
+    """A request's state: PENDING, REJECTED, APPROVED (its rebuild queued), APPLIED (the
+    runner has published it), REVOKED, ROLLED_BACK."""
+    try:
+        found = service.status(cfg.warehouse, request_id, user.name)
+    except StewardshipError as unknown:
+        raise HTTPException(404, str(unknown)) from None
+    return {"request_id": found.request_id, "kind": found.kind, "status": found.status,
+            "requested_by": found.requested_by, "requested_at": found.requested_at,
+            "decided_by": found.decided_by}
 
 
 @router.post("/requests/{request_id}/reject")

@@ -20,7 +20,6 @@ from ecif.events.subscriptions import ensure_tables as ensure_subscriptions
 from ecif.exception_sources import record_service_error
 from ecif.exceptions_centre import ensure_tables as ensure_exception_tables
 from ecif.identifiers import InvalidValue
-from ecif.run_lock import WarehouseBusy
 from ecif.service import (
     agent_pages,
     api_auth,
@@ -88,7 +87,6 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.add_exception_handler(StewardshipError, _refused)
     app.add_exception_handler(FeedError, _refused)
     app.add_exception_handler(InvalidValue, _invalid)
-    app.add_exception_handler(WarehouseBusy, _busy)
     app.add_exception_handler(pages.LoginRequired, pages.to_login)
     # errors on the pages answer as pages in the reader's language; the API's keep
     # FastAPI's JSON (each handler tells them apart by the path)
@@ -105,11 +103,6 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     await run_in_threadpool(record_service_error, request.app.state.config.warehouse,
                             f"{request.method} {route}", exc)
     return await pages.server_error(request, exc)
-
-
-async def _busy(request: Request, exc: Exception) -> JSONResponse:
-    """A run holds the warehouse lock past the wait (an approval's rebuild): try later."""
-    return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "60"})
 
 
 async def _refused(request: Request, exc: Exception) -> JSONResponse:

@@ -26,8 +26,6 @@ class ServiceConfig:
     secret: str
     # PostgreSQL: the non-owner login that row-level security applies to; None on DuckDB
     reader: Warehouse | None
-    # approvals re-run the pipeline steps they need, after the response is sent
-    rebuild_after_approval: bool = True
     # a larger request body is refused (413): the largest legitimate one is an
     # enhancement file of a few thousand rows
     max_body_bytes: int = 1_048_576

@@ -11,9 +11,9 @@ and sorts each lookup key: a lookup is a binary search, on either engine. Nothin
 written back, so no second copy of personal data lives in the warehouse.
 
 Freshness: the view remembers which tables it was read from (their catalog oids) and
-is read again when a rebuild (nightly run, steward approval, erasure) has replaced
-them. The catalog query costs about as much as the rest of an identification, so it
-is asked at most every FRESHNESS seconds: for that long after a rebuild, an
+is read again when a rebuild (nightly run, `ecif rebuild` after steward decisions) has
+replaced them. The catalog query costs about as much as the rest of an identification,
+so it is asked at most every FRESHNESS seconds: for that long after a rebuild, an
 identification may still answer from the mentions as they were before it.
 """
 

@@ -314,9 +314,7 @@ def decide_request(request: Request, request_id: int, decision: str, user: Stewa
     cfg = config(request)
     try:
         if decision == "approve":
-            step = service.approve(cfg.warehouse, request_id, user.name, note, rebuild=False)
-            if cfg.rebuild_after_approval:
-                service.rebuild_from(cfg.warehouse, step, request_id)
+            service.approve(cfg.warehouse, request_id, user.name, note)
         elif decision == "reject":
             service.reject(cfg.warehouse, request_id, user.name, note)
         else:

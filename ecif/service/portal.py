@@ -161,7 +161,7 @@ def change_contact(request: Request, user: User, change: ContactChange) -> list[
         raise InvalidValue("mobile", "MISSING")
     cfg: ServiceConfig = request.app.state.config
     return service.customer_contact_change(cfg.warehouse, user.owner_code or "", user.name,
-                                           values, cfg.rebuild_after_approval)
+                                           values)
 
 
 @router.post("/register", status_code=201, dependencies=[Depends(throttle)])

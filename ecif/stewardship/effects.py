@@ -1,12 +1,13 @@
 """What an approved request does. Identity decisions become `matching.link_constraint`
 rows that every later matching run honours; attribute decisions become overrides
-and statuses that the marts read. `REBUILD` says which pipeline steps must run
-again for the effect to show."""
+and statuses that the marts read. `ecif.rebuild_queue.REBUILD` says which pipeline
+steps must run again for the effect to show."""
 
 from __future__ import annotations
 
 from itertools import combinations
 
+from ecif.rebuild_queue import REBUILD
 from ecif.stewardship import erasure, links, rollback, users
 from ecif.stewardship.audit import log, now
 from ecif.stewardship.mentions import check_current
@@ -15,14 +16,6 @@ from ecif.stewardship.users import StewardshipError
 from ecif.translation import N_
 from ecif.warehouse import Connection
 
-# staging: the mentions change (manual customers, erased rows); matching: identities;
-# None: no customer data changes
-REBUILD = {
-    "MERGE": "matching", "SPLIT": "matching", "REJECT_SUSPECT": "matching",
-    "REVOKE": "matching", "ROLLBACK": "matching", "CREATE": "staging", "ERASE": "staging",
-    "MODIFY": "marts", "DEACTIVATE": "marts", "REACTIVATE": "marts", "ENHANCE": "marts",
-    "RELATIONSHIP": "marts", "PARENT": "marts", "ROLE": None,
-}
 # every golden attribute of customer_attribute_lineage; the values are checked when the
 # request is made (ecif.identifiers.check_attribute)
 # 停用 and its undoing: the newest row of stewardship.party_status is the party's status

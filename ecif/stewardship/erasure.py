@@ -10,7 +10,7 @@ person's values in the change feed (an ERASED event tells subscribers); the part
 requests are closed (CLOSED_ERASED). The only trace left is an audit row saying that
 party P was erased by request R, with no personal value, and the erasure register
 (salted hashes, ecif.landing.erasures) with which landing keeps the person from coming
-back in a re-delivery. The rebuild that follows (staging, matching, marts) removes
+back in a re-delivery. The rebuild it queues (staging, matching, marts) removes
 the person from every derived table; on DuckDB the file is then rewritten
 (erasures.rewrite_if_pending).
 """

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from ecif.rebuild_queue import IN_FORCE
 from ecif.stewardship.audit import log, now
 from ecif.stewardship.users import StewardshipError
 from ecif.translation import N_
@@ -39,7 +40,7 @@ def _constraint_pairs(conn: Connection, request_id: int) -> list[tuple[str, str]
 def revoke(conn: Connection, request_id: int, user: str, by_request: int) -> None:
     status = conn.scalar("select status from stewardship.request where request_id = ? "
                          f"and kind in {IDENTITY_KINDS}", [request_id])
-    if status != "APPROVED":
+    if status not in IN_FORCE:
         raise StewardshipError(N_("request {request} is no approved merge, split or suspect "
                                   "rejection"), request=request_id)
     stamp = now()
@@ -55,8 +56,9 @@ def dependents(conn: Connection, request_id: int) -> list[int]:
     """Later approved identity decisions that touched a mention this one touched, or
     one of theirs (transitively)."""
     rows = conn.fetchall("select request_id, payload from stewardship.request "
-                         "where request_id > ? and status = 'APPROVED' "
-                         f"and kind in {IDENTITY_KINDS} order by request_id", [request_id])
+                         "where request_id > ? and status in (?, ?) "
+                         f"and kind in {IDENTITY_KINDS} order by request_id",
+                         [request_id, *IN_FORCE])
     touched = {m for pair in _constraint_pairs(conn, request_id) for m in pair}
     found = []
     for later_id, _ in rows:

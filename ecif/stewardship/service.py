@@ -1,9 +1,11 @@
 """Stewardship operations as the CLI and the service call them: each opens the
-warehouse, works in one transaction, and after an approval re-runs the pipeline
-steps the effect needs. A refusal rolls everything back and leaves only its
-audit row. Every request is checked when it is made, with the staging rules
-(ecif.identifiers): a bad value is refused then (InvalidValue, naming the field), not
-found at approval or lost in the nightly run."""
+warehouse and works in one transaction. An approval records the decision and its
+effect and queues the rebuild the effect needs (ecif.rebuild_queue): the runner
+(`ecif rebuild`, ecif.pipeline.apply_decisions) or the next nightly publishes it; no
+stewardship operation runs a pipeline step. A refusal rolls everything back and
+leaves only its audit row. Every request is checked when it is made, with the staging
+rules (ecif.identifiers): a bad value is refused then (InvalidValue, naming the
+field), not found at approval or lost in the nightly run."""
 
 from __future__ import annotations
 
@@ -15,8 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ecif.identifiers import InvalidValue, check_attribute, check_date, check_party
-from ecif.landing.erasures import rewrite_if_pending
-from ecif.run_lock import exclusive
+from ecif.rebuild_queue import APPLIED, IN_FORCE, QUEUED, REBUILD
 from ecif.service.accounts import ensure_tables
 from ecif.stewardship import effects, links, requests, users
 from ecif.stewardship.audit import log
@@ -125,7 +126,7 @@ def request_on_decision(warehouse: Warehouse, kind: str, request_id: int, user: 
                         reason: str) -> int:
     """REVOKE or ROLLBACK of an earlier approved identity decision."""
     def build(conn: Connection) -> dict:
-        if requests.get(conn, request_id).status != "APPROVED":
+        if requests.get(conn, request_id).status not in IN_FORCE:
             raise StewardshipError(N_("request {request} is not an approved decision"),
                                    request=request_id)
         return {"request_id": request_id}
@@ -150,11 +151,12 @@ def request_party_change(warehouse: Warehouse, kind: str, party: str, user: str,
 
 
 def customer_contact_change(warehouse: Warehouse, party: str, user: str,
-                            values: dict[str, str], rebuild: bool) -> list[int]:
+                            values: dict[str, str]) -> list[int]:
     """客户门户: a portal customer's own mobile, e-mail or address, checked with the
     staging rules (InvalidValue naming the attribute), each applied at once as a MODIFY
-    the customer made and approved (requests.own_change): an override the nightly
-    keeps like a steward's, audited, in the party's history. The ids of the requests."""
+    the customer made and approved (requests.own_change), its marts rebuild queued: an
+    override the nightly keeps like a steward's, audited, in the party's history. The
+    ids of the requests."""
     checked = {}
     for attribute, value in values.items():
         try:
@@ -172,8 +174,6 @@ def customer_contact_change(warehouse: Warehouse, party: str, user: str,
                 user, "portal: the customer's own contact details", party)
             effects.apply(conn, requests.get(conn, request_id), user, as_of)
             made.append(request_id)
-    if rebuild and made:
-        rebuild_from(warehouse, effects.REBUILD["MODIFY"], made[-1])
     return made
 
 
@@ -246,21 +246,21 @@ def request_enhance_rows(warehouse: Warehouse, file_name: str, rows: list[dict[s
 
 
 def approve(warehouse: Warehouse, request_id: int, user: str, note: str | None = None,
-            rebuild: bool = True, at: datetime | None = None) -> str | None:
-    """Approve and apply; returns the pipeline step the effect was rebuilt from (None:
-    no customer data changed). `at`: the time the decision is judged at (tests)."""
+            at: datetime | None = None) -> str | None:
+    """Approve and apply; returns the pipeline step the queued rebuild starts from (None:
+    no customer data changed, the request is APPLIED at once). `at`: the time the
+    decision is judged at (tests)."""
     with _session(warehouse, user, "DECISION") as conn:
         request = requests.get(conn, request_id)
         requests.check_decider(conn, request, user, at)
+        step = REBUILD[request.kind]
         # a user's role change does not touch customer data (nor need a pipeline run)
         as_of = conn.scalar("select max(_business_date) from intermediate.int_party_mention") \
-            if effects.REBUILD[request.kind] else None
-        requests.close(conn, request_id, "APPROVED", user, note)
+            if step else None
+        requests.close(conn, request_id, QUEUED if step else APPLIED, user, note)
         log(conn, user, "APPROVED", request_id=request_id, detail=note or "")
         effects.apply(conn, request, user, as_of)
-    if rebuild:
-        rebuild_from(warehouse, effects.REBUILD[request.kind], request_id)
-    return effects.REBUILD[request.kind]
+    return step
 
 
 def reject(warehouse: Warehouse, request_id: int, user: str, note: str | None,
@@ -269,21 +269,11 @@ def reject(warehouse: Warehouse, request_id: int, user: str, note: str | None,
         requests.reject(conn, request_id, user, note, at)
 
 
-def rebuild_from(warehouse: Warehouse, step: str | None, request_id: int) -> None:
-    """Rebuild from `step` and publish the change events of request `request_id`; after
-    an erasure, the DuckDB file is then rewritten without the erased person's bytes."""
-    from ecif.pipeline import build_marts, build_staging, match_step, publish_step
-
-    if step is None:
-        return
-    with exclusive(warehouse, f"the rebuild after request {request_id}"):
-        if step == "staging":
-            build_staging(warehouse)
-        if step in ("staging", "matching"):
-            match_step(warehouse)
-        build_marts(warehouse)
-        publish_step(warehouse, f"request:{request_id}")
-        rewrite_if_pending(warehouse)
+def status(warehouse: Warehouse, request_id: int, user: str) -> requests.Request:
+    """A request as it stands: APPROVED while its rebuild is queued, APPLIED once
+    published."""
+    with _session(warehouse, user, "STATUS") as conn:
+        return requests.get(conn, request_id)
 
 
 def tasks(warehouse: Warehouse, user: str, everyone: bool = False) -> list[requests.Task]:

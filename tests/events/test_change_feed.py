@@ -1,14 +1,18 @@
 """The change feed on the pipeline's `sample` warehouse (one build, shared with the
 pipeline tests; this module works on a copy): the nightly's first publication, steward
-decisions published by their rebuild, identify's new party, and the feed as each role
-reads it (pull, stream, subscriptions)."""
+decisions published by the runner's rebuild or the next nightly (an approval only
+queues them), identify's new party, and the feed as each role reads it (pull, stream,
+subscriptions)."""
 
 from __future__ import annotations
 
 import json
 
+from typer.testing import CliRunner
+
+from ecif.cli import app
 from ecif.events import outbox
-from ecif.pipeline import publish_step
+from ecif.pipeline import apply_decisions, publish_step, run_nightly
 from ecif.stewardship import service
 from ecif.warehouse import Warehouse
 from tests.service.conftest import (  # noqa: F401  (module fixtures)
@@ -50,10 +54,12 @@ def test_applied_decisions_publish_their_changes(service_warehouse, parties):  #
                                           attribute="mobile", value="13912345678")
     merge = service.request_merge(service_warehouse, [a, b], "stew", "the same person")
     for request in (modify, merge):
-        service.approve(service_warehouse, request, "appr", rebuild=False)
-    service.rebuild_from(service_warehouse, "matching", merge)
+        service.approve(service_warehouse, request, "appr")
+    assert all_events(service_warehouse, last) == []        # queued, not yet published
+    applied = apply_decisions(service_warehouse)
+    assert (applied.requests, applied.step) == ([modify, merge], "matching")
     found = all_events(service_warehouse, last)
-    assert found and {e["run_id"] for e in found} == {f"request:{merge}"}
+    assert found and {e["run_id"] for e in found} == {f"request:{modify},{merge}"}
     merged = [e for e in found if e["event_type"] == "MERGED"]
     assert len(merged) == 1
     survivor = merged[0]["party_id"]
@@ -149,3 +155,70 @@ def test_subscriptions_are_for_admin_and_system(client, parties):  # noqa: F811
     gone = client.delete(f"/v1/subscriptions/{sub['subscription_id']}", headers=system)
     assert gone.status_code == 204
     assert client.get("/v1/subscriptions", headers=system).json() == []
+
+
+def _status(api_client, headers, request_id) -> str:
+    answer = api_client.get(f"/v1/requests/{request_id}", headers=headers)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["status"]
+
+
+def _rebuild(warehouse: Warehouse) -> str:
+    """`ecif rebuild`, the runner drained once: its last line."""
+    result = CliRunner().invoke(app, ["rebuild", "--warehouse", warehouse.url])
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()[-1]
+
+
+def test_an_approval_answers_at_once_and_the_runner_publishes_it_once(
+        client, parties, service_warehouse):  # noqa: F811
+    steward, approver = login(client, "stew"), login(client, "appr")
+    party = parties.agent0_party
+
+    def mobile() -> str:
+        with service_warehouse.connect() as conn:
+            return conn.scalar("select mobile from marts.customer where party_id = ?", [party])
+
+    before, last = mobile(), all_events(service_warehouse)[-1]["seq"]
+    asked = client.post("/v1/parties/modify", headers=steward, json={
+        "party_id": party, "attribute": "mobile", "value": "13955556666",
+        "reason": "customer called"})
+    request_id = asked.json()["request_id"]
+    approved = client.post(f"/v1/requests/{request_id}/approve", headers=approver, json={})
+    assert approved.json() == {"request_id": request_id, "status": "APPROVED",
+                               "rebuilds_from": "marts"}
+    # the web process rebuilt nothing: the marts and the feed wait for the runner
+    assert mobile() == before != "13955556666"
+    assert all_events(service_warehouse, last) == []
+    assert _status(client, steward, request_id) == "APPROVED"
+
+    assert _rebuild(service_warehouse) == (f"applied request(s) {request_id}: rebuilt from "
+                                           "marts, 1 event(s) published")
+    assert mobile() == "13955556666"
+    assert _status(client, steward, request_id) == "APPLIED"
+    found = all_events(service_warehouse, last)
+    assert [(e["event_type"], e["party_id"], e["run_id"]) for e in found] == [
+        ("UPDATED", party, f"request:{request_id}")]
+    assert _rebuild(service_warehouse) == "nothing queued"
+    assert all_events(service_warehouse, last) == found
+    assert client.get("/v1/requests/999999", headers=steward).status_code == 404
+
+
+def test_a_nightly_run_applies_the_decisions_queued_before_it(
+        client, parties, service_warehouse, tmp_path):  # noqa: F811
+    with service_warehouse.connect() as conn:
+        (party,) = conn.fetchone("select party_id from marts.customer where party_type = 'P' "
+                                 "and status = 'ACTIVE' order by party_id limit 1 offset 40")
+    last = all_events(service_warehouse)[-1]["seq"]
+    deactivate = service.request_party_change(service_warehouse, "DEACTIVATE", party, "stew",
+                                              "customer left")
+    assert service.approve(service_warehouse, deactivate, "appr") == "marts"
+    summary = run_nightly(service_warehouse, tmp_path)      # nothing new to land
+    assert f"steward decisions applied: request(s) {deactivate}" in summary.lines()
+    assert _status(client, login(client, "stew"), deactivate) == "APPLIED"
+    with service_warehouse.connect() as conn:
+        run = conn.scalar("select max(run_id) from matching.match_run")
+    # (the night also gives identify's new party its cross reference: XREF_ADDED)
+    assert [(e["event_type"], e["run_id"]) for e in all_events(service_warehouse, last)
+            if e["party_id"] == party] == [("DEACTIVATED", run)]
+    assert apply_decisions(service_warehouse).line() == "nothing queued"

@@ -80,8 +80,7 @@ def parties(service_warehouse) -> Owned:
 
 @pytest.fixture(scope="module")
 def client(service_warehouse, parties) -> TestClient:
-    app = create_app(ServiceConfig(service_warehouse, SECRET, reader=None,
-                                   rebuild_after_approval=False))
+    app = create_app(ServiceConfig(service_warehouse, SECRET, reader=None))
     return TestClient(app)
 
 
@@ -89,7 +88,7 @@ def client(service_warehouse, parties) -> TestClient:
 def base_url(service_warehouse, parties):
     """The service on a free port, for a browser (the pages' browser tests)."""
     port = free_port()
-    app = create_app(ServiceConfig(service_warehouse, SECRET, None, False))
+    app = create_app(ServiceConfig(service_warehouse, SECRET, None))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -21,7 +21,6 @@ PERSON = {"party_type": "P", "name": "欧阳明远", "id_type": "RID",
 def client(service_warehouse, parties) -> TestClient:
     """The module makes more requests than a steward may in a minute."""
     return TestClient(create_app(ServiceConfig(service_warehouse, SECRET, reader=None,
-                                               rebuild_after_approval=False,
                                                requests_per_minute=600, request_burst=100)))
 
 
@@ -167,7 +166,6 @@ def test_bodies_are_bounded(client):
 
 def test_request_creation_is_rate_limited_per_user(service_warehouse, parties):
     client = TestClient(create_app(ServiceConfig(service_warehouse, SECRET, reader=None,
-                                                 rebuild_after_approval=False,
                                                  requests_per_minute=1, request_burst=2)))
     body = {"parties": [parties.agent0_party, parties.agent1_party], "reason": "same person"}
     steward, root = login(client, "stew"), login(client, "root")

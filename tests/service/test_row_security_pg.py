@@ -66,7 +66,7 @@ def pg(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(pg):
-    return TestClient(create_app(ServiceConfig(pg, SECRET, reader_of(pg), False)))
+    return TestClient(create_app(ServiceConfig(pg, SECRET, reader_of(pg))))
 
 
 def as_reader(warehouse, role=None, owner=None):

@@ -87,6 +87,7 @@ def test_a_role_change_waits_for_an_approver_then_revokes(client):
     request_id = asked.json()["request_id"]
     approved = client.post(f"/v1/requests/{request_id}/approve", headers=approver, json={})
     assert approved.status_code == 200 and approved.json()["rebuilds_from"] is None
+    assert approved.json()["status"] == "APPLIED"       # no customer data: nothing queued
     client.app.state.recent_users.forget("mover")       # as after RecentUsers.FRESHNESS
     assert client.get("/v1/tasks", headers=held).status_code == 401
     assert client.get("/v1/tasks", headers=bearer(token(client, "mover"))).status_code == 403
@@ -94,7 +95,7 @@ def test_a_role_change_waits_for_an_approver_then_revokes(client):
 
 def test_repeated_failures_lock_the_account(service_warehouse, parties):
     policy = LoginPolicy(max_failures=3, lock_minutes=5)
-    client = TestClient(create_app(ServiceConfig(service_warehouse, SECRET, None, False,
+    client = TestClient(create_app(ServiceConfig(service_warehouse, SECRET, None,
                                                  login_policy=policy)))
     client.post("/v1/users", headers=login(client, "root"), json={
         "user_name": "victim", "role": "analyst", "password": PASSWORD})
@@ -130,7 +131,7 @@ def steward_login(client, origin, csrf=None):
 
 
 def test_forms_need_the_csrf_token_and_this_sites_origin(service_warehouse, parties):
-    client = TestClient(create_app(ServiceConfig(service_warehouse, SECRET, None, False)))
+    client = TestClient(create_app(ServiceConfig(service_warehouse, SECRET, None)))
     own = "http://testserver"
     assert steward_login(client, "https://evil.example").status_code == 403
     assert steward_login(client, own, csrf="guessed").status_code == 403
@@ -146,7 +147,7 @@ def test_forms_need_the_csrf_token_and_this_sites_origin(service_warehouse, part
 
 
 def test_the_cookie_is_secure_over_tls(service_warehouse, parties):
-    client = TestClient(create_app(ServiceConfig(service_warehouse, SECRET, None, False)),
+    client = TestClient(create_app(ServiceConfig(service_warehouse, SECRET, None)),
                         base_url="https://testserver")
     logged_in = steward_login(client, "https://testserver")
     assert logged_in.status_code == 303
@@ -154,7 +155,7 @@ def test_the_cookie_is_secure_over_tls(service_warehouse, parties):
 
 
 def test_page_logout_revokes_the_session(service_warehouse, parties):
-    client = TestClient(create_app(ServiceConfig(service_warehouse, SECRET, None, False)))
+    client = TestClient(create_app(ServiceConfig(service_warehouse, SECRET, None)))
     own = "http://testserver"
     steward_login(client, own)
     session = client.cookies["ecif_token"]
@@ -196,7 +197,7 @@ def test_the_served_configuration_reads_every_setting_from_the_environment(monke
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_errors_stay_json_on_the_api_and_are_pages_in_the_readers_language_on_the_pages(
         service_warehouse, parties, lang):
-    app = create_app(ServiceConfig(service_warehouse, SECRET, None, False))
+    app = create_app(ServiceConfig(service_warehouse, SECRET, None))
 
     def fail() -> None:
         raise RuntimeError("a failure nobody foresaw")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ecif.pipeline import build_marts, build_staging, land_step, match_step
+from ecif.pipeline import apply_decisions, build_marts, build_staging, land_step, match_step
 from ecif.stewardship import service
 from ecif.stewardship.users import StewardshipError
 from tests.landing.landing_files import customer, deliver
@@ -89,6 +89,7 @@ def test_erasure_closes_open_requests_forgets_pages_and_rewrites_the_file(erasur
                                           attribute="mobile", value="13822223333")
     erase = service.request_party_change(warehouse, "ERASE", e, "stew", "customer's request")
     service.approve(warehouse, erase, "appr")
+    assert apply_decisions(warehouse).requests == [erase]      # the runner's rebuild
 
     with pytest.raises(StewardshipError, match="CLOSED_ERASED, not PENDING"):
         service.approve(warehouse, modify, "appr")

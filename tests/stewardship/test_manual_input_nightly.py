@@ -10,7 +10,7 @@ import pytest
 
 from ecif.landing.bookkeeping import ensure_bookkeeping
 from ecif.pipeline import build_marts, build_staging, match_step, quality_step
-from ecif.stewardship.tables import ensure_tables
+from ecif.stewardship_schema import ensure_tables
 from expectations.suites import AFTER_MARTS, BEFORE_MARTS
 from tests.dbt.raw_rows import load_raw
 

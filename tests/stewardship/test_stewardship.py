@@ -2,10 +2,11 @@
 runs, revoke, rollback, lifecycle changes, erasure and the audit trail.
 
 The tests of this module build on each other in file order (one warehouse per engine).
-A marts build is the dearest step, so a test that asserts only which party a mention
-belongs to approves without the rebuild and runs matching alone (`decide`), asserting on
-matching's assignment; each kind of decision still goes the whole way (approval with
-its rebuild, asserted in the marts) in one test at least.
+An approval only queues its rebuild; the runner (`apply_decisions`, `ecif rebuild`)
+applies it. A marts build is the dearest step, so a test that asserts only which party a
+mention belongs to approves and runs matching alone (`decide`), asserting on matching's
+assignment; each kind of decision still goes the whole way (approval, then the runner's
+rebuild, asserted in the marts: `applied`) in one test at least.
 """
 
 from datetime import timedelta
@@ -15,7 +16,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from ecif.cli import app
-from ecif.pipeline import build_marts, build_staging, match_step
+from ecif.pipeline import apply_decisions, build_marts, build_staging, match_step
 from ecif.service.app import create_app
 from ecif.service.config import ServiceConfig
 from ecif.stewardship import service
@@ -76,10 +77,18 @@ def party(warehouse, system, key, layer="matching"):
 
 
 def decide(warehouse, request):
-    """Approve without the rebuild and run matching alone: enough for the assignment."""
-    service.approve(warehouse, request, "appr", rebuild=False)
+    """Approve, and instead of the runner's rebuild run matching alone: enough for the
+    assignment."""
+    service.approve(warehouse, request, "appr")
     match_step(warehouse)
     return request
+
+
+def applied(warehouse, request, note=None):
+    """Approve, then the runner applies it (with every decision queued before it)."""
+    step = service.approve(warehouse, request, "appr", note)
+    assert request in apply_decisions(warehouse).requests
+    return step
 
 
 def audit_actions(warehouse):
@@ -139,7 +148,7 @@ def test_only_another_approver_may_approve_and_refusals_leave_only_an_audit_row(
 def test_an_approved_merge_holds_after_a_nightly_run_on_new_data(wh):
     a, b = party(wh, "core", "A"), party(wh, "core", "B")
     (request,) = [r[0] for r in service.tasks(wh, "appr")]
-    service.approve(wh, request, "appr", "checked")
+    applied(wh, request, "checked")
     merged = party(wh, "core", "A", "marts")
     assert party(wh, "core", "B", "marts") == merged and merged in (a, b)
     # the next night brings a changed mobile for A: the decision still holds
@@ -155,7 +164,7 @@ def test_a_split_holds_and_revoking_restores_the_automatic_result(wh):
     c = party(wh, "core", "C")
     assert party(wh, "uw", "U1") == c
     request = service.request_split(wh, c, ["uw|uw_case|U1|applicant"], "stew", "two people")
-    service.approve(wh, request, "appr")
+    applied(wh, request)
     assert party(wh, "uw", "U1", "marts") != party(wh, "core", "C", "marts")
     nightly(wh)
     assert party(wh, "uw", "U1", "marts") != party(wh, "core", "C", "marts")
@@ -167,8 +176,7 @@ def test_rollback_restores_exactly_the_earlier_parties_and_xref(wh):
     merge = next(r for r, kind, *_ in fetch(wh, "select request_id, kind from "
                                                 "stewardship.request") if kind == "MERGE")
     # first undo the earlier merge so that A and B are apart, then take the snapshot
-    service.approve(wh, service.request_on_decision(wh, "REVOKE", merge, "stew", "undo"),
-                    "appr")
+    applied(wh, service.request_on_decision(wh, "REVOKE", merge, "stew", "undo"))
     assert party(wh, "core", "A", "marts") != party(wh, "core", "B", "marts")
     before = fetch(wh, "select * from marts.customer_xref order by 1, 2, 3, 4")
     customers_before = fetch(wh, "select party_id, name from marts.customer order by 1")
@@ -176,7 +184,7 @@ def test_rollback_restores_exactly_the_earlier_parties_and_xref(wh):
     merge = decide(wh, service.request_merge(wh, [a, e], "stew", "looked alike"))
     assert party(wh, "core", "A") == party(wh, "core", "E")
     rollback = service.request_on_decision(wh, "ROLLBACK", merge, "stew", "wrong merge")
-    service.approve(wh, rollback, "appr")
+    applied(wh, rollback)
     assert fetch(wh, "select * from marts.customer_xref order by 1, 2, 3, 4") == before
     assert fetch(wh, "select party_id, name from marts.customer order by 1") == customers_before
     assert fetch(wh, "select status from stewardship.request where request_id = ?",
@@ -227,8 +235,8 @@ def test_modify_and_deactivate_change_the_golden_record(wh):
                                            (c, "occupation", "0101002"),
                                            (o, "industry", "I65"), (o, "legal_rep", "钱宁")]]
     for request in changes[:-1]:
-        service.approve(wh, request, "appr", rebuild=False)
-    service.approve(wh, changes[-1], "appr")     # one marts build for the four
+        service.approve(wh, request, "appr")
+    applied(wh, changes[-1])     # one marts build for the four
     assert fetch(wh, "select mobile, occupation_code, status from marts.customer "
                      "where party_id = ?", [c]) == [("13822223333", "0101002", "ACTIVE")]
     assert fetch(wh, "select industry_code, legal_rep from marts.customer where party_id = ?",
@@ -237,7 +245,7 @@ def test_modify_and_deactivate_change_the_golden_record(wh):
                         "where party_id = ? and attribute = 'mobile'", [c])[0]
     assert rule.startswith("override by steward")
     deactivate = service.request_party_change(wh, "DEACTIVATE", c, "stew", "customer left")
-    service.approve(wh, deactivate, "appr")
+    applied(wh, deactivate)
     assert fetch(wh, "select status from marts.customer where party_id = ?", [c]) == [
         ("INACTIVE",)]
 
@@ -249,7 +257,7 @@ def test_a_deactivated_party_is_reactivated_by_maker_checker_and_stays_active(wh
     reactivate = service.request_party_change(wh, "REACTIVATE", c, "stew", "customer is back")
     with pytest.raises(StewardshipError, match="may not approve"):
         service.approve(wh, reactivate, "stew")
-    assert service.approve(wh, reactivate, "appr") == "marts"
+    assert applied(wh, reactivate) == "marts"
     assert fetch(wh, "select status from marts.customer where party_id = ?", [c]) == [
         ("ACTIVE",)]
     nightly(wh)
@@ -314,11 +322,32 @@ def test_the_cli_prints_when_and_the_task_pool_how_long_each_task_waits(wh, tmp_
     service.reject(wh, waiting, "appr", "not now")
 
 
+def test_the_cli_approves_then_runs_the_runner_unless_told_not_to(wh, tmp_path, monkeypatch):
+    monkeypatch.setenv("ECIF_TOKEN_FILE", str(tmp_path / "tokens.json"))
+    c = party(wh, "core", "C")
+    status = "select status from stewardship.request where request_id = ?"
+    later = service.request_party_change(wh, "MODIFY", c, "stew", "second address",
+                                         attribute="email", value="w.fang@example.com")
+    assert cli(wh, "appr", "steward", "approve", str(later), "--no-rebuild")[-1] == (
+        f"request {later} approved; its rebuild from marts is queued (`ecif rebuild` "
+        "applies it)")
+    assert fetch(wh, status, [later]) == [("APPROVED",)]
+    assert fetch(wh, "select email from marts.customer_contact where party_id = ?",
+                 [c]) != [("w.fang@example.com",)]
+    confirmed = service.request_party_change(wh, "MODIFY", c, "stew", "confirmed",
+                                        attribute="email", value="wang.f@example.com")
+    assert cli(wh, "appr", "steward", "approve", str(confirmed))[-1].startswith(
+        f"request {confirmed} approved; applied request(s) {later},{confirmed}: rebuilt from marts")
+    assert fetch(wh, status, [later]) == fetch(wh, status, [confirmed]) == [("APPLIED",)]
+    assert fetch(wh, "select email from marts.customer_contact where party_id = ?",
+                 [c]) == [("wang.f@example.com",)]
+
+
 def test_a_manual_customer_and_a_file_of_confirmed_contacts(wh, tmp_path):
     fields = {"party_type": "P", "name": "孙丽", "id_type": "RID", "id_no": MANUAL_ID,
               "mobile": "13911110008"}
     create = service.request_create(wh, fields, "stew", "walk-in customer")
-    assert service.approve(wh, create, "appr") == "staging"
+    assert applied(wh, create) == "staging"
     manual = party(wh, "steward", f"M{create:08d}")
     assert fetch(wh, "select name, id_no, mobile from marts.customer where party_id = ?",
                  [manual]) == [("孙丽", MANUAL_ID, "13911110008")]
@@ -330,7 +359,7 @@ def test_a_manual_customer_and_a_file_of_confirmed_contacts(wh, tmp_path):
     confirmed.write_text("party_id,attribute,value\n" + manual + ",email,sun.li@example.com\n",
                          encoding="utf-8")
     enhance = service.request_enhance(wh, confirmed, "stew", "revisit confirmations")
-    assert service.approve(wh, enhance, "appr") == "marts"
+    assert applied(wh, enhance) == "marts"
     assert fetch(wh, "select email from marts.customer_contact where party_id = ?",
                  [manual]) == [("sun.li@example.com",)]
     (rule,) = fetch(wh, "select rule_applied from marts.customer_attribute_lineage "
@@ -341,7 +370,7 @@ def test_a_manual_customer_and_a_file_of_confirmed_contacts(wh, tmp_path):
 def test_an_erased_person_leaves_no_personal_data_anywhere(wh):
     e = party(wh, "core", "E")
     erase = service.request_party_change(wh, "ERASE", e, "stew", "customer's request")
-    service.approve(wh, erase, "appr")
+    applied(wh, erase)
     values = [ID["E"], "13911110005", "赵敏"]
     with wh.connect() as conn:
         columns = conn.fetchall(
@@ -372,15 +401,15 @@ def test_relationships_are_added_ended_and_corrected_by_hand_and_win_over_derive
     with pytest.raises(StewardshipError, match="no SPOUSE relationship"):
         service.request_relationship(wh, "end", h, k, "SPOUSE", "stew", "never married")
     spouse = service.request_relationship(wh, "add", h, k, "spouse", "stew", "married")
-    service.approve(wh, spouse, "appr", rebuild=False)     # the nightly run builds both
+    service.approve(wh, spouse, "appr")     # the nightly run builds both
     end = service.request_relationship(wh, "end", h, k, "HOLDER_INSURED", "stew",
                                        "the insured was someone else")
-    service.approve(wh, end, "appr", rebuild=False)
+    service.approve(wh, end, "appr")
     nightly(wh)         # the policy still says holder and insured: the steward wins
     assert relationships(wh, h) == [(k, "SPOUSE", "MANUAL")]
     correct = service.request_relationship(wh, "correct", h, k, "SPOUSE", "stew",
                                            "parent, not spouse", new_type="PARENT_CHILD")
-    service.approve(wh, correct, "appr")                    # its own rebuild shows it
+    applied(wh, correct)                    # the runner's rebuild shows it
     assert relationships(wh, h) == [(k, "PARENT_CHILD", "MANUAL")]
 
 
@@ -398,22 +427,22 @@ def test_parent_companies_are_set_by_hand_and_cycles_are_refused(wh):
     assert str(refused.value) == (f"{o3} cannot be the parent of {o1}: it closes the cycle "
                                   f"{o1} → {o3} → {o2} → {o1}")
     moved = service.request_parent(wh, o3, o1, "stew", "sold to the group directly")
-    service.approve(wh, moved, "appr", rebuild=False)      # the nightly run builds both
+    service.approve(wh, moved, "appr")      # the nightly run builds both
     removed = service.request_parent(wh, o2, None, "stew", "left the group")
-    service.approve(wh, removed, "appr", rebuild=False)
+    service.approve(wh, removed, "appr")
     nightly(wh)         # core still says O3 under O2 under O1: the steward wins
     assert ancestors(wh, o3) == [(o1, 1, "MANUAL")]
     assert ancestors(wh, o2) == []
     # a cycle only the decisions since the last build would close is refused too
     back = service.request_parent(wh, o2, o3, "stew", "joins under O3")
-    service.approve(wh, back, "appr", rebuild=False)
+    service.approve(wh, back, "appr")
     with pytest.raises(StewardshipError, match=f"closes the cycle {o1} → {o2} → {o3} → {o1}"):
         service.request_parent(wh, o1, o2, "stew", "circular")
 
 
 def test_the_api_searches_history_and_takes_relationship_and_parent_requests(wh):
     client = TestClient(create_app(ServiceConfig(wh, "test-secret-of-at-least-thirty-two-bytes",
-                                                 reader=None, rebuild_after_approval=False)))
+                                                 reader=None)))
 
     def headers(user):
         token = client.post("/v1/token", data={"username": user, "password": PASSWORD})

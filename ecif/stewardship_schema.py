@@ -1,7 +1,10 @@
 """The `stewardship` schema: requests and their decisions, users, the effects that
 later nightly runs enforce (attribute overrides, party status, manual customers),
 relationships and parent companies kept by hand, the assignment saved before each
-decision (for rollback) and the audit trail."""
+decision (for rollback) and the audit trail.
+
+Kept beside the package rather than in it: the pipeline creates these tables too (dbt
+reads them before any steward acted) and must not reach into ecif.stewardship."""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ DDL = (
         user_name text primary key,
         role text not null,
         created_at timestamp not null)""",
-    # one row per request; status PENDING → APPROVED | REJECTED, later ROLLED_BACK | REVOKED
+    # one row per request; status PENDING → APPROVED | REJECTED, APPROVED → APPLIED once the
+    # runner published its rebuild (ecif.rebuild_queue), later ROLLED_BACK | REVOKED
     """create table if not exists stewardship.request (
         request_id bigint primary key,
         kind text not null,
