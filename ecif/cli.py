@@ -1016,12 +1016,14 @@ def _exception_act(act: str, exception_id: int, note: str | None, assignee: str 
     from ecif import exceptions_centre as centre
     from ecif.cli_session import current_user
     from ecif.stewardship.users import StewardshipError
+    from ecif.translation import N_
 
     target = wh.resolve(warehouse)
     user = current_user(target)
     if user.role not in centre.HANDLERS:
-        raise StewardshipError(f"{user.name} is a {user.role}: only "
-                               f"{' and '.join(centre.HANDLERS)} handle exceptions")
+        raise StewardshipError(N_("{user} is a {role}: only {roles} handle exceptions"),
+                               user=user.name, role=user.role,
+                               roles=" and ".join(centre.HANDLERS))
     with target.connect() as conn:
         done = centre.ACTS[act](conn, exception_id, user.name, note, assignee)
     console.print(f"exception {exception_id} {done.status.lower()}"

@@ -26,7 +26,7 @@ def _messages_in_code() -> set[str]:
     sources = [*(ECIF / "service" / "templates").glob("*.html"), Path(site.__file__),
                ECIF / "service" / "pages.py", ECIF / "service" / "agent_pages.py",
                ECIF / "lookup_display.py", ECIF / "service" / "exception_pages.py",
-               ECIF / "service" / "portal.py",
+               ECIF / "service" / "portal.py", ECIF / "cli.py",
                *(ECIF / "stewardship").glob("*.py")]     # refusals the pages show
     found = {"".join(a or b for a, b in PIECE.findall(m)) for path in sources
              for m in MESSAGE.findall(path.read_text(encoding="utf-8"))}
