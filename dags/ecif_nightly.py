@@ -168,11 +168,17 @@ def ecif_nightly():
     mart_checks = quality.override(task_id="quality_after_marts")("AFTER_MARTS", gate)
 
     @task(pool=WAREHOUSE_POOL, outlets=[MARTS])
-    def publish_marts(day: str, outlet_events=None) -> dict[str, int]:
+    def publish_marts(day: str, dag_run=None, outlet_events=None) -> dict[str, int]:
+        """The change feed's outbox; the steward decisions approved before the run
+        started are in these marts: APPLIED with them (later ones wait for `ecif
+        rebuild` or the next night)."""
         from ecif import pipeline
+        from ecif.rebuild_queue import queued
 
         warehouse = Settings.from_env().warehouse
-        events = pipeline.publish_step(warehouse)       # the change feed's outbox
+        with warehouse.connect() as conn:
+            built_with = queued(conn, decided_before=dag_run.start_date)
+        events = pipeline.publish_step(warehouse, applies=built_with)
         customers = pipeline.customer_counts(warehouse)
         outlet_events[MARTS].extra = {"business_date": day, "customers": customers,
                                       "events": events}

@@ -209,7 +209,7 @@ def _change(conn: Connection, exception_id: int, actor: str, status: str,
             allowed_from: tuple[str, ...], note: str | None,
             assignee: str | None) -> ExceptionRecord:
     from ecif.stewardship.audit import log
-    from ecif.stewardship.tables import ensure_tables as ensure_audit
+    from ecif.stewardship_schema import ensure_tables as ensure_audit
 
     current = get(conn, exception_id)
     if current.status not in allowed_from:

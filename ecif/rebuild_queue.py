@@ -8,6 +8,7 @@ drains; neither imports the other, both import this."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from datetime import UTC, datetime
 
 from ecif.warehouse import Connection
 
@@ -28,11 +29,15 @@ APPLIED = "APPLIED"
 IN_FORCE = (QUEUED, APPLIED)
 
 
-def queued(conn: Connection) -> dict[int, str | None]:
-    """The queue, oldest first: request id → the earliest step its effect needs."""
+def queued(conn: Connection, decided_before: datetime | None = None) -> dict[int, str | None]:
+    """The queue, oldest first: request id → the earliest step its effect needs.
+    decided_before (UTC): only the decisions taken before then, those a run that started
+    then has certainly built with."""
+    before = decided_before.astimezone(UTC).replace(tzinfo=None) if decided_before else None
     return {request_id: REBUILD[kind] for request_id, kind in conn.fetchall(
         "select request_id, kind from stewardship.request where status = ? "
-        "order by request_id", [QUEUED])}
+        "and (cast(? as timestamp) is null or decided_at < ?) order by request_id",
+        [QUEUED, before, before])}
 
 
 def earliest(steps: Iterable[str | None]) -> str | None:

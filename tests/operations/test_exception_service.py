@@ -31,8 +31,7 @@ def client(warehouse, monkeypatch, tmp_path) -> TestClient:
                             "f1")
         centre.open_or_bump(conn, "EVENT_DELIVERY_FAILED", "WARNING", "events", "S1",
                             "seq 4 after 8 attempts", "4")
-    app = create_app(ServiceConfig(warehouse, SECRET, reader=None,
-                                   rebuild_after_approval=False))
+    app = create_app(ServiceConfig(warehouse, SECRET, reader=None))
     return TestClient(app, raise_server_exceptions=False)
 
 

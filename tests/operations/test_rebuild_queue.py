@@ -9,7 +9,9 @@ import ast
 import subprocess
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from typer.testing import CliRunner
 
@@ -55,6 +57,20 @@ def test_the_queue_is_the_approved_requests_and_only_they_become_applied(warehou
         assert queued(conn) == {}
     assert statuses(warehouse) == {1: "APPLIED", 2: "APPLIED", 3: "APPLIED", 4: "PENDING",
                                    5: "ROLLED_BACK", 6: "REJECTED"}
+
+
+def test_a_run_applies_only_the_decisions_taken_before_it_started(warehouse):
+    """The Airflow night's publication: its marts hold what was decided before the run
+    began; a decision taken during the run waits for the runner or the next night."""
+    add_requests(warehouse, (11, "MERGE", "APPROVED"), (12, "MODIFY", "APPROVED"))
+    with warehouse.connect() as conn:
+        conn.execute("update stewardship.request set decided_at = ? where request_id = ?",
+                     [datetime(2026, 11, 30, 17, 59), 11])
+        conn.execute("update stewardship.request set decided_at = ? where request_id = ?",
+                     [datetime(2026, 11, 30, 18, 1), 12])
+        started = datetime(2026, 12, 1, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # 18:00 UTC
+        assert queued(conn, decided_before=started) == {11: "matching"}
+        assert queued(conn) == {11: "matching", 12: "marts"}
 
 
 def test_the_runner_says_when_nothing_is_queued(duckdb_warehouse):
