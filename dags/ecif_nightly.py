@@ -2,7 +2,7 @@
 
     business_date → wait_for_<system> → land_<system>   (five systems side by side)
       → dbt_staging (Cosmos: seeds, staging, intermediate, one task per model and test)
-      → quality_before_marts (the gate) → match
+      → source_feedback → quality_before_marts (the gate) → match
       → dbt_marts (Cosmos: marts, snapshots and reports, one task per node and test)
       → quality_after_marts → publish_marts (asset ecif_marts) → export_lists
 
@@ -164,6 +164,16 @@ def ecif_nightly():
                                        quality_run, docs_dir=settings.reports_dir / "quality")
         return report.run_id
 
+    @task(pool=WAREHOUSE_POOL)
+    def source_feedback(day: str) -> dict[str, int]:
+        """Each source system's faulty rows of the date, for its owners (before the
+        gate: they hear of the faults that stop a night too)."""
+        from ecif import pipeline
+
+        settings = Settings.from_env()
+        return pipeline.feedback_step(settings.warehouse, [day],
+                                      settings.reports_dir / "feedback")
+
     gate = quality.override(task_id="quality_before_marts")("BEFORE_MARTS")
     mart_checks = quality.override(task_id="quality_after_marts")("AFTER_MARTS", gate)
 
@@ -208,7 +218,7 @@ def ecif_nightly():
                                           role="marketing")
                 for name in exports.LISTS}
 
-    (landed >> dbt_staging >> gate >> match() >> dbt_marts >> mart_checks
+    (landed >> dbt_staging >> source_feedback(day) >> gate >> match() >> dbt_marts >> mart_checks
      >> publish_marts(day) >> [export_lists(day), deliver_events()])
 
 

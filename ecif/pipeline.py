@@ -26,6 +26,7 @@ from ecif.landing.loader import LandingReport, land
 from ecif.landing.raw_tables import ensure_raw_table
 from ecif.rebuild_queue import earliest, mark_applied, queued
 from ecif.run_lock import exclusive, holding_the_lock, next_run_id
+from ecif.source_feedback import write_feedback
 from ecif.staging_state import (
     built_rules,
     pending_batches,
@@ -185,6 +186,20 @@ def customer_counts(warehouse: Warehouse) -> dict[str, int]:
             "select party_type, count(*) from marts.customer group by party_type"))
 
 
+@holding_the_lock("a feedback step")
+def feedback_step(warehouse: Warehouse, business_dates: Collection[str],
+                  out_dir: Path | None = None) -> dict[str, int]:
+    """Per source system and business date, a file of its rows that failed validation
+    (ecif.source_feedback) in out_dir (default reports/feedback/); rows per system."""
+    written: dict[str, int] = {}
+    with warehouse.connect() as conn:
+        for day in sorted(business_dates):
+            for system, rows in write_feedback(
+                    conn, out_dir or Path.cwd() / "reports" / "feedback", day).items():
+                written[system] = written.get(system, 0) + rows
+    return written
+
+
 @holding_the_lock("a quality step")
 def quality_step(warehouse: Warehouse, suites: tuple[Suite, ...], run_id: str | None = None,
                  on_progress: Progress = _quiet, docs_dir: Path | None = None) -> QualityReport:
@@ -211,6 +226,7 @@ class RunSummary:
     seconds: dict[str, float] = field(default_factory=dict)
     events: int = 0           # change events the run published
     applied: list[int] = field(default_factory=list)    # queued decisions it published
+    feedback: dict[str, int] = field(default_factory=dict)   # faulty rows per source system
 
     def lines(self) -> list[str]:
         out: list[str] = []
@@ -218,6 +234,9 @@ class RunSummary:
             out += self.landing.summary_lines()
         if self.staging:
             out.append(self.staging.line())
+        if self.feedback:
+            out.append("feedback to the sources (reports/feedback): " + ", ".join(
+                f"{system} {rows:,} row(s)" for system, rows in self.feedback.items()))
         if self.matching:
             m = self.matching
             out.append(f"matching {m.run_id}: {m.mentions:,} mentions → {m.parties:,} parties "
@@ -272,6 +291,9 @@ def _run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None,
                                     today=today)
     with timed("staging"):
         summary.staging = build_staging(warehouse, on_progress, full)
+    # before the gate: the owners of a source hear of its faults even when they stop the run
+    with timed("feedback"):
+        summary.feedback = feedback_step(warehouse, summary.landing.business_dates)
     # the gate: a critical failure on raw or staging stops the run before the marts
     with timed("quality"):
         summary.quality.append(quality_step(warehouse, BEFORE_MARTS, on_progress=on_progress))

@@ -67,6 +67,11 @@ class LandingReport:
         return bool(self.rejected) or any(w.overdue for w in self.waiting)
 
     @property
+    def business_dates(self) -> set[str]:
+        """The dates this landing loaded or refused a file of."""
+        return {b.business_date for b in self.loaded} | {r.business_date for r in self.rejected}
+
+    @property
     def rows_loaded(self) -> int:
         return sum(b.rows for b in self.loaded)
 

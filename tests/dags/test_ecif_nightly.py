@@ -34,7 +34,8 @@ def test_the_dag_runs_the_pipeline_in_order(dag):
         assert f"wait_for_{system}" in upstream_closure(dag, f"land_{system}")
         for task_id in staging:
             assert f"land_{system}" in upstream_closure(dag, task_id)
-    assert staging <= upstream_closure(dag, "quality_before_marts")
+    assert staging <= upstream_closure(dag, "source_feedback")
+    assert "source_feedback" in upstream_closure(dag, "quality_before_marts")
     assert "quality_before_marts" in upstream_closure(dag, "match")
     for task_id in marts_:
         assert "match" in upstream_closure(dag, task_id)
