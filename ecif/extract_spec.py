@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ecif.reference import read_seed
+
 SYSTEMS = ("core", "uw", "claims", "telesales", "finance")
 
 FileFormat = Literal["pipe", "csv", "jsonl", "tsv"]
@@ -104,13 +106,7 @@ RAW_META_COLUMNS = (
 # only reads the five system folders.
 TRUTH_DIR = "ground_truth"
 
-# The party mentions of outputs.md §2: (system, entity, role).
-PARTY_ROLES = (
-    ("core", "customer", "customer"),
-    ("uw", "uw_case", "applicant"),
-    ("uw", "uw_case", "insured"),
-    ("claims", "claim", "claimant"),
-    ("telesales", "lead", "lead"),
-    ("finance", "receipt", "payer"),
-    ("finance", "payout", "payee"),
-)
+# The party mentions of outputs.md §2: (system, entity, role), as the party_role seed
+# lists them (dbt checks every mention's role against the same seed).
+PARTY_ROLES = tuple((row["source_system"], row["source_entity"], row["source_role"])
+                    for row in read_seed("party_role"))

@@ -1,9 +1,10 @@
 """The staging rules for one record typed by a person or sent by another system: the
 single Python home of the dbt macros of dbt_project/macros/cleansing.sql,
-identifiers.sql, names.sql and safe_casts.sql (try_to_date). Identification, lookups
-and every steward request use these functions, so a value refused here is one the
-nightly staging would flag, and a value accepted here is one it accepts;
-tests/test_identifier_rules.py runs both over one corpus and asserts equal answers.
+identifiers.sql, names.sql, mention_id.sql and safe_casts.sql (try_to_date).
+Identification, lookups, erasure and every steward request use these functions, so a
+value refused here is one the nightly staging would flag, and a value accepted here is
+one it accepts; tests/test_identifier_rules.py runs both over one corpus and asserts
+equal answers.
 
 Each `*_problem` function returns None for a good value or the macro's reason code
 (PLACEHOLDER, BAD_FORMAT, BAD_CHECK, BAD_BIRTH_DATE, BAD_ORG_CODE, TOO_LONG,
@@ -168,6 +169,15 @@ def rid_problem(rid18: str | None) -> str | None:
     return _document_problem(rid18, "[0-9]{17}[0-9X]", check)
 
 
+def effective_id_type(party_type: str, id_type: str | None, id_no_std: str | None) -> str | None:
+    """A person's household register (HHR) or OTHER number that is a valid resident ID
+    is read as one (a household register shows its holder's resident ID number)."""
+    if (party_type == "P" and id_type in ("HHR", "OTHER") and id_no_std is not None
+            and rid_problem(id_no_std) is None):
+        return "RID"
+    return id_type
+
+
 def _weighted(value: str, alphabet: str, weights: tuple[int, ...]) -> int:
     return sum(alphabet.index(c) * w for c, w in zip(value, weights, strict=False))
 
@@ -267,6 +277,14 @@ def standardize_org_name(text: str | None) -> str | None:
     return name.replace("有限责任公司", "有限公司")
 
 
+def org_name_key(org_name_std: str | None) -> str | None:
+    """One key for the spellings of one registered name: brackets dropped, every legal
+    form read as 公司."""
+    if org_name_std is None:
+        return None
+    return re.sub("(股份)?有限公司|股份公司", "公司", re.sub("[()]", "", org_name_std))
+
+
 def standardize_name(text: str | None, party_type: str) -> str | None:
     return standardize_org_name(text) if party_type == "O" else standardize_person_name(text)
 
@@ -283,6 +301,18 @@ def name_problem(name: str | None, party_type: str) -> str | None:
     if not re.search(f"[{_LETTERS}]", name):
         return "NO_LETTER"
     return None
+
+
+# ---- mention_id.sql --------------------------------------------------------------------
+
+def mention_id(system: str, entity: str, key: str, role: str) -> str:
+    return f"{system}|{entity}|{key}|{role}"
+
+
+def mention_parts(mention: str) -> tuple[str, str, str, str]:
+    """(system, entity, source key, role) of a mention id."""
+    system, entity, key, role = mention.split("|")
+    return system, entity, key, role
 
 
 # ---- safe_casts.sql --------------------------------------------------------------------

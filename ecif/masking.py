@@ -5,11 +5,12 @@ is visible, masked or absent wherever data leaves the warehouse (API, steward pa
 `ecif lookup`, exports); field `*` is a role's default for the fields it does not list,
 so a role without a `*` row sees nothing it is not granted by name.
 
-The masks are the rule of the dbt macro `mask` (dbt_project/macros/masking.sql): ID
-numbers keep their first six and last four characters (110101********1234), mobiles
-their first three and last four (138****5678); short values are hidden entirely.
-Names keep the family name's character (张**); e-mail and addresses show only that
-there is one.
+The ID and mobile masks are the Python twin of the dbt macro `mask`
+(dbt_project/macros/masking.sql; tests/test_identifier_rules.py holds them to the same
+answers): ID numbers keep their first six and last four characters
+(110101********1234), mobiles their first three and last four (138****5678); a value
+too short to keep a part of is all asterisks. Names keep the family name's character
+(张**); e-mail and addresses show only that there is one.
 """
 
 from __future__ import annotations
@@ -42,13 +43,15 @@ def mask_name(value: str | None) -> str | None:
 
 def hide(value: str | None) -> str | None:
     """Hidden entirely, and its length with it: values with no part worth keeping
-    (e-mails, addresses, birth dates) and values too short to keep a part of."""
+    (e-mails, addresses, birth dates)."""
     return None if value is None else "***"
 
 
 def _mask(value: str | None, keep_head: int, keep_tail: int, min_length: int) -> str | None:
-    if value is None or len(value) < min_length:
-        return hide(value)
+    if value is None:
+        return None
+    if len(value) < min_length:
+        return "*" * len(value)
     return value[:keep_head] + "*" * (len(value) - keep_head - keep_tail) + value[-keep_tail:]
 
 

@@ -9,19 +9,15 @@ steward should look, below the critical bound the run stops.
 from __future__ import annotations
 
 from ecif.extract_spec import ENTITIES
+from ecif.reference import read_seed
 from expectations.checks import Check, Metric, Suite, at_least, at_most, share
 
-# Party mentions (outputs.md §2) and which fields each source is expected to carry.
-MENTION_ROLES = (
-    # system, entity, role, carries an ID, carries a mobile, carries a birth date
-    ("core", "customer", "customer", True, True, True),
-    ("uw", "uw_case", "applicant", True, True, True),
-    ("uw", "uw_case", "insured", True, False, True),
-    ("claims", "claim", "claimant", True, True, False),
-    ("telesales", "lead", "lead", False, True, False),
-    ("finance", "receipt", "payer", True, False, False),
-    ("finance", "payout", "payee", True, False, False),
-)
+# Party mentions (outputs.md §2, the party_role seed) and which fields each source is
+# expected to carry: system, entity, role, carries an ID, a mobile, a birth date.
+MENTION_ROLES = tuple(
+    (row["source_system"], row["source_entity"], row["source_role"],
+     *(row[flag] == "true" for flag in ("carries_id", "carries_mobile", "carries_birth_date")))
+    for row in read_seed("party_role"))
 MENTIONS = "intermediate.int_party_mention"
 
 

@@ -22,6 +22,7 @@ from ecif.warehouse import Connection
 
 COLUMNS = (
     "mention_id", "party_type", "name_std", "pinyin_key", "org_head_name", "org_branch_marker",
+    "org_name_key",
     "id_type", "id_no", "id_problem", "id_valid", "id_informative", "id_birth_date",
     "gender", "birth_date", "birth_year", "mobile", "mobile_valid", "mobile_informative",
     "phone", "phone_problem", "city", "district", "address", "legal_rep",
@@ -46,12 +47,7 @@ select
                                    ' ', '', 'g')) end as pinyin_key_swapped,
     org_head_name,
     coalesce(org_branch_marker, '') as branch_marker,
-    -- organizations: the name with brackets dropped and every legal form read as 公司
-    -- (…股份有限公司 = …有限公司 = …公司), branch marker kept: one key for the
-    -- spellings of one registered name
-    case when party_type = 'O' then regexp_replace(regexp_replace(name_std, '[()]', '', 'g'),
-                                                   '(股份)?有限公司|股份公司', '公司', 'g')
-    end as org_name_key,
+    org_name_key,
     -- organizations: the area code of the registering authority, USCC characters 3–8 or
     -- the first 6 digits of a 15-digit registration number (uw sends that as OTHER)
     case when party_type = 'O' and id_informative and id_type = 'USCC' then substr(id_no, 3, 6)
@@ -84,19 +80,7 @@ select
     district,
     address,
     legal_rep
-from (
-    -- a household register (户口簿) shows its holder's resident ID number, and sources
-    -- file resident IDs under OTHER too: a number that passes the resident ID check
-    -- is one, whatever type it was filed under
-    select * replace (
-        case when party_type = 'P' and id_type in ('HHR', 'OTHER') and id_valid
-                  and regexp_matches(id_no, '^[0-9]{17}[0-9X]$')
-                  and substr('10X98765432', cast(list_sum(list_transform(range(1, 18),
-                      lambda i: try_cast(substr(id_no, i, 1) as integer)
-                                * [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2][i]))
-                      % 11 + 1 as integer), 1) = substr(id_no, 18, 1)
-             then 'RID' else id_type end as id_type)
-    from raw_mentions)
+from raw_mentions
 """
 
 

@@ -1,8 +1,14 @@
 """One rule, two homes: the dbt macros (run by DuckDB, compiled by dbt over the seeded
-reference data) and ecif.identifiers (Python, for one record) give the same answer for
-every value of one corpus: published examples, the generator's identifiers and dirty
-variants of them (full-width digits, blanks, hyphens, +86 prefixes, placeholders, bad
-check characters, control characters, impossible dates)."""
+reference data) and their Python twins for one record (ecif.identifiers; the ID and
+mobile masks of ecif.masking) give the same answer for every value of one corpus:
+published examples, the generator's identifiers and dirty variants of them (full-width
+digits, blanks, hyphens, +86 prefixes, placeholders, bad check characters, control
+characters, impossible dates, organization names in every legal form).
+
+The rules: mobiles, resident IDs (check character, 15-digit upgrade, birth date), USCC
+and organization codes, other documents, the type a household register or OTHER number
+is read as, e-mail, landlines, text cleansing, person and organization names (the CJK
+ranges, the legal forms, the matching name key), mention ids, masks and dates."""
 
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from ecif import identifiers as rules
 from ecif.dbt_runner import DBT_PROJECT_DIR, artifacts_dir, dbt_environment, run_dbt
 from ecif.generate import dirt
 from ecif.generate import identifiers as generated
+from ecif.masking import mask_id, mask_mobile
 from ecif.warehouse import Warehouse
 
 PUBLISHED = [
@@ -34,6 +41,8 @@ HAND_MADE = [
     "张伟", " 张 伟 ", "张　伟", "买买提•艾力", "买买提・艾力", "zhang  wei", "Zhang Wei",
     "O'Brien", "欧阳-明远", "·-'", "--", "张伟1", "张伟>", "<script>", "上海某某有限责任公司",
     "上海【某某】科技有限公司", "Acme (China) Co., Ltd.", "A&B 贸易公司", "１２３公司",
+    "华诚（上海）科技股份有限公司", "某某股份公司北京分公司", "某某有限责任公司", "A(B)C有限公司",
+    "㐀㐁", "龦龧", "𠀀𠀁", "张𠀀", "ＡＢＣ有限公司", "1234567", "123456789", "1234567890",
     "x" * 101, "张" * 100, "sun.li@example.com", "SUN.LI@EXAMPLE.COM ", "a@b", "a@b.c",
     "sun li@example.com", "ｓｕｎ＠ｅｘａｍｐｌｅ．ｃｏｍ", "010-12345678", "01012345678",
     "+86 21 1234 5678", "0755-1234567", "07551234567", "12345",
@@ -97,6 +106,10 @@ ANSWERS: dict[str, tuple[str, object]] = {
     **{f"{t.lower()}_problem": (f"{{{{ id_problem(\"'{t}'\", normalize_id(\"'{t}'\", 'v')) }}}}",
                                 lambda v, t=t: rules.id_problem(t, rules.normalize_id(t, v)))
        for t in ("RID", "USCC", "ORG", "PASSPORT")},
+    **{f"{t.lower()}_{p}_read_as": (
+        f"{{{{ effective_id_type(\"'{p}'\", \"'{t}'\", normalize_id(\"'{t}'\", 'v')) }}}}",
+        lambda v, t=t, p=p: rules.effective_id_type(p, t, rules.normalize_id(t, v)))
+       for t in ("HHR", "OTHER", "PASSPORT") for p in ("P", "O")},
     "rid_birth_date": (
         "case when {{ rid_problem(normalize_rid('v')) }} is null "
         "then {{ rid_birth_date(normalize_rid('v')) }} end",
@@ -116,6 +129,13 @@ ANSWERS: dict[str, tuple[str, object]] = {
                             lambda v: rules.name_problem(rules.clean_text(v), "P")),
     "org_name_problem": ("{{ name_problem(clean_text('v'), \"'O'\") }}",
                          lambda v: rules.name_problem(rules.clean_text(v), "O")),
+    "has_cjk": ("{{ has_cjk('v') }}", rules.has_cjk),
+    "org_name_key": ("{{ org_name_key(standardize_org_name('v')) }}",
+                     lambda v: rules.org_name_key(rules.standardize_org_name(v))),
+    "mention_id": ("{{ mention_id(\"'uw'\", \"'uw_case'\", 'v', \"'applicant'\") }}",
+                   lambda v: rules.mention_id("uw", "uw_case", v, "applicant")),
+    "mask_id": ("{{ mask('v', 'id') }}", mask_id),
+    "mask_mobile": ("{{ mask('v', 'mobile') }}", mask_mobile),
     "date": ("{{ try_to_date('v', '%Y%m%d') }}", lambda v: rules.to_date(v, "%Y%m%d")),
     "iso_date": ("{{ try_to_date('v', '%Y-%m-%d') }}", lambda v: rules.to_date(v, "%Y-%m-%d")),
 }
@@ -154,6 +174,9 @@ def test_the_corpus_has_every_kind_of_value():
         None, "BAD_CHECK", "BAD_ORG_CODE", "BAD_FORMAT"}
     assert {rules.name_problem(rules.clean_text(v), "P") for v in values} >= {
         None, "TOO_LONG", "BAD_CHARACTER", "NO_LETTER"}
+    assert {rules.effective_id_type("P", "HHR", rules.normalize_id("HHR", v))
+            for v in values} == {"RID", "HHR"}
+    assert {mask_id(v) for v in values} >= {"", "*****", "110105********002X"}
     assert len(values) > 500
 
 

@@ -43,6 +43,18 @@
     end
 {%- endmacro %}
 
+{#- The type a document number is read as: a household register (户口簿) shows its
+    holder's resident ID number, and sources file persons' resident IDs under OTHER
+    too, so a person's HHR or OTHER number that is a valid resident ID is one (and
+    tells the birth date and gender). The Python twin is ecif.identifiers.effective_id_type. -#}
+{% macro effective_id_type(party_type, id_type, id_no_std) -%}
+    case
+        when {{ party_type }} = 'P' and {{ id_type }} in ('HHR', 'OTHER')
+             and {{ id_no_std }} is not null and {{ rid_problem(id_no_std) }} is null then 'RID'
+        else {{ id_type }}
+    end
+{%- endmacro %}
+
 {#- Birth date and gender written into a resident ID (sequence odd = male). -#}
 {% macro rid_birth_date(rid18) -%}
     {{ try_to_date("substr(" ~ rid18 ~ ", 7, 8)", "%Y%m%d") }}

@@ -28,6 +28,15 @@
         '有限责任公司', '有限公司')
 {%- endmacro %}
 
+{#- One key for the spellings of one registered organization name: the standardized
+    name with brackets dropped and every legal form read as 公司 (…股份有限公司 =
+    …有限公司 = …股份公司 = …公司), the branch marker kept. Matching compares
+    organizations by it. The Python twin is ecif.identifiers.org_name_key. -#}
+{% macro org_name_key(org_name_std) -%}
+    regexp_replace(regexp_replace({{ org_name_std }}, '[()]', '', 'g'),
+                   '(股份)?有限公司|股份公司', '公司', 'g')
+{%- endmacro %}
+
 {#- Whether a name is an organization's: it carries a legal form or a word only
     organizations use. Person names never contain these. -#}
 {% macro is_org_name(expr) -%}

@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ecif.extract_spec import EntitySpec
-from ecif.identifiers import clean_text, normalize_id_no, normalize_mobile
+from ecif.identifiers import clean_text, mention_id, normalize_id_no, normalize_mobile
 from ecif.warehouse import Connection, Warehouse, rewrite_duckdb_file
 
 REGISTER = "security.erasure_register"
@@ -174,7 +174,9 @@ def screen(register: Register, spec: EntitySpec,
     for (system, entity, role), where in ERASABLE.items():
         if (system, entity) != (spec.system, spec.entity):
             continue
-        hit = register.hits(table[spec.key], "mention", f"{system}|{entity}|", f"|{role}")
+        # the key's mention id is prefix || key || suffix (ecif.identifiers.mention_id)
+        prefix, _, suffix = mention_id(system, entity, "\0", role).partition("\0")
+        hit = register.hits(table[spec.key], "mention", prefix, suffix)
         for column in where.id_columns:
             hit |= register.hits(table[column], "id_no")
         for column in where.mobile_columns:

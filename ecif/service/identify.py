@@ -43,7 +43,15 @@ import numpy as np
 
 from ecif.events import outbox
 from ecif.events.changes import created_by_identify
-from ecif.identifiers import PartyInput, rid_birth_date, standardize_name, standardize_person_name
+from ecif.identifiers import (
+    PartyInput,
+    effective_id_type,
+    mention_id,
+    org_name_key,
+    rid_birth_date,
+    standardize_name,
+    standardize_person_name,
+)
 from ecif.service.live_mentions import LiveMentions
 from ecif.service.mention_shape import Mention, shape
 from ecif.service.model_score import pair_condition, pair_model
@@ -174,8 +182,10 @@ def keep_user_name(conn: Connection, attrs: PartyInput, party_id: str) -> None:
 
 def _mention(attrs: PartyInput, live: LiveMentions) -> dict[str, Any]:
     """The incoming record with the flags the staging models would give it: every
-    value present is valid (a placeholder never is), none is known to be shared."""
-    id_birth = rid_birth_date(attrs.id_no) if attrs.id_no and attrs.id_type == "RID" else None
+    value present is valid (a placeholder never is), none is known to be shared, and a
+    household register or OTHER number that is a resident ID is read as one."""
+    id_type = effective_id_type(attrs.party_type, attrs.id_type, attrs.id_no)
+    id_birth = rid_birth_date(attrs.id_no) if attrs.id_no and id_type == "RID" else None
     id_valid = attrs.id_no is not None
     mobile_valid = attrs.mobile is not None
     name_std = standardize_name(attrs.name, attrs.party_type)
@@ -184,12 +194,14 @@ def _mention(attrs: PartyInput, live: LiveMentions) -> dict[str, Any]:
     record = dict.fromkeys(COLUMNS)
     record.update(
         mention_id=INPUT, party_type=attrs.party_type, name_std=name_std,
-        pinyin_key=pinyin, id_type=attrs.id_type, id_no=attrs.id_no,
+        org_name_key=org_name_key(name_std) if attrs.party_type == "O" else None,
+        pinyin_key=pinyin, id_type=id_type, id_no=attrs.id_no,
         id_problem=None if id_valid else "EMPTY",
         id_valid=id_valid, id_informative=id_valid, id_birth_date=id_birth,
         gender=attrs.gender or "U", birth_date=birth, birth_year=birth.year if birth else None,
         mobile=attrs.mobile, mobile_valid=mobile_valid, mobile_informative=mobile_valid,
-        phone_problem="EMPTY", name=attrs.name, email=attrs.email)
+        phone_problem="EMPTY", name=attrs.name, email=attrs.email,
+        filed_id_type=attrs.id_type)     # as given: a manual customer keeps it so
     return record
 
 
@@ -200,7 +212,7 @@ def _strong_match(conn: Connection, live: LiveMentions, record: dict[str, Any],
     pinyin), as the nightly strong key; an organization's code alone is enough."""
     if not record["id_valid"]:
         return [], []
-    party_type, id_type, id_no = record["party_type"], record["id_type"], record["id_no"]
+    party_type, id_type, id_no = record["party_type"], record["filed_id_type"], record["id_no"]
     if incoming["org_code"] is not None:
         found = live.find("org_code", incoming["org_code"], "O")
         parties = sorted({m["party_id"] for m in live.rows(found)})
@@ -216,7 +228,7 @@ def _strong_match(conn: Connection, live: LiveMentions, record: dict[str, Any],
             "where party_type = ? and id_type = ? and id_no = ?", [party_type, id_type, id_no]):
         parties = {r[0] for r in conn.fetchall(
             "select distinct party_id from matching.party_mention where mention_id = ?",
-            [f"steward|manual_customer|{key}|customer"])}
+            [mention_id("steward", "manual_customer", key, "customer")])}
         same_id |= parties
         if party_type == "O" or _same_name(name, record, live):
             strong |= parties
@@ -266,13 +278,13 @@ def _reserve(conn: Connection, record: dict[str, Any], number: int) -> str:
         conn.execute(
             "insert into stewardship.manual_customer values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [manual_key, record["party_type"], record["name"],
-             record["id_type"] if record["id_no"] else None, record["id_no"],
+             record["filed_id_type"] if record["id_no"] else None, record["id_no"],
              None if record["gender"] == "U" else record["gender"],
              record["birth_date"], record["mobile"], IDENTIFY_REQUEST, now()])
         conn.execute("insert into matching.party_mention (mention_id, party_type, party_id, "
                      "run_id) values (?, ?, ?, ?)",
-                     [f"steward|manual_customer|{manual_key}|customer", record["party_type"],
-                      party_id, "identify"])
+                     [mention_id("steward", "manual_customer", manual_key, "customer"),
+                      record["party_type"], party_id, "identify"])
         created_by_identify(conn, party_id, {
             **record, "id_type": record["id_type"] if record["id_no"] else None,
             "status": "ACTIVE"})

@@ -23,7 +23,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import Field
 
-from ecif.identifiers import InvalidValue, check_party
+from ecif.identifiers import InvalidValue, check_party, mention_id
 from ecif.reference import read_seed
 from ecif.service.accounts import User
 from ecif.service.api_customers import lookup_views
@@ -99,16 +99,19 @@ def register(request: Request, form: Registration) -> str:
 
 def holds_mobile(conn: Connection, party_id: str, mobile: str) -> bool:
     """The mobile is one a source, identification or the customer gave for the party."""
+    manual = [mention_id("steward", "manual_customer", key, "customer") for (key,) in
+              conn.fetchall("select manual_key from stewardship.manual_customer "
+                            "where mobile = ?", [mobile])]
+    held_by_manual = (f"union all select party_id from matching.party_mention where "
+                      f"party_id = ? and mention_id in ({', '.join('?' * len(manual))}) "
+                      if manual else "")
     return bool(conn.scalar(
         "select count(*) from ("
         "select party_id from intermediate.int_mention_party where party_id = ? and mobile = ? "
-        "union all select assignment.party_id from matching.party_mention as assignment "
-        "join stewardship.manual_customer as manual on assignment.mention_id = "
-        "'steward|manual_customer|' || manual.manual_key || '|customer' "
-        "where assignment.party_id = ? and manual.mobile = ? "
+        f"{held_by_manual}"
         "union all select party_id from stewardship.attribute_override where party_id = ? "
         "and attribute = 'mobile' and override_value = ? and not revoked) as held",
-        [party_id, mobile] * 3))
+        [party_id, mobile, *([party_id, *manual] if manual else []), party_id, mobile]))
 
 
 def points_rule() -> dict[str, int]:

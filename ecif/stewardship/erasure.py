@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from ecif.events.changes import erased_now
 from ecif.extract_spec import BY_NAME
-from ecif.identifiers import clean_text, normalize_mobile
+from ecif.identifiers import clean_text, mention_parts, normalize_mobile
 from ecif.landing import erasures
 from ecif.staging_state import forget_processed
 from ecif.stewardship import requests
@@ -42,17 +42,18 @@ def erase_party(conn: Connection, party_id: str, user: str, request_id: int) -> 
     mobiles = {mobile for _, _, mobile, _ in identifiers if mobile}
     _close_open_requests(conn, party_id, user, request_id)
     # requests about the party may carry its values (a modification, a manual creation)
+    manual_keys = [key for system, _, key, _ in map(mention_parts, mention_ids)
+                   if system == "steward"]
     conn.execute("update stewardship.request set payload = '{\"erased\": true}', "
                  "reason = '[erased]' where payload like ? or request_id in ("
                  "select request_id from stewardship.manual_customer where manual_key in ("
-                 "select split_part(mention_id, '|', 3) from matching.party_mention "
-                 "where party_id = ? and mention_id like 'steward|%'))",
-                 [f'%"{party_id}"%', party_id])
+                 f"{', '.join(['?'] * len(manual_keys)) or 'null'}))",
+                 [f'%"{party_id}"%', *manual_keys])
     keys: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     # raw rows changed in place: the next staging build rebuilds these entities
     changed = {("telesales", "contact_event")} if mobiles else set()
     for mention_id in mention_ids:
-        system, entity, key, role = mention_id.split("|")
+        system, entity, key, role = mention_parts(mention_id)
         if system != "steward":
             changed.add((system, entity))
         # a portal user name identification kept on any of the person's mentions

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ecif.extract_spec import PARTY_ROLES
 from ecif.landing import erasures
 from ecif.landing.loader import land
 from ecif.warehouse import Warehouse
@@ -14,6 +15,7 @@ from tests.landing.landing_files import customer, deliver
 D1 = "20240301"
 ID_NO = "310101198503070010"
 MOBILE = "13911110005"
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def erase(warehouse: Warehouse) -> None:
@@ -23,6 +25,10 @@ def erase(warehouse: Warehouse) -> None:
                           mobiles=[MOBILE])
 
 
+def test_erasure_knows_where_the_person_sits_in_every_party_role():
+    assert sorted(erasures.ERASABLE) == sorted(PARTY_ROLES)
+
+
 def test_erased_rows_are_screened_out_and_listed_without_values(
         warehouse: Warehouse, tmp_path: Path) -> None:
     erase(warehouse)
@@ -30,6 +36,7 @@ def test_erased_rows_are_screened_out_and_listed_without_values(
         customer("Ｅ1 ", name="赵敏"),                    # the key, full-width and padded
         customer("E2", name="赵敏", id_type="01", id_no="310101850307001"),  # 15-digit ID
         customer("E3", name="赵敏", mobile="+86 139-1111-0005"),
+        customer("E4", name="赵敏", id_type="01", id_no=ID_NO.translate(FULL_WIDTH)),
         customer("K1", name="钱宁", mobile="13911110007")], extract_type="FULL")
     deliver(tmp_path, "uw", "uw_case", D1, [
         {"case_id": "U1", "applicant_name": "赵敏", "applicant_mobile": "１３９１１１１０００５",
@@ -40,10 +47,10 @@ def test_erased_rows_are_screened_out_and_listed_without_values(
         extract_type="FULL")
     report = land(warehouse, tmp_path)
     assert {b.entity: b.erased for b in report.loaded} == {
-        "customer": 3, "uw_case": 1, "contact_event": 1}
+        "customer": 4, "uw_case": 1, "contact_event": 1}
     with warehouse.connect() as conn:
         assert conn.fetchall("select cust_no, _row_number from raw.core__customer") == [
-            ("K1", 4)]
+            ("K1", 5)]
         assert conn.fetchall("select applicant_name, applicant_mobile, insured_name "
                              "from raw.uw__uw_case") == [(None, None, "钱宁")]
         assert conn.fetchall("select event_id, mobile, note from raw.telesales__contact_event "
@@ -52,7 +59,8 @@ def test_erased_rows_are_screened_out_and_listed_without_values(
         assert conn.fetchall("select system, entity, row_number, field from raw.landing_erased "
                              "order by 1, 2, 3") == [
             ("core", "customer", 1, "customer"), ("core", "customer", 2, "customer"),
-            ("core", "customer", 3, "customer"), ("telesales", "contact_event", 1, "mobile"),
+            ("core", "customer", 3, "customer"), ("core", "customer", 4, "customer"),
+            ("telesales", "contact_event", 1, "mobile"),
             ("uw", "uw_case", 1, "applicant")]
         stored = conn.fetchall("select * from security.erasure_register")
     assert len(stored) == 3 and not any(

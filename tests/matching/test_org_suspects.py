@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from ecif.identifiers import org_name_key, standardize_org_name
 from matching.mentions import COLUMNS, SHAPE
 from matching.org_clusters import suspect_groups
 from matching.thresholds import NameRule
@@ -105,8 +106,9 @@ def test_names_read_alike_across_brackets_and_legal_forms_and_areas_come_from_th
         ("d", "华诚上海科技有限公司", "ORG", "MA1234567"),
     ]
     values = {c: [None] * len(rows) for c in COLUMNS}
+    names = [standardize_org_name(r[1]) for r in rows]
     values.update(mention_id=[r[0] for r in rows], party_type=["O"] * len(rows),
-                  name_std=[r[1].replace("（", "(").replace("）", ")") for r in rows],
+                  name_std=names, org_name_key=[org_name_key(n) for n in names],
                   org_branch_marker=[None, None, "北京分公司", None],
                   id_type=[r[2] for r in rows], id_no=[r[3] for r in rows],
                   id_valid=[True] * len(rows), id_informative=[True] * len(rows),

@@ -91,15 +91,6 @@ def test_a_romanized_lead_with_the_surname_last_joins_by_its_mobile(match):
     assert together(assigned, "core|customer|C1|customer", "telesales|lead|L1|lead")
 
 
-def test_a_household_register_number_is_the_resident_id_it_shows(match):
-    number = rid("310101", BIRTH, "045")
-    assigned = match([
-        mention("core|customer|C1|customer", "李娜", "lina", birth=BIRTH, id_no=number),
-        mention("uw|uw_case|U1|applicant", "李娜", "lina", id_type="HHR", id_no=number),
-    ])
-    assert together(assigned, "core|customer|C1|customer", "uw|uw_case|U1|applicant")
-
-
 def test_two_names_on_one_valid_id_number_are_not_merged_by_the_strong_rule(match):
     # one of them mistyped the number: the model may suspect, never the ID alone
     number = rid("450103", BIRTH, "035")

@@ -159,12 +159,11 @@ def test_live_mentions_find_what_the_warehouse_finds(sample):  # noqa: F811
     _, warehouse, _ = sample
     with warehouse.connect() as conn:
         live = LiveMentionsCache().current(conn)
-        # (household registers and OTHER numbers may read as resident IDs: not here)
         keys = conn.fetchall("select party_type, id_type, id_no, mobile, name_std, "
                              "coalesce(pinyin_key, name_std) "
                              "from intermediate.int_mention_party where id_informative "
                              "and mobile_valid and mobile_informative "
-                             "and id_type not in ('HHR', 'OTHER') order by mention_id limit 40")
+                             "order by mention_id limit 40")
         id_key = "party_type || ':' || id_type || ':' || id_no"
         for party_type, id_type, id_no, mobile, name_std, reading in keys:
             name_part = f":{reading}" if party_type == "P" else ""

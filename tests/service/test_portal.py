@@ -16,7 +16,7 @@ from ecif.events import outbox
 from ecif.identifiers import rid_check_char
 from ecif.pipeline import build_marts, publish_step
 from ecif.reference import read_seed
-from ecif.service.portal import NOT_CONFIRMED, points
+from ecif.service.portal import NOT_CONFIRMED, holds_mobile, points
 from ecif.translation import gettext
 from tests.service.conftest import PASSWORD, login
 
@@ -182,6 +182,9 @@ def test_a_new_customer_gets_a_new_party_shown_after_the_nightly(client, service
     with service_warehouse.connect() as conn:
         assert conn.scalar("select count(*) from stewardship.manual_customer "
                            "where id_no = ?", [person["id_no"]]) == 1
+        # before the nightly, only its manual customer's mention says the mobile is its
+        assert holds_mobile(conn, party_id, person["mobile"])
+        assert not holds_mobile(conn, party_id, "13700009999")
     waiting = client.get("/v1/portal/me", headers=customer_login(client, "portal_new"))
     assert waiting.status_code == 404 and "nightly" in waiting.text
 

@@ -49,6 +49,11 @@ def test_identify_strong_rule_model_and_new_id(client, parties, service_warehous
         "party_type": "P", "name": name, "id_type": "RID", "id_no": parties.agent1_id_no})
     assert by_id.json()["outcome"] == "MATCHED"
     assert by_id.json()["party_id"] == parties.agent1_party and by_id.json()["score"] == 1.0
+    # a household register shows its holder's resident ID number: read as one
+    by_register = client.post("/v1/identify", headers=system, json={
+        "party_type": "P", "name": name, "id_type": "HHR", "id_no": parties.agent1_id_no}).json()
+    assert (by_register["outcome"], by_register["party_id"]) == ("MATCHED", parties.agent1_party)
+    assert by_register["reason"] == "same valid RID number (strong rule)"
     # the ID under another name (三要素): a steward decides, no new id is handed out
     other_name = client.post("/v1/identify", headers=system, json={
         "party_type": "P", "name": "anyone", "id_type": "RID",

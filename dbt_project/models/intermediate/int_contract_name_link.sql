@@ -12,32 +12,32 @@
 
 {#- (staging model, mention id, contract, rows that have one) of every role a contract names -#}
 {%- set roles = [
-    ('stg_core__policy', "'core|customer|' || holder_cust_no || '|customer'",
+    ('stg_core__policy', mention_id("'core'", "'customer'", 'holder_cust_no', "'customer'"),
      "'policy:' || policy_no", 'holder_cust_no is not null'),
-    ('stg_core__policy', "'core|customer|' || insured_cust_no || '|customer'",
+    ('stg_core__policy', mention_id("'core'", "'customer'", 'insured_cust_no', "'customer'"),
      "'policy:' || policy_no", 'insured_cust_no is not null'),
-    ('stg_uw__uw_case', "'uw|uw_case|' || case_id || '|applicant'",
+    ('stg_uw__uw_case', mention_id("'uw'", "'uw_case'", 'case_id', "'applicant'"),
      "'policy:' || policy_no", 'policy_no is not null'),
-    ('stg_uw__uw_case', "'uw|uw_case|' || case_id || '|insured'",
+    ('stg_uw__uw_case', mention_id("'uw'", "'uw_case'", 'case_id', "'insured'"),
      "'policy:' || policy_no", 'policy_no is not null'),
-    ('stg_uw__uw_case', "'uw|uw_case|' || case_id || '|applicant'",
+    ('stg_uw__uw_case', mention_id("'uw'", "'uw_case'", 'case_id', "'applicant'"),
      "'case:' || case_id", 'true'),
-    ('stg_uw__uw_case', "'uw|uw_case|' || case_id || '|insured'",
+    ('stg_uw__uw_case', mention_id("'uw'", "'uw_case'", 'case_id', "'insured'"),
      "'case:' || case_id", 'true'),
-    ('stg_claims__claim', "'claims|claim|' || claim_no || '|claimant'",
+    ('stg_claims__claim', mention_id("'claims'", "'claim'", 'claim_no', "'claimant'"),
      "'policy:' || policy_no", 'policy_no is not null'),
-    ('stg_claims__claim', "'claims|claim|' || claim_no || '|claimant'",
+    ('stg_claims__claim', mention_id("'claims'", "'claim'", 'claim_no', "'claimant'"),
      "'claim:' || claim_no", 'true'),
-    ('stg_finance__receipt', "'finance|receipt|' || receipt_no || '|payer'",
+    ('stg_finance__receipt', mention_id("'finance'", "'receipt'", 'receipt_no', "'payer'"),
      "'policy:' || policy_no", 'policy_no is not null'),
-    ('stg_finance__payout', "'finance|payout|' || payout_no || '|payee'",
+    ('stg_finance__payout', mention_id("'finance'", "'payout'", 'payout_no', "'payee'"),
      "'claim:' || claim_no", 'claim_no is not null'),
 ] -%}
 
 with contract_role as (
-    {%- for model, mention_id, contract, has_one in roles %}
+    {%- for model, mention, contract, has_one in roles %}
     {% if not loop.first %}union all{% endif %}
-    select {{ mention_id }} as mention_id, {{ contract }} as contract
+    select {{ mention }} as mention_id, {{ contract }} as contract
     from {{ ref(model) }}
     where {{ has_one }}
     {%- endfor %}

@@ -25,7 +25,7 @@ parameters as (
 
 standardized as (
     select
-        source_system || '|' || source_entity || '|' || source_key || '|' || source_role
+        {{ mention_id('source_system', 'source_entity', 'source_key', 'source_role') }}
             as mention_id,
         source_system,
         source_entity,
@@ -44,7 +44,7 @@ standardized as (
             end
         ) as party_type,
         name,
-        id_type,
+        id_type as filed_id_type,
         {{ normalize_id('id_type', 'id_no') }} as id_no,
         coalesce(gender, 'U') as gender,
         birth_date,
@@ -69,6 +69,7 @@ standardized as (
 named as (
     select
         standardized.*,
+        {{ effective_id_type('party_type', 'filed_id_type', 'id_no') }} as id_type,
         case
             when party_type = 'O' then {{ standardize_org_name('name') }}
             else {{ standardize_person_name('name') }}
@@ -85,6 +86,7 @@ checked as (
         case when party_type = 'O' then {{ org_head_name('named.name_std') }} end as org_head_name,
         case when party_type = 'O' then {{ org_branch_marker('named.name_std') }} end
             as org_branch_marker,
+        case when party_type = 'O' then {{ org_name_key('named.name_std') }} end as org_name_key,
         case
             when id_no is null then 'EMPTY'
             else {{ id_problem('id_type', 'id_no') }}
@@ -181,7 +183,7 @@ mobile_spread as (
 recomputed as (
     select
         mention_id, source_system, source_entity, source_key, source_role, party_type,
-        name, name_std, name_is_pinyin, pinyin_key, org_head_name, org_branch_marker,
+        name, name_std, name_is_pinyin, pinyin_key, org_head_name, org_branch_marker, org_name_key,
         id_type, id_no, id_problem, id_problem is null as id_valid, id_birth_date, id_gender,
         case
             when id_type = 'RID' and id_problem is null then
@@ -200,7 +202,7 @@ recomputed as (
     union all
     select
         mention_id, source_system, source_entity, source_key, source_role, party_type,
-        name, name_std, name_is_pinyin, pinyin_key, org_head_name, org_branch_marker,
+        name, name_std, name_is_pinyin, pinyin_key, org_head_name, org_branch_marker, org_name_key,
         id_type, id_no, id_problem, id_valid, id_birth_date, id_gender, id_consistent,
         gender, birth_date, birth_year,
         mobile, mobile_problem, mobile_valid,
@@ -214,7 +216,7 @@ recomputed as (
 
 select
     mention_id, source_system, source_entity, source_key, source_role, party_type,
-    name, name_std, name_is_pinyin, pinyin_key, org_head_name, org_branch_marker,
+    name, name_std, name_is_pinyin, pinyin_key, org_head_name, org_branch_marker, org_name_key,
     recomputed.id_type, recomputed.id_no, id_problem, id_valid,
     -- a neighbour keeps its flag for the value whose spread was not recounted
     coalesce(id_valid and id_spread.names <= parameters.id_max_names, kept_id_informative)
