@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from ecif import cli
 from ecif.cli import app
 from ecif.masking import mask_id, mask_mobile
 from ecif.stewardship import service
@@ -186,7 +187,7 @@ def test_lookup_by_a_caller_number_in_any_format(private):
     assert f"service tier {code_label('service_tier', tier, 'en')}" in result.output
 
 
-def test_lookup_speaks_chinese_by_default_with_names_not_codes(private):
+def test_lookup_speaks_chinese_by_default_with_names_not_codes(private, monkeypatch):
     warehouse, _ = private
     assert log_in(warehouse, "stew").exit_code == 0
     party, id_type, line, effective = fetch(warehouse, """
@@ -194,17 +195,15 @@ def test_lookup_speaks_chinese_by_default_with_names_not_codes(private):
         from marts.customer as c join marts.policy_summary as p on p.holder_party_id = c.party_id
         where c.id_type = 'RID' order by c.party_id, p.expiry_date desc limit 1""")[0]
     zh = gettext("zh")
-    wide = {"COLUMNS": "200"}     # a seat's wide terminal: rich wraps no cell
-    result = runner.invoke(app, ["lookup", "--party-id", party, "--warehouse", warehouse.url],
-                           env=wide)
+    monkeypatch.setattr(cli.console, "_width", 200)    # a seat's wide terminal: no cell wraps
+    result = invoke(warehouse, "lookup", "--party-id", party)
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     for shown in (zh("service tier"), zh("policies"), code_label("id_type", id_type, "zh"),
                   code_label("product_line", line, "zh"), format_date(effective, "zh")):
         assert shown in text, shown
     assert f" {line} " not in text and "service tier" not in text
-    iso = runner.invoke(app, ["lookup", "--party-id", party, "--dates", "iso", "--warehouse",
-                              warehouse.url], env=wide)
+    iso = invoke(warehouse, "lookup", "--party-id", party, "--dates", "iso")
     assert format_date(effective, "iso") in iso.output
     assert format_date(effective, "zh") not in iso.output
 

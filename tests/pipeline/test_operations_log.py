@@ -11,7 +11,7 @@ from ecif import ops_log
 from ecif.cli import app
 
 KEYS = {"time", "level", "run_id", "step", "duration", "message"}
-STEPS = ["land", "staging", "quality", "matching", "marts", "mart checks", "publish",
+STEPS = ["land", "staging", "feedback", "quality", "matching", "marts", "mart checks", "publish",
          "command run"]
 
 

@@ -461,4 +461,8 @@ def test_metrics_count_routes_outcomes_and_landed_rows(client, parties, service_
     assert landed and all(_value(text, "ecif_rows_landed", system=s) == float(n)
                           for s, n in landed.items())
     assert _value(text, "ecif_last_successful_night_timestamp_seconds") > 0
-    assert "ecif_open_exceptions" not in text     # no exception table yet
+    with service_warehouse.connect() as conn:
+        unresolved = conn.fetchall("select severity, status, count(*) from ops.exception "
+                                   "where status <> 'RESOLVED' group by severity, status")
+    assert all(_value(text, "ecif_open_exceptions", severity=severity, status=status) == count
+               for severity, status, count in unresolved)

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from ecif import exceptions_centre as centre
 from ecif.masking import mask_id
 from ecif.reference import read_seed
 from ecif.translation import code_label, column_label, gettext
@@ -140,7 +141,8 @@ def test_the_caller_page_in_both_languages_shows_names_not_codes(browser, base_u
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_page_in_both_languages_with_cjk_glyphs(browser, base_url, tmp_path, lang):
+def test_every_page_in_both_languages_with_cjk_glyphs(browser, base_url, service_warehouse,
+                                                      tmp_path, lang):
     """Chinese by default; English once asked for (?lang=en), kept by a cookie on the
     following pages. Chinese text, page text or customers' names, is drawn with a CJK font."""
     _ = gettext(lang)
@@ -178,7 +180,29 @@ def test_every_page_in_both_languages_with_cjk_glyphs(browser, base_url, tmp_pat
     other = "en" if lang == "zh" else "zh"
     assert page.locator("html").get_attribute("lang") == ("zh-CN" if other == "zh" else "en")
     assert page.locator("h1").inner_text() == gettext(other)("Requests")
+    page.locator("a.lang").click()                      # back to the test's language
+    exception_pages(page, base_url, service_warehouse, tmp_path, lang, chinese_page_text)
     page.close()
+
+
+def exception_pages(page, base_url, warehouse, tmp_path, lang, chinese_page_text):
+    """异常中心: the list and one exception, names not codes (kind, status, system)."""
+    _ = gettext(lang)
+    with warehouse.connect() as conn:
+        centre.open_or_bump(conn, "LANDING_REFUSED", "CRITICAL", "claims", "claim 20261102",
+                            "claim.dat row 3 field claimant_id_no: not a valid ID")
+    page.goto(f"{base_url}/steward/exceptions")
+    shoot(page, tmp_path, lang, ("exceptions", _("Exceptions"), "h1"), chinese_page_text)
+    row = page.locator("#exceptions tr[data-exception]").first
+    cells = row.locator("td").all_inner_texts()
+    for code_type, code in (("exception_kind", "LANDING_REFUSED"),
+                            ("exception_status", "OPEN"), ("source_system", "claims")):
+        assert code_label(code_type, code, lang) in cells, (code, cells)
+    assert "LANDING_REFUSED" not in cells and "claims" not in cells
+    exception_id = row.get_attribute("data-exception")
+    row.locator("a").click()
+    shoot(page, tmp_path, lang, ("exception", _("Exception {id}").format(id=exception_id),
+                                 "h1"), "#exception" if lang == "zh" else None)
 
 
 def shoot(page, tmp_path, lang, expected, cjk_scope):
