@@ -864,6 +864,25 @@ def report(
                   f"{out / 'en' / 'index.html'})", highlight=False)
 
 
+@app.command()
+@one_line_errors
+def docs(
+    out: Annotated[Path | None, typer.Option(
+        help="folder for the site (default: dbt_docs/ in the warehouse's reports folder)")
+                   ] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """dbt's documentation of the models (columns, contracts, lineage graph, the
+    warehouse's catalog) as one HTML file that opens offline."""
+    from ecif.dbt_docs import write_docs
+    from ecif.report_folders import reports_root
+
+    target = wh.resolve(warehouse)
+    index = write_docs(target, out or reports_root(target) / "dbt_docs")
+    console.print(f"wrote dbt's documentation site (open {index})", highlight=False,
+                  soft_wrap=True)
+
+
 events_app = typer.Typer(no_args_is_help=True, help=(
     "The change feed's webhook deliveries (README, Change feed)."))
 app.add_typer(events_app, name="events")

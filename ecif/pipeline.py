@@ -25,6 +25,7 @@ from ecif.landing.erasures import rewrite_if_pending
 from ecif.landing.loader import LandingReport, land
 from ecif.landing.raw_tables import ensure_raw_table
 from ecif.rebuild_queue import earliest, mark_applied, queued
+from ecif.report_folders import reports_root
 from ecif.run_lock import exclusive, holding_the_lock, next_run_id
 from ecif.source_feedback import write_feedback
 from ecif.staging_state import (
@@ -143,13 +144,14 @@ def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet,
 @holding_the_lock("a matching step")
 def match_step(warehouse: Warehouse, on_progress: Progress = _quiet,
                reports_dir: Path | None = None, full: bool = False) -> MatchReport:
-    """reports_dir: where the run's evidence folder goes (default reports/matching/).
+    """reports_dir: where the run's evidence folder goes (default: the warehouse's
+    matching/ folder, matching.evidence.evidence_root).
     full: match from scratch rather than on the stored state (matching.run)."""
     with warehouse.connect() as conn:
         on_progress("matching", 0, 1)
         run_id = next_run_id(conn, "matching.match_run", "R")
-        report = run_matching(conn, run_id=run_id,
-                              report_dir=(reports_dir or evidence_root()) / run_id, full=full)
+        report = run_matching(conn, run_id=run_id, full=full,
+                              report_dir=(reports_dir or evidence_root(warehouse)) / run_id)
         on_progress("matching", 1, 1)
         return report
 
@@ -190,12 +192,13 @@ def customer_counts(warehouse: Warehouse) -> dict[str, int]:
 def feedback_step(warehouse: Warehouse, business_dates: Collection[str],
                   out_dir: Path | None = None) -> dict[str, int]:
     """Per source system and business date, a file of its rows that failed validation
-    (ecif.source_feedback) in out_dir (default reports/feedback/); rows per system."""
+    (ecif.source_feedback) in out_dir (default: the warehouse's feedback/ folder,
+    ecif.report_folders); rows per system."""
     written: dict[str, int] = {}
     with warehouse.connect() as conn:
         for day in sorted(business_dates):
             for system, rows in write_feedback(
-                    conn, out_dir or Path.cwd() / "reports" / "feedback", day).items():
+                    conn, out_dir or reports_root(warehouse) / "feedback", day).items():
                 written[system] = written.get(system, 0) + rows
     return written
 
@@ -204,13 +207,13 @@ def feedback_step(warehouse: Warehouse, business_dates: Collection[str],
 def quality_step(warehouse: Warehouse, suites: tuple[Suite, ...], run_id: str | None = None,
                  on_progress: Progress = _quiet, docs_dir: Path | None = None) -> QualityReport:
     """Validate the suites into quality.validation_result and GX Data Docs (default
-    reports/quality/); raises QualityGateError when a critical check fails."""
+    the warehouse's quality/ folder); raises QualityGateError when a critical check fails."""
     if run_id is None:
         with warehouse.connect() as conn:
             run_id = next_run_id(conn, "quality.validation_result", "Q")
     on_progress("quality", 0, len(suites))
     report = check_quality(warehouse, suites, run_id,
-                           docs_dir or Path.cwd() / "reports" / "quality")
+                           docs_dir or reports_root(warehouse) / "quality")
     collect(warehouse)      # its failed warnings (a critical failure raised: see watching)
     on_progress("quality", len(suites), len(suites))
     return report
@@ -235,7 +238,7 @@ class RunSummary:
         if self.staging:
             out.append(self.staging.line())
         if self.feedback:
-            out.append("feedback to the sources (reports/feedback): " + ", ".join(
+            out.append("feedback to the sources: " + ", ".join(
                 f"{system} {rows:,} row(s)" for system, rows in self.feedback.items()))
         if self.matching:
             m = self.matching

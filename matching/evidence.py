@@ -20,6 +20,8 @@ import pandas as pd
 from splink import DuckDBAPI, Linker
 
 from ecif.masking import hide, mask_id, mask_mobile
+from ecif.report_folders import reports_root
+from ecif.warehouse import Warehouse
 from matching.scoring import Scored
 
 SHOWN = 5
@@ -33,16 +35,17 @@ MASKED: dict[str, Callable[[str], str | None]] = {
 }
 
 
-def evidence_root() -> Path:
-    """Where runs put their evidence folders (reports/matching/<run id>) by default."""
-    return Path.cwd() / "reports" / "matching"
+def evidence_root(warehouse: Warehouse) -> Path:
+    """Where the warehouse's runs put their evidence folders (matching/<run id>)."""
+    return reports_root(warehouse) / "matching"
 
 
-def forget_pages(ids: Iterable[str], root: Path | None = None) -> list[Path]:
-    """Delete the cluster pages that show any of `ids` (a party id, its mention ids)."""
+def forget_pages(ids: Iterable[str], root: Path) -> list[Path]:
+    """Delete the cluster pages under `root` that show any of `ids` (a party id, its
+    mention ids)."""
     pattern = re.compile("|".join(rf"(?<![\w|]){re.escape(i)}(?![\w|])" for i in ids))
     gone = []
-    for page in sorted((root or evidence_root()).glob(f"*/{CLUSTER_PAGE}")):
+    for page in sorted(root.glob(f"*/{CLUSTER_PAGE}")):
         if pattern.search(page.read_text(encoding="utf-8")):
             page.unlink()
             gone.append(page)

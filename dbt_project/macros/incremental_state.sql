@@ -12,8 +12,9 @@
     processed batches). Either way the tables equal a build from scratch. -#}
 
 {% macro processed_batch_relation() -%}
-    {{ return(adapter.get_relation(database=target.database, schema='staging',
-                                   identifier='processed_batch')) }}
+    {{ return(adapter.get_relation(
+        database=target.database, schema=generate_schema_name('staging', none) | trim,
+        identifier='processed_batch')) }}
 {%- endmacro %}
 
 {#- Whether this model must rebuild the entity's part from all raw rows. -#}
@@ -197,8 +198,9 @@ where dispositions._disposition = 'CURRENT'
 
 {#- Whether the mention models update int_party_mention in place (else: build it whole). -#}
 {% macro mentions_incremental() -%}
-    {%- set mentions = adapter.get_relation(database=target.database, schema='intermediate',
-                                            identifier='int_party_mention') -%}
+    {%- set mentions = adapter.get_relation(
+        database=target.database, schema=generate_schema_name('intermediate', none) | trim,
+        identifier='int_party_mention') -%}
     {{ return(execute and mentions is not none and mentions.is_table
               and not flags.FULL_REFRESH) }}
 {%- endmacro %}

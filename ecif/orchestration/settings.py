@@ -4,8 +4,9 @@
   ECIF_EXTRACTS   landing zone (default: source_extracts/ in the repository)
   ECIF_EXPORTS    where the marketing lists go, one folder per business date
                   (default: exports/ in the repository)
-  ECIF_REPORTS    where matching and quality leave each run's evidence
-                  (default: reports/ in the repository)
+  ECIF_REPORTS    where matching, quality and the feedback to the sources leave each
+                  run's evidence: its folder for the warehouse (ecif.report_folders, as
+                  every command; default beside the DuckDB file, `ecif.reports/`)
   ECIF_BACKUPS    where the weekly backup writes (default: backups/ in the repository)
   ECIF_BACKUP_KEEP  how many backups the weekly task keeps there (default 8: two months)
 
@@ -23,6 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ecif.report_folders import reports_root
 from ecif.warehouse import ENV_VAR as WAREHOUSE_VAR
 from ecif.warehouse import Warehouse, resolve
 
@@ -49,11 +51,12 @@ class Settings:
         def folder(name: str, default: str) -> Path:
             return Path(env.get(f"ECIF_{name}") or REPO / default)
 
+        warehouse = resolve(env.get(WAREHOUSE_VAR) or f"duckdb:///{REPO / 'ecif.duckdb'}")
         return cls(
-            warehouse=resolve(env.get(WAREHOUSE_VAR) or f"duckdb:///{REPO / 'ecif.duckdb'}"),
+            warehouse=warehouse,
             extracts_dir=folder("EXTRACTS", "source_extracts"),
             exports_dir=folder("EXPORTS", "exports"),
-            reports_dir=folder("REPORTS", "reports"),
+            reports_dir=reports_root(warehouse, env),
             backups_dir=folder("BACKUPS", "backups"),
             backup_keep=int(env.get("ECIF_BACKUP_KEEP") or DEFAULT_BACKUP_KEEP),
         )

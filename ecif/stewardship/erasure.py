@@ -94,9 +94,10 @@ def erase_party(conn: Connection, party_id: str, user: str, request_id: int) -> 
         mention_ids=[m for m in mention_ids if not m.startswith("steward|")],
         id_nos={id_no for id_no, informative, _, _ in identifiers if id_no and informative},
         mobiles={mobile for _, _, mobile, informative in identifiers if mobile and informative})
-    from matching.evidence import forget_pages  # Splink loads only when someone is erased
+    # Splink loads only when someone is erased
+    from matching.evidence import evidence_root, forget_pages
 
-    forget_pages([party_id, *mention_ids])
+    forget_pages([party_id, *mention_ids], evidence_root(conn.warehouse))
     log(conn, user, "ERASED", request_id=request_id, party_id=party_id,
         detail="personal data erased; party id and request kept")
 

@@ -38,11 +38,11 @@ def test_the_settings_come_from_ecif_variables_else_the_repository(tmp_path: Pat
     assert Settings.from_env({}) == Settings(
         warehouse=Warehouse(f"duckdb:///{REPO / 'ecif.duckdb'}"),
         extracts_dir=REPO / "source_extracts", exports_dir=REPO / "exports",
-        reports_dir=REPO / "reports", backups_dir=REPO / "backups", backup_keep=8)
+        reports_dir=REPO / "ecif.reports", backups_dir=REPO / "backups", backup_keep=8)
     env = {"ECIF_WAREHOUSE": "postgresql://etl@db:5433/ecif", "ECIF_EXTRACTS": str(tmp_path),
            "ECIF_EXPORTS": "/srv/out", "ECIF_REPORTS": "/srv/reports",
            "ECIF_BACKUPS": "/srv/backups", "ECIF_BACKUP_KEEP": "3"}
     assert Settings.from_env(env) == Settings(
         warehouse=Warehouse("postgresql://etl@db:5433/ecif"), extracts_dir=tmp_path,
-        exports_dir=Path("/srv/out"), reports_dir=Path("/srv/reports"),
+        exports_dir=Path("/srv/out"), reports_dir=Path("/srv/reports/ecif"),
         backups_dir=Path("/srv/backups"), backup_keep=3)

@@ -12,6 +12,7 @@ import pytest
 from ecif.pipeline import apply_decisions, build_marts, build_staging, land_step, match_step
 from ecif.stewardship import service
 from ecif.stewardship.users import StewardshipError
+from matching.evidence import CLUSTER_PAGE, evidence_root
 from tests.landing.landing_files import customer, deliver
 from tests.stewardship.test_stewardship import audit_actions, fetch, party
 
@@ -26,9 +27,13 @@ KEPT = {"name": "钱宁", "id_type": "01", "id_no": "51010419700101001X",
         "mobile": "13911110007", "phone": "028-66601234", "birth_date": "19700101",
         "address": "成都市锦江区春熙路8号"}
 FULL_WIDTH_MOBILE = "１３９１１１１０００５"  # the erased mobile as a call centre typed it
-PAGES = "reports/matching/*/person_clusters.html"
 
 PASSWORD = "correct horse battery"
+
+
+def shown_pages(warehouse) -> list[Path]:
+    """The cluster pages of the warehouse's matching runs (in its reports folder)."""
+    return sorted(evidence_root(warehouse).glob(f"*/{CLUSTER_PAGE}"))
 
 
 def shown(person: dict) -> list[str]:
@@ -76,7 +81,7 @@ def erasure(module_warehouse, tmp_path_factory):
 
 
 def test_evidence_pages_mask_names_addresses_landlines_and_birth_dates(erasure):
-    pages = sorted(Path().glob(PAGES))
+    pages = shown_pages(erasure[0])
     text = "".join(p.read_text(encoding="utf-8") for p in pages)
     assert pages and "510104********001X" in text  # K is on the page, masked
     assert [value for value in shown(KEPT) if value in text] == []
@@ -99,7 +104,7 @@ def test_erasure_closes_open_requests_forgets_pages_and_rewrites_the_file(erasur
     assert "CLOSED_ERASED" in audit_actions(warehouse)
 
     forgotten = [*shown(ERASED), "310101********0010", "139****0005", "core|customer|E|customer"]
-    pages = sorted(Path().glob(PAGES))
+    pages = shown_pages(erasure[0])
     assert pages  # the rebuild wrote a page of its own
     assert [(p, v) for p in pages for v in forgotten if v in p.read_text(encoding="utf-8")] == []
 
