@@ -77,10 +77,13 @@ class ArchiveReport:
     files: int
     cutoff: str       # business dates before it were eligible
     folder: Path
+    waiting: list[str]    # system.entity left for after their staging build
 
     def line(self) -> str:
         return (f"archive: {self.rows:,} raw row(s) before {self.cutoff} that no longer shape "
-                f"the current state moved to {self.files} file(s) in {self.folder}")
+                f"the current state moved to {self.files} file(s) in {self.folder}"
+                + (f"; not yet staged, left for later: {', '.join(self.waiting)}"
+                   if self.waiting else ""))
 
 
 def ensure_archived_table(conn: Connection) -> None:
@@ -97,11 +100,11 @@ def _disposition_table(spec: EntitySpec) -> str:
     return f"staging.stg_{spec.raw_table}_disposition"
 
 
-def _leaving(spec: EntitySpec, alias: str = "r") -> str:
-    """The condition on raw rows `alias` (with `?` for the cutoff) that archiving moves."""
-    return (f"{alias}._business_date < ? and exists (select 1 from {_disposition_table(spec)} "
-            f"as d where d._batch_id = {alias}._batch_id and d._row_number = "
-            f"{alias}._row_number and d._disposition <> 'CURRENT')")
+def _leaving(spec: EntitySpec) -> str:
+    """The condition on raw rows `r` (with `?` for the cutoff) that archiving moves."""
+    return (f"r._business_date < ? and exists (select 1 from {_disposition_table(spec)} "
+            "as d where d._batch_id = r._batch_id and d._row_number = r._row_number "
+            "and d._disposition <> 'CURRENT')")
 
 
 def _schema(spec: EntitySpec) -> pa.Schema:
@@ -117,13 +120,14 @@ def archive_raw(warehouse: Warehouse, archive_dir: Path | None = None,
     cutoff = f"{(today or business_today()) - timedelta(days=days or retention_days()):%Y%m%d}"
     with warehouse.connect() as conn:
         _screen_if_pending(conn, root)
-        if pending_batches(conn):
-            raise ArchiveError("staging has batches it has not built yet: archive after "
-                               "the staging build (ecif run), which decides what is current")
+        # the staging build decides what is current: an entity with batches it has not
+        # built yet (a night stopped, a system held back) waits for it
+        waiting = sorted(f"{system}.{entity}" for system, entity in pending_batches(conn))
         ensure_archived_table(conn)
         rows = files = 0
         for spec in ENTITIES:
-            if not (conn.table_exists("raw", spec.raw_table) and
+            if f"{spec.system}.{spec.entity}" in waiting or not (
+                    conn.table_exists("raw", spec.raw_table) and
                     conn.table_exists("staging", f"stg_{spec.raw_table}_disposition")):
                 continue
             for business_date, table in _leaving_rows(conn, spec, cutoff):
@@ -132,7 +136,7 @@ def archive_raw(warehouse: Warehouse, archive_dir: Path | None = None,
                                      archive_file(root, spec, business_date))
                 rows += table.num_rows
                 files += 1
-    return ArchiveReport(rows, files, cutoff, root)
+    return ArchiveReport(rows, files, cutoff, root, waiting)
 
 
 def _leaving_rows(conn: Connection, spec: EntitySpec,
