@@ -222,3 +222,14 @@ def test_the_command_archives_with_the_settings_and_says_how_much(duckdb_warehou
     assert done.exit_code == 0, done.output
     assert f"{len(LEAVING)} raw row(s)" in done.output and "3 file(s)" in done.output
     assert set(archived_rows(tmp_path / "kept")) == LEAVING
+
+
+def test_from_archive_is_only_for_a_full_rebuild(duckdb_warehouse, tmp_path):
+    from typer.testing import CliRunner
+
+    from ecif.cli import app
+
+    refused = CliRunner().invoke(app, ["run", "--extracts", str(tmp_path), "--from-archive",
+                                       "--warehouse", duckdb_warehouse.url])
+    assert refused.exit_code == 1
+    assert "--from-archive rebuilds from all history: use it with --full" in refused.output
