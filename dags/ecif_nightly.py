@@ -4,7 +4,8 @@
       → dbt_staging (Cosmos: seeds, staging, intermediate, one task per model and test)
       → source_feedback → quality_before_marts (the gate) → match
       → dbt_marts (Cosmos: marts, snapshots and reports, one task per node and test)
-      → quality_after_marts → publish_marts (asset ecif_marts) → export_lists
+      → quality_after_marts → publish_marts (asset ecif_marts) → export_lists,
+        deliver_events, archive_raw (raw rows past retention → Parquet, ecif.archive)
 
 Every task calls the function `ecif run` calls (ecif.pipeline, ecif.exports); the
 DAG only wires them. Each step is idempotent, so a retried task, or a cleared run,
@@ -218,8 +219,21 @@ def ecif_nightly():
                                           role="marketing")
                 for name in exports.LISTS}
 
+    @task(pool=WAREHOUSE_POOL)
+    def archive_raw(day: str) -> str:
+        """The raw rows that no longer shape the current state and are older than the
+        retention window, counted back from the business date (so a catch-up run
+        archives what that night would have), leave the warehouse for the archive."""
+        from datetime import datetime
+
+        from ecif import archive
+
+        report = archive.archive_raw(Settings.from_env().warehouse,
+                                     today=datetime.strptime(day, "%Y%m%d").date())
+        return report.line()
+
     (landed >> dbt_staging >> source_feedback(day) >> gate >> match() >> dbt_marts >> mart_checks
-     >> publish_marts(day) >> [export_lists(day), deliver_events()])
+     >> publish_marts(day) >> [export_lists(day), deliver_events(), archive_raw(day)])
 
 
 ecif_nightly()

@@ -89,7 +89,7 @@ def _sha256(path: Path) -> str:
 
 
 @contextmanager
-def _owner_only() -> Iterator[None]:
+def owner_only() -> Iterator[None]:
     old = os.umask(0o077)
     try:
         yield
@@ -152,7 +152,7 @@ def backup(warehouse: Warehouse, out: Path, keep: int | None = None) -> Path:
     """A new backup folder under `out`; keeps the newest `keep` (None: all)."""
     fernet = _fernet(required=False)
     stamp = datetime.now(UTC)
-    with _owner_only():
+    with owner_only():
         out.mkdir(parents=True, exist_ok=True, mode=0o700)
         folder = out / f"{PREFIX}{stamp:%Y%m%dT%H%M%S%f}"
         folder.mkdir(mode=0o700)
@@ -231,7 +231,7 @@ def restore(warehouse: Warehouse, source: Path, force: bool = False) -> tuple[Pa
     held = _tables_held(warehouse)
     if held and not force:
         raise BackupError(f"the warehouse holds {held} tables: restore over them with --force")
-    with _owner_only():
+    with owner_only():
         if manifest["encrypted"]:
             plain = data.with_name(f".{data.stem}.restoring")
             _decrypt(data, plain, _fernet(required=True))

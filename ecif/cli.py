@@ -127,30 +127,36 @@ def run(
         help="SYSTEM:YYYYMMDD whose re-delivered batches replace the applied ones")] = [],  # noqa: B006
     full: Annotated[bool, typer.Option(
         "--full", help="rebuild staging from all raw rows, not only the new batches")] = False,
+    from_archive: Annotated[bool, typer.Option(
+        "--from-archive", help="with --full: put the archived raw rows back first")] = False,
 ) -> None:
-    """One nightly run: land every complete batch, then staging, matching and marts.
+    """One nightly run: land every complete batch, then staging, matching and marts,
+    then archive the raw rows past retention (`ecif archive`).
 
     Exit code 3: the run finished, but a file was refused or a delivery is waiting past
     its deadline (everything that could be loaded was loaded)."""
     if through is not None and not DATE.match(through):
         raise UsageError(f"--through {through!r}: expected YYYYMMDD")
+    if from_archive and not full:
+        raise UsageError("--from-archive rebuilds from all history: use it with --full")
     if not extracts.is_dir():
         raise NotADirectoryError(f"extracts folder {extracts} does not exist")
     summary = _run_and_report(wh.resolve(warehouse), extracts, through, _parse_reruns(rerun),
-                              full)
+                              full, from_archive)
     if summary.landing is not None and summary.landing.needs_attention:
         raise typer.Exit(EXIT_NEEDS_ATTENTION)
 
 
 def _run_and_report(target: wh.Warehouse, extracts: Path, through: str | None = None,
-                    reruns: list[tuple[str, str]] | None = None, full: bool = False
-                    ) -> RunSummary:
+                    reruns: list[tuple[str, str]] | None = None, full: bool = False,
+                    from_archive: bool = False) -> RunSummary:
     from ecif.pipeline import run_nightly
     from ecif.progress import ProgressDisplay
 
     with ProgressDisplay() as display:
         summary = run_nightly(target, extracts, through, reruns or [],
-                              on_progress=display.update, full=full)
+                              on_progress=display.update, full=full,
+                              from_archive=from_archive)
     for line in summary.lines():
         console.print(line, highlight=False, soft_wrap=True)
     return summary
@@ -1097,6 +1103,25 @@ def backup(
 
     folder = take_backup(wh.resolve(warehouse), out, keep)
     console.print(f"backup written to {folder}", highlight=False)
+
+
+@app.command("archive")
+@one_line_errors
+def archive_command(
+    warehouse: WarehouseOption = None,
+    retention_days: Annotated[int | None, typer.Option(
+        "--retention-days", min=1, help="archive rows older than this many days "
+        "(default: ECIF_RAW_RETENTION_DAYS, else 90)")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="the archive folder (default: ECIF_ARCHIVE, else beside the "
+                      "warehouse)")] = None,
+) -> None:
+    """Move the raw rows past retention that no longer shape the current state to
+    Parquet files (`ecif run` does it after publishing; README, Operations)."""
+    from ecif.archive import archive_raw
+
+    report = archive_raw(wh.resolve(warehouse), out, retention_days)
+    console.print(report.line(), highlight=False, soft_wrap=True)
 
 
 @app.command()

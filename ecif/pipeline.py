@@ -17,6 +17,13 @@ from datetime import date
 from pathlib import Path
 
 from ecif import ops_log
+from ecif.archive import (
+    ArchiveReport,
+    archive_raw,
+    archive_root,
+    erase_from_archive,
+    restore_archive,
+)
 from ecif.dbt_runner import run_dbt
 from ecif.exception_sources import collect, record_landing, watching
 from ecif.extract_spec import ENTITIES
@@ -230,9 +237,14 @@ class RunSummary:
     events: int = 0           # change events the run published
     applied: list[int] = field(default_factory=list)    # queued decisions it published
     feedback: dict[str, int] = field(default_factory=dict)   # faulty rows per source system
+    archive: ArchiveReport | None = None
+    restored: int | None = None       # archived rows put back (--from-archive)
 
     def lines(self) -> list[str]:
         out: list[str] = []
+        if self.restored is not None:
+            out.append(f"archive: {self.restored:,} archived raw row(s) back in raw for the "
+                       "full rebuild")
         if self.landing:
             out += self.landing.summary_lines()
         if self.staging:
@@ -253,6 +265,8 @@ class RunSummary:
         out.append(f"change feed: {self.events:,} event(s) published")
         if self.applied:
             out.append(f"steward decisions applied: request(s) {_ids(self.applied)}")
+        if self.archive:
+            out.append(self.archive.line())
         if self.customers:
             out.append("customers: " + ", ".join(
                 f"{n:,} {'persons' if t == 'P' else 'organizations' if t == 'O' else t}"
@@ -265,17 +279,18 @@ class RunSummary:
 def run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None = None,
                 rerun_dates: Collection[tuple[str, str]] = (),
                 on_progress: Progress = _quiet, today: date | None = None,
-                full: bool = False) -> RunSummary:
-    """full: rebuild staging from all raw rows instead of the new batches. Holds the
-    warehouse lock from the first step to the last."""
+                full: bool = False, from_archive: bool = False) -> RunSummary:
+    """full: rebuild staging from all raw rows instead of the new batches; from_archive:
+    with the archived raw rows put back first (ecif.archive). Holds the warehouse lock
+    from the first step to the last."""
     with exclusive(warehouse, "ecif run"):
         return _run_nightly(warehouse, extracts_dir, through, rerun_dates, on_progress, today,
-                            full)
+                            full, from_archive)
 
 
 def _run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None,
                  rerun_dates: Collection[tuple[str, str]], on_progress: Progress,
-                 today: date | None, full: bool) -> RunSummary:
+                 today: date | None, full: bool, from_archive: bool) -> RunSummary:
     # the decisions approved before the run began are in every table it reads; one
     # approved meanwhile may not be, and waits for the runner
     with warehouse.connect() as conn:
@@ -289,6 +304,8 @@ def _run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None,
             yield
         summary.seconds[step] = time.perf_counter() - start
 
+    if from_archive:
+        summary.restored = restore_archive(warehouse)
     with timed("land"):
         summary.landing = land_step(warehouse, extracts_dir, through, rerun_dates, on_progress,
                                     today=today)
@@ -310,6 +327,9 @@ def _run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None,
     with timed("publish"):
         summary.events = publish_step(warehouse, summary.matching.run_id, summary.applied)
     summary.customers = customer_counts(warehouse)
+    # retention: what no longer shapes the current state leaves the warehouse
+    with timed("archive"):
+        summary.archive = archive_raw(warehouse, today=today)
     # an erasure approved since the last rebuild leaves the file to rewrite (DuckDB)
     rewrite_if_pending(warehouse)
     return summary
@@ -360,4 +380,6 @@ def apply_decisions(warehouse: Warehouse, on_progress: Progress = _quiet) -> App
         build_marts(warehouse, on_progress)
         events = publish_step(warehouse, f"request:{_ids(list(queue))}", queue)
         rewrite_if_pending(warehouse)
+        with warehouse.connect() as conn:     # and the archive files too
+            erase_from_archive(conn, archive_root(warehouse))
         return Applied(list(queue), step, events)

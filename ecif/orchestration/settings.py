@@ -9,6 +9,8 @@
                   every command; default beside the DuckDB file, `ecif.reports/`)
   ECIF_BACKUPS    where the weekly backup writes (default: backups/ in the repository)
   ECIF_BACKUP_KEEP  how many backups the weekly task keeps there (default 8: two months)
+  ECIF_ARCHIVE    where `archive_raw` moves raw rows past retention, with ECIF_RAW_RETENTION_DAYS
+                  (read by ecif.archive; default: beside the DuckDB file, README)
 
 Every task reads them when it runs, never the DAG file when it is parsed: parsing
 touches no database and no variable, and the Airflow components started together

@@ -44,6 +44,8 @@ def test_the_dag_runs_the_pipeline_in_order(dag):
     assert "quality_after_marts" in upstream_closure(dag, "publish_marts")
     assert "publish_marts" in upstream_closure(dag, "export_lists")
     assert "publish_marts" in upstream_closure(dag, "deliver_events")
+    assert "publish_marts" in upstream_closure(dag, "archive_raw")
+    assert dag.get_task("archive_raw").pool == "ecif_warehouse"
     assert dag.get_task("deliver_events").pool == "ecif_warehouse"
     assert [a.name for a in dag.get_task("publish_marts").outlets] == ["ecif_marts"]
     # the Python tasks that open the warehouse take turns on DuckDB
