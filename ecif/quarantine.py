@@ -11,11 +11,11 @@ go on to the marts. The results are recorded as suite `admission` of the night's
 quality run, so the exception centre opens the failed check (CRITICAL, alerted once).
 
 The hold is lifted by a steward's RELEASE request approved by another user (the
-batches become LOADED and are staged by the rebuild it queues; not being new again, they
-are not judged again at admission, and the gate leaves their rows out of that system's
-checks: gate_suites), or by a corrected re-delivery of the file (the
-loader lands it in place and lifts the system's other held batches of that date; all
-are judged with the next night's new batches). A check of the whole warehouse (no single
+batches become LOADED and are staged by the rebuild it queues; not being new again,
+they are not judged again at admission, and the gate leaves their rows out of that
+system's checks: gate_suites), or by a corrected re-delivery of the file (the loader
+lands it in place and lifts the system's other held batches of that date; the new file
+is judged at admission like any new batch). A check of the whole warehouse (no single
 system, or the marts) still stops the run.
 """
 
@@ -68,7 +68,7 @@ def admission_suite(conn: Connection, new: Mapping[str, Sequence[str]]) -> Suite
     for check in (c for suite in BEFORE_MARTS for c in suite.checks
                   if c.severity == "critical" and c.metric.source_system in new):
         metric = _restricted(conn, check.metric, new[check.metric.source_system], among=True)
-        if metric:      # null (nothing to judge) under the floor
+        if metric:      # null under the floor: GX has nothing to judge
             checks.append(replace(check, metric=replace(metric, expression=(
                 f"case when count(*) >= {MIN_ROWS} then {metric.expression} end"))))
     return Suite(ADMISSION, tuple(checks))
