@@ -1,6 +1,7 @@
-"""One nightly run: land → dbt staging/intermediate → quality gate → matching → dbt marts
-→ mart checks → publish (the change events of the published golden records), and the
-rebuild that steward decisions queue (`apply_decisions`).
+"""One nightly run: land → dbt staging/intermediate → admission (a source whose new
+batches fail a critical check is quarantined, ecif.quarantine) → quality gate → matching
+→ dbt marts → mart checks → publish (the change events of the published golden
+records), and the rebuild that steward decisions queue (`apply_decisions`).
 
 `ecif run` calls `run_nightly`, `ecif rebuild` calls `apply_decisions`; the Airflow DAG
 calls the step functions one by one. Each step is idempotent: run again on the same
