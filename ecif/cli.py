@@ -34,7 +34,7 @@ WarehouseOption = Annotated[str | None, typer.Option(
     help="duckdb:///path/file.duckdb or postgresql://user@host:port/db "
          f"(default {wh.DEFAULT_URL} in the working directory)")]
 DATE = re.compile(r"^\d{8}$")
-EXIT_NEEDS_ATTENTION = 3  # `ecif run`: refused files or overdue deliveries (README)
+EXIT_NEEDS_ATTENTION = 3  # `ecif run`: refused files, overdue deliveries, held sources
 
 
 class UsageError(ValueError):
@@ -133,8 +133,9 @@ def run(
     """One nightly run: land every complete batch, then staging, matching and marts,
     then archive the raw rows past retention (`ecif archive`).
 
-    Exit code 3: the run finished, but a file was refused or a delivery is waiting past
-    its deadline (everything that could be loaded was loaded)."""
+    Exit code 3: the run finished, but a file was refused, a delivery is waiting past
+    its deadline or a source's new batches were quarantined (everything else was loaded
+    and published)."""
     if through is not None and not DATE.match(through):
         raise UsageError(f"--through {through!r}: expected YYYYMMDD")
     if from_archive and not full:
@@ -143,7 +144,7 @@ def run(
         raise NotADirectoryError(f"extracts folder {extracts} does not exist")
     summary = _run_and_report(wh.resolve(warehouse), extracts, through, _parse_reruns(rerun),
                               full, from_archive)
-    if summary.landing is not None and summary.landing.needs_attention:
+    if summary.needs_attention:
         raise typer.Exit(EXIT_NEEDS_ATTENTION)
 
 
@@ -983,6 +984,38 @@ def events_replay(
     console.print(f"{subscription}: events from seq {from_seq} will be sent again "
                   f"({covered} dead letter(s) among them)", highlight=False)
 
+
+quarantine_app = typer.Typer(no_args_is_help=True, help=(
+    "Sources held out of staging because their new batches failed a critical check "
+    "(README, Operations)."))
+app.add_typer(quarantine_app, name="quarantine")
+
+
+@quarantine_app.command("list")
+@one_line_errors
+def quarantine_list(warehouse: WarehouseOption = None) -> None:
+    """One line per quarantined batch: system, business date, entity, batch."""
+    from ecif.quarantine import held_batches
+
+    with wh.resolve(warehouse).connect() as conn:
+        held = held_batches(conn)
+    for batch in held:
+        console.print(batch.line(), highlight=False)
+    console.print(f"{len(held)} batch(es) quarantined", highlight=False)
+
+
+@quarantine_app.command("release")
+@one_line_errors
+def quarantine_release(system: str, business_date: str, reason: ReasonOption,
+                       warehouse: WarehouseOption = None) -> None:
+    """Ask to release a source's batches of one date: another user approves
+    (`ecif steward approve`), and the rebuild stages them."""
+    from ecif.stewardship import service
+
+    if not DATE.match(business_date):
+        raise UsageError(f"business date {business_date!r}: expected YYYYMMDD")
+    target, user = _acting(warehouse)
+    _requested(service.request_release(target, system, business_date, user, reason))
 
 
 exceptions_app = typer.Typer(no_args_is_help=True, help=(

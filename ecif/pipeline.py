@@ -1,6 +1,7 @@
-"""One nightly run: land → dbt staging/intermediate → quality gate → matching → dbt marts
-→ mart checks → publish (the change events of the published golden records), and the
-rebuild that steward decisions queue (`apply_decisions`).
+"""One nightly run: land → dbt staging/intermediate → admission (a source whose new
+batches fail a critical check is quarantined, ecif.quarantine) → quality gate → matching
+→ dbt marts → mart checks → publish (the change events of the published golden
+records), and the rebuild that steward decisions queue (`apply_decisions`).
 
 `ecif run` calls `run_nightly`, `ecif rebuild` calls `apply_decisions`; the Airflow DAG
 calls the step functions one by one. Each step is idempotent: run again on the same
@@ -31,6 +32,7 @@ from ecif.landing.bookkeeping import ensure_bookkeeping
 from ecif.landing.erasures import rewrite_if_pending
 from ecif.landing.loader import LandingReport, land
 from ecif.landing.raw_tables import ensure_raw_table
+from ecif.quarantine import admit, gate_suites
 from ecif.rebuild_queue import earliest, mark_applied, queued
 from ecif.report_folders import reports_root
 from ecif.run_lock import exclusive, holding_the_lock, next_run_id
@@ -46,7 +48,7 @@ from ecif.stewardship_schema import ensure_tables as ensure_stewardship_tables
 from ecif.warehouse import Connection, Warehouse
 from expectations.gate import QualityReport, check_quality
 from expectations.results import ensure_table as ensure_results_table
-from expectations.suites import AFTER_MARTS, BEFORE_MARTS, Suite
+from expectations.suites import AFTER_MARTS, Suite
 from matching.evidence import evidence_root
 from matching.run import MatchReport, run_matching
 
@@ -227,6 +229,33 @@ def quality_step(warehouse: Warehouse, suites: tuple[Suite, ...], run_id: str | 
 
 
 @dataclass
+class Admission:
+    run_id: str                                   # the quality run it is part of
+    held: dict[str, list[str]] = field(default_factory=dict)   # system → quarantined batches
+
+    def line(self) -> str:
+        return ("quarantined (held out of staging, see `ecif quarantine list`): "
+                + "; ".join(f"{system} {', '.join(batches)}"
+                            for system, batches in self.held.items()))
+
+
+@holding_the_lock("an admission step")
+def admission_step(warehouse: Warehouse, landing: LandingReport,
+                   on_progress: Progress = _quiet, docs_dir: Path | None = None) -> Admission:
+    """Judge the batches this landing loaded (ecif.quarantine.admit); when a system's are
+    quarantined, staging is built again without them."""
+    new: dict[str, list[str]] = {}
+    for batch in landing.loaded:
+        new.setdefault(batch.system, []).append(batch.batch_id)
+    with warehouse.connect() as conn:
+        run_id = next_run_id(conn, "quality.validation_result", "Q")
+    held = admit(warehouse, new, run_id, docs_dir or Path.cwd() / "reports" / "quality")
+    if held:
+        build_staging(warehouse, on_progress)
+    return Admission(run_id, held)
+
+
+@dataclass
 class RunSummary:
     landing: LandingReport | None = None
     staging: StagingReport | None = None
@@ -239,6 +268,13 @@ class RunSummary:
     feedback: dict[str, int] = field(default_factory=dict)   # faulty rows per source system
     archive: ArchiveReport | None = None
     restored: int | None = None       # archived rows put back (--from-archive)
+    admission: Admission | None = None    # the sources held in quarantine this night
+
+    @property
+    def needs_attention(self) -> bool:
+        """A file refused, a delivery overdue or a source held (`ecif run` exits 3)."""
+        return bool((self.landing and self.landing.needs_attention)
+                    or (self.admission and self.admission.held))
 
     def lines(self) -> list[str]:
         out: list[str] = []
@@ -252,6 +288,8 @@ class RunSummary:
         if self.feedback:
             out.append("feedback to the sources: " + ", ".join(
                 f"{system} {rows:,} row(s)" for system, rows in self.feedback.items()))
+        if self.admission and self.admission.held:
+            out.append(self.admission.line())
         if self.matching:
             m = self.matching
             out.append(f"matching {m.run_id}: {m.mentions:,} mentions → {m.parties:,} parties "
@@ -314,9 +352,15 @@ def _run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None,
     # before the gate: the owners of a source hear of its faults even when they stop the run
     with timed("feedback"):
         summary.feedback = feedback_step(warehouse, summary.landing.business_dates)
-    # the gate: a critical failure on raw or staging stops the run before the marts
+    # the gate: a source whose new batches fail a critical check is held (ecif.quarantine)
+    # and staging rebuilt without them; a critical failure of the state that remains
+    # stops the run before the marts
     with timed("quality"):
-        summary.quality.append(quality_step(warehouse, BEFORE_MARTS, on_progress=on_progress))
+        summary.admission = admission_step(warehouse, summary.landing, on_progress)
+        with warehouse.connect() as conn:
+            suites = gate_suites(conn)
+        summary.quality.append(quality_step(warehouse, suites, summary.admission.run_id,
+                                            on_progress=on_progress))
     with timed("matching"):
         summary.matching = match_step(warehouse, on_progress)
     with timed("marts"):

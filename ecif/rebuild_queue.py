@@ -16,12 +16,13 @@ from ecif.warehouse import Connection
 STEPS = ("staging", "matching", "marts")
 # the earliest step a request's effect needs: staging, the mentions change (manual
 # customers, erased rows); matching, identities; marts, golden values, statuses and
-# links; None, no customer data changes (applied when approved)
+# links; None, no customer data changes (applied when approved). RELEASE: a source's
+# quarantined batches enter staging (ecif.quarantine)
 REBUILD = {
     "MERGE": "matching", "SPLIT": "matching", "REJECT_SUSPECT": "matching",
     "REVOKE": "matching", "ROLLBACK": "matching", "CREATE": "staging", "ERASE": "staging",
     "MODIFY": "marts", "DEACTIVATE": "marts", "REACTIVATE": "marts", "ENHANCE": "marts",
-    "RELATIONSHIP": "marts", "PARENT": "marts", "ROLE": None,
+    "RELATIONSHIP": "marts", "PARENT": "marts", "ROLE": None, "RELEASE": "staging",
 }
 QUEUED = "APPROVED"
 APPLIED = "APPLIED"

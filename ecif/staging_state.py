@@ -35,6 +35,17 @@ def pending_batches(conn: Connection) -> dict[tuple[str, str], list[str]]:
     return pending
 
 
+def withdrawn_batches(conn: Connection) -> list[str]:
+    """Batches the staging tables reflect that are no longer LOADED (quarantined since):
+    their entities are rebuilt without them (macro batches_need_rebuild)."""
+    if not conn.table_exists("staging", "processed_batch"):
+        return []
+    return [batch_id for (batch_id,) in conn.fetchall(
+        f"select batch_id from {PROCESSED} as done where not exists (select 1 from "
+        "raw.landing_batch as landed where landed.batch_id = done.batch_id "
+        "and landed.status = 'LOADED') order by batch_id")]
+
+
 def rules_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
     digest = hashlib.sha256()
     for name in RULE_FILES:
@@ -64,7 +75,8 @@ def record_rules(conn: Connection, fingerprint: str) -> None:
 def staging_is_current(conn: Connection) -> bool:
     """Nothing for a staging build to do: built before, no batch pending, and every
     manual customer (stewards add them outside batches) already a mention."""
-    if not conn.table_exists("intermediate", "int_party_mention") or pending_batches(conn):
+    if (not conn.table_exists("intermediate", "int_party_mention") or pending_batches(conn)
+            or withdrawn_batches(conn)):
         return False
     manual = conn.scalar("select count(*) from stewardship.manual_customer")
     mentioned = conn.scalar("select count(*) from intermediate.int_party_mention "

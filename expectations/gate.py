@@ -17,6 +17,10 @@ from expectations.validation import CheckResult, validate
 class QualityGateError(RuntimeError):
     """A critical expectation failed: the run stops before the marts are published."""
 
+    def __init__(self, message: str, failed: Sequence[CheckResult] = ()) -> None:
+        super().__init__(message)
+        self.failed = list(failed)     # the critical results that failed
+
 
 @dataclass
 class QualityReport:
@@ -50,5 +54,5 @@ def check_quality(warehouse: Warehouse, suites: Sequence[Suite], run_id: str,
     if critical:
         raise QualityGateError(
             f"quality run {run_id}: {len(critical)} critical check(s) failed: "
-            + "; ".join(_describe(r) for r in critical))
+            + "; ".join(_describe(r) for r in critical), critical)
     return report

@@ -8,7 +8,7 @@
       stg_<system>__<entity>              the CURRENT rows, replaced for those keys
     An entity is rebuilt from all its raw rows instead when a delta could not say what
     changed: its first build, a pending FULL batch (it replaces the whole state), a
-    re-landed or removed batch (`--rerun`), or an erasure (it forgets the entity's
+    re-landed or removed batch (`--rerun`, a quarantined one), or an erasure (it forgets the entity's
     processed batches). Either way the tables equal a build from scratch. -#}
 
 {% macro processed_batch_relation() -%}
@@ -96,8 +96,11 @@ with landed as (
     select {{ clean_text(key) }} as _key, _batch_id, _row_number, _business_date,
         _extract_type, op
     from {{ source(system, entity) }}
+    -- a quarantined batch (ecif.quarantine) stays in raw but out of the state
+    where _batch_id not in (select batch_id from {{ source('landing', 'landing_batch') }}
+                            where status = 'QUARANTINED')
     {%- if not rebuild %}
-    where _batch_id in ({{ sql_list(pending) }})
+    and _batch_id in ({{ sql_list(pending) }})
     {%- endif %}
 ),
 

@@ -20,7 +20,10 @@ business-date order (dates after `through` are not looked at). For each:
 4. Re-delivery, unless `(system, date)` is in `rerun_dates`: an applied date
    delivered again with another md5, or a date older than the latest applied
    one, is rejected with a message saying how to re-run it. This refusal does
-   not block later dates: the applied sequence has no gap because of it.
+   not block later dates: the applied sequence has no gap because of it. A new
+   version of a QUARANTINED batch is no such refusal: it is the corrected
+   re-delivery, loaded in its place, and the system's other batches held for that
+   date become LOADED with it (all judged again by the next gate, ecif.quarantine).
 5. Otherwise verify (control file vs path and contract, bytes, md5, strict
    decoding, header, field counts, rows, `op`, key; see verify.py, parsers.py),
    screen out erased persons (erasures.py) and load in one transaction: (re-run
@@ -127,7 +130,9 @@ class _Run:
         if key in self.blocked:
             self._wait(d, f"blocked behind {self.blocked[key]}")
             return None
-        if not rerun:
+        # a new version of a quarantined batch is its corrected re-delivery: no re-run needed
+        redelivery = prev is not None and prev.status == bookkeeping.QUARANTINED
+        if not rerun and not redelivery:
             hint = f"ask for a re-run of ({d.system}, {d.business_date}) to replace it"
             if prev:
                 return self._reject(conn, d, FileRefused(
@@ -139,12 +144,13 @@ class _Run:
                     f"business date {d.business_date} is older than {latest}, already applied "
                     f"(out of order re-delivery); {hint}"), block=False, md5=ok.md5)
         try:
-            self._load(conn, d, ok, replace=bool(prev) or rerun)
+            self._load(conn, d, ok, replace=bool(prev) or rerun, lift=redelivery)
         except FileRefused as refusal:
             self._reject(conn, d, refusal, md5=refusal.md5 or ok.md5)
         return None
 
-    def _load(self, conn: Connection, d: Delivery, ok: ControlFile, replace: bool) -> None:
+    def _load(self, conn: Connection, d: Delivery, ok: ControlFile, replace: bool,
+              lift: bool = False) -> None:
         started = time.perf_counter()
         assert d.data_path is not None
         spec = d.spec
@@ -178,6 +184,8 @@ class _Run:
                 conn, batch_id=d.batch_id, system=d.system, entity=d.entity,
                 business_date=d.business_date, extract_type=ok.extract_type, file=d.rel_path,
                 rows=rows.num_rows, size=size, md5=md5, loaded_at=loaded_at, seconds=seconds)
+            if lift:    # the held batches of that system and date are judged again with it
+                bookkeeping.lift_quarantine(conn, d.system, d.business_date)
         self.applied[d.batch_id] = bookkeeping.AppliedBatch(
             d.batch_id, d.system, d.entity, d.business_date, md5)
         key = (d.system, d.entity)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
+from ecif.landing.bookkeeping import lift_quarantine, record_release
 from ecif.rebuild_queue import REBUILD
 from ecif.stewardship import erasure, links, rollback, users
 from ecif.stewardship.audit import log, now
@@ -85,6 +86,10 @@ def apply(conn: Connection, request: Request, user: str, effective_date: str | N
         erasure.erase_party(conn, p["party"], user, request.request_id)
     elif kind == "ROLE":
         users.change_role(conn, p["user"], p["role"], p.get("owner_code"), user)
+    elif kind == "RELEASE":
+        # none left when a corrected re-delivery came first: nothing to lift
+        record_release(conn, lift_quarantine(conn, p["system"], p["business_date"]),
+                       request.request_id)
     log(conn, user, f"APPLIED_{kind}", request_id=request.request_id,
         party_id=p.get("party"), detail=f"rebuilds from {REBUILD[kind] or 'nothing'}")
 

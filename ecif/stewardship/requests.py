@@ -24,7 +24,8 @@ from ecif.translation import N_
 from ecif.warehouse import Connection
 
 KINDS = ("MERGE", "SPLIT", "REJECT_SUSPECT", "REVOKE", "ROLLBACK", "CREATE", "MODIFY",
-         "DEACTIVATE", "REACTIVATE", "ERASE", "ENHANCE", "ROLE", "RELATIONSHIP", "PARENT")
+         "DEACTIVATE", "REACTIVATE", "ERASE", "ENHANCE", "ROLE", "RELATIONSHIP", "PARENT",
+         "RELEASE")
 
 
 @dataclass(frozen=True)

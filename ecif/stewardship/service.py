@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ecif.identifiers import InvalidValue, check_attribute, check_date, check_party
+from ecif.quarantine import held_batches
 from ecif.rebuild_queue import APPLIED, IN_FORCE, QUEUED, REBUILD
 from ecif.service.accounts import ensure_tables
 from ecif.stewardship import effects, links, requests, users
@@ -120,6 +121,18 @@ def request_reject_suspect(warehouse: Warehouse, parties: list[str], user: str,
                            reason: str) -> int:
     return _submit(warehouse, "REJECT_SUSPECT", user, reason, lambda conn: {
         "parties": parties, "anchors": [mentions_of(conn, p)[0] for p in parties]})
+
+
+def request_release(warehouse: Warehouse, system: str, business_date: str, user: str,
+                    reason: str) -> int:
+    """Release a source's batches of one date from quarantine (ecif.quarantine)."""
+    def build(conn: Connection) -> dict:
+        if not any(b.system == system and b.business_date == business_date
+                   for b in held_batches(conn)):
+            raise StewardshipError(N_("no batch of {system} {date} is quarantined"),
+                                   system=system, date=business_date)
+        return {"system": system, "business_date": business_date}
+    return _submit(warehouse, "RELEASE", user, reason, build)
 
 
 def request_on_decision(warehouse: Warehouse, kind: str, request_id: int, user: str,

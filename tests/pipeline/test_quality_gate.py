@@ -92,7 +92,8 @@ def test_the_clean_sample_passes_every_critical_check_on_both_layers(sample):
     assert "quality Q000001:" in output
     with warehouse.connect() as conn:
         assert conn.fetchall("select distinct suite from quality.validation_result "
-                             "order by suite") == [("marts",), ("raw",), ("staging",)]
+                             "order by suite") == [("admission",), ("marts",), ("raw",),
+                                                   ("staging",)]
         assert conn.scalar("select count(*) from quality.validation_result "
                            "where severity = 'critical' and not success") == 0
 

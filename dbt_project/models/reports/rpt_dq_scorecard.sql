@@ -13,4 +13,7 @@ select
     1.0 * sum(case when success then 1 else 0 end) / count(*) as score
 from {{ ref('stg_quality__validation_result') }}
 where source_system in ('core', 'uw', 'claims', 'telesales', 'finance')
+    -- the state's checks; a night's new batches judged at admission (ecif.quarantine)
+    -- would count some checks twice
+    and suite <> 'admission'
 group by run_id, source_system, dimension
