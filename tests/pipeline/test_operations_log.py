@@ -12,7 +12,7 @@ from ecif.cli import app
 
 KEYS = {"time", "level", "run_id", "step", "duration", "message"}
 STEPS = ["land", "staging", "feedback", "quality", "matching", "marts", "mart checks", "publish",
-         "command run"]
+         "archive", "command run"]
 
 
 def test_the_nightly_run_logs_each_step_with_its_duration(sample):
