@@ -1,7 +1,7 @@
 """Matching time and quality: `run_matching` against bare Splink on the same mentions.
 
     .venv/bin/python benchmarks/bench_matching.py \
-        --run LABEL duckdb:///W.duckdb EXTRACTS [--run ...] [--write-results]
+        --run LABEL duckdb:///W.duckdb EXTRACTS [--run ...] [--write-results [--section T]]
 
 Each warehouse must hold `intermediate.int_party_mention` and its companions (land +
 build staging first, e.g. `ecif run`); EXTRACTS holds ground_truth/mentions.csv.
@@ -75,6 +75,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2,
                         help="alternate bare and matching this often; the fastest of each counts")
     parser.add_argument("--write-results", action="store_true")
+    parser.add_argument("--section", default="Matching",
+                        help="the RESULTS.md section the figures replace (e.g. a harder set's "
+                             "own, beside the main one)")
     args = parser.parse_args()
     results = []
     for label, url, extracts in args.run:
@@ -96,10 +99,10 @@ def main() -> None:
                   f"{q.over_merged_by_trap}")
         results.append((row, quality))
     if args.write_results:
-        _write(results)
+        _write(results, args.section)
 
 
-def _write(results: list[tuple[dict, list]]) -> None:
+def _write(results: list[tuple[dict, list]], section: str) -> None:
     lines = [machine(), "", "Command: `.venv/bin/python benchmarks/bench_matching.py "
              "--run LABEL W EXTRACTS ... --write-results`. " + " ".join(
                  __doc__.split("\n\n")[2].split()), "",
@@ -114,7 +117,7 @@ def _write(results: list[tuple[dict, list]]) -> None:
               f"{q.f1:.5f} | {q.found_recall:.5f} | {q.over_merged} | "
               f"{', '.join(f'{k} {v}' for k, v in sorted(q.over_merged_by_trap.items())) or '-'}"
               " |" for row, quality in results for q in quality]
-    write_section("Matching", lines)
+    write_section(section, lines)
 
 
 if __name__ == "__main__":
