@@ -203,11 +203,11 @@ def feedback_step(warehouse: Warehouse, business_dates: Collection[str],
     """Per source system and business date, a file of its rows that failed validation
     (ecif.source_feedback) in out_dir (default: the warehouse's feedback/ folder,
     ecif.report_folders); rows per system."""
+    out_dir = out_dir or reports_root(warehouse) / "feedback"
     written: dict[str, int] = {}
     with warehouse.connect() as conn:
         for day in sorted(business_dates):
-            for system, rows in write_feedback(
-                    conn, out_dir or reports_root(warehouse) / "feedback", day).items():
+            for system, rows in write_feedback(conn, out_dir, day).items():
                 written[system] = written.get(system, 0) + rows
     return written
 
@@ -249,7 +249,7 @@ def admission_step(warehouse: Warehouse, landing: LandingReport,
         new.setdefault(batch.system, []).append(batch.batch_id)
     with warehouse.connect() as conn:
         run_id = next_run_id(conn, "quality.validation_result", "Q")
-    held = admit(warehouse, new, run_id, docs_dir or Path.cwd() / "reports" / "quality")
+    held = admit(warehouse, new, run_id, docs_dir or reports_root(warehouse) / "quality")
     if held:
         build_staging(warehouse, on_progress)
     return Admission(run_id, held)

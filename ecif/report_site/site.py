@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ecif.cjk_fonts import FONT_STACK
 from ecif.report_site.pages import PAGES, SERIES, UNKNOWN_REGION_SQL, Page
-from ecif.report_site.svg_charts import Switchable, bar_chart, line_chart
+from ecif.report_site.svg_charts import Switchable, bar_chart, label_parts, line_chart
 from ecif.translation import (
     CODE_COLUMNS,
     DATE_FORMATS,
@@ -138,9 +138,8 @@ def _table(cursor_rows: list[tuple], columns: list[str], reader: Reader) -> str:
 def _cell_html(reader: Reader, column: str, value: object) -> str:
     if not isinstance(value, dt.date):
         return escape(reader.cell(column, value))
-    shown = reader.date(value)
-    forms = "".join(f' data-{form}="{escape(text)}"' for form, text in shown.forms.items())
-    return f'<time datetime="{value.isoformat()}"{forms}>{escape(shown)}</time>'
+    attributes, shown = label_parts(reader.date(value))
+    return f'<time datetime="{value.isoformat()}"{attributes}>{shown}</time>'
 
 
 def _model_table(conn: Connection, page: Page, reader: Reader) -> str:

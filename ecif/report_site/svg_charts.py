@@ -29,7 +29,7 @@ class Switchable(str):
         return label
 
 
-def _label(text: str, around: str = "{}") -> tuple[str, str]:
+def label_parts(text: str, around: str = "{}") -> tuple[str, str]:
     """(attributes, content) of an element showing `text` placed in `around`, escaped; a
     Switchable's forms go into data- attributes for the date switch."""
     forms = getattr(text, "forms", {})
@@ -58,14 +58,14 @@ def bar_chart(labels: list[str], series: dict[str, list[float]]) -> str:
     parts = [_svg_open(_LABEL_WIDTH + _BAR_WIDTH + 90, height), _legend(names)]
     for i, label in enumerate(labels):
         y0 = _TOP + i * group
-        attributes, text = _label(label)
+        attributes, text = label_parts(label)
         parts.append(f'<text x="{_LABEL_WIDTH - 8}" y="{y0 + group / 2 + 2}" font-size="12" '
                      f'text-anchor="end"{attributes}>{text}</text>')
         for j, name in enumerate(names):
             value = series[name][i] or 0
             width = _BAR_WIDTH * value / top
             y = y0 + j * _ROW
-            tip = _label(label, "{} · " + name.replace("{", "{{").replace("}", "}}")
+            tip = label_parts(label, "{} · " + name.replace("{", "{{").replace("}", "}}")
                          + f": {_fmt(value)}")
             parts.append(f'<rect class="bar" x="{_LABEL_WIDTH}" y="{y}" width="{width:.1f}" '
                          f'height="{_ROW - 4}" fill="{PALETTE[j % len(PALETTE)]}">'
@@ -92,7 +92,7 @@ def line_chart(points: list[str], series: dict[str, list[float | None]]) -> str:
                      f'{tick:.0%}</text>')
     for i, point in enumerate(points):
         x, _ = xy(i, 0)
-        attributes, text = _label(point)
+        attributes, text = label_parts(point)
         parts.append(f'<text x="{x}" y="{height - 12}" font-size="11" text-anchor="middle"'
                      f'{attributes}>{text}</text>')
     for j, (name, values) in enumerate(series.items()):
