@@ -96,7 +96,7 @@ def main() -> None:
         for q in quality:
             print(q.party_type, f"P {q.precision:.5f} R {q.recall:.5f} F1 {q.f1:.5f} "
                   f"found {q.found_recall:.5f} over-merged {q.over_merged} "
-                  f"{q.over_merged_by_trap}")
+                  f"{q.over_merged_by_trap} {_queue(q)}")
         results.append((row, quality))
     if args.write_results:
         _write(results, args.section)
@@ -112,12 +112,24 @@ def _write(results: list[tuple[dict, list]], section: str) -> None:
               f"{row['match_s']:.1f} | {row['bare_s']:.1f} | {row['ratio']:.2f}x |"
               for row, _ in results]
     lines += ["", "| data | party type | precision | recall | F1 | found recall | "
-              "over-merged | by trap |", "|---|---|---:|---:|---:|---:|---:|---|"]
+              "over-merged | by trap | review queue |",
+              "|---|---|---:|---:|---:|---:|---:|---|---|"]
     lines += [f"| {row['label']} | {q.party_type} | {q.precision:.5f} | {q.recall:.5f} | "
               f"{q.f1:.5f} | {q.found_recall:.5f} | {q.over_merged} | "
               f"{', '.join(f'{k} {v}' for k, v in sorted(q.over_merged_by_trap.items())) or '-'}"
-              " |" for row, quality in results for q in quality]
+              f" | {_queue(q)} |" for row, quality in results for q in quality]
+    lines += ["", "found recall: a true pair merged, or (persons) inside one review task, "
+              "(organizations) inside one suspect group. Review queue: person party pairs "
+              "queued, as a share of the person parties, and the share of them that are one "
+              "person (matching.review_tasks)."]
     write_section(section, lines)
+
+
+def _queue(q) -> str:
+    if q.party_type != "P":
+        return "-"
+    true = f"{q.queue_precision:.0%} true" if q.queue_precision is not None else "empty"
+    return f"{q.queued_pairs:,} pairs ({q.queue_share:.1%} of {q.parties:,} parties), {true}"
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ the saved models (matching/models/*.json) and the thresholds of
 reference_data/match_thresholds.csv; writes, in one transaction:
 - `matching.party_mention`: mention_id → party_id (the current assignment),
 - `matching.person_suspect`: person party pairs for review, with their scores,
+  grouped into review tasks and bounded (matching.review_tasks),
 - `matching.suspect_group_member`: organization suspect groups (outputs.md §2),
 - `matching.merge_history`: merges and splits against the previous run,
 - `matching.match_run`: one row per run with its counts,
@@ -44,6 +45,7 @@ from matching.merge_history import merge_split_events
 from matching.org_clusters import cluster_orgs, suspect_groups
 from matching.person_clusters import cluster_persons
 from matching.person_model import MOBILE_NAMES
+from matching.review_tasks import expected_precision, review_queue
 from matching.scoring import Scored, model_linker, score_pairs
 from matching.stable_ids import assign_party_ids
 from matching.thresholds import Thresholds, load_thresholds
@@ -64,7 +66,9 @@ class MatchReport:
     parties: int
     merges: int
     splits: int
-    person_suspects: int
+    person_suspects: int        # pairs in the review queue
+    review_tasks: int
+    queue_precision: float | None   # the share of the queue's pairs expected to be one
     suspect_groups: int
     mode: str                   # FULL: from scratch; DELTA: on the stored state
     settings_hash: str          # of the models and thresholds (matching.state)
@@ -112,8 +116,12 @@ def run_matching(conn: Connection, run_id: str, report_dir: Path | None = None,
         history = merge_split_events(previous, assigned, run_id)
         local.register("assigned", assigned)
         _new_state(local)
-        person_suspects = local.execute(_PERSON_SUSPECTS, [run_id]).df().astype(
-            {"mention_pairs": "int64"})
+        person_suspects = review_queue(
+            local, local.execute(_PERSON_SUSPECTS, [run_id]).df().astype(
+                {"mention_pairs": "int64"}),
+            models["P"], thresholds, local.execute(
+                "select count(distinct party_id) from assignment where party_type = 'P'"
+            ).fetchall()[0][0])
         groups = _suspect_groups(local, thresholds).assign(run_id=run_id)
         if report_dir is not None:
             _evidence(local, report_dir, scores, models)
@@ -124,6 +132,8 @@ def run_matching(conn: Connection, run_id: str, report_dir: Path | None = None,
             merges=int((history["event"] == "MERGE").sum()),
             splits=int((history["event"] == "SPLIT").sum()),
             person_suspects=len(person_suspects),
+            review_tasks=person_suspects["review_task_id"].nunique(),
+            queue_precision=expected_precision(person_suspects),
             suspect_groups=groups["suspect_group_id"].nunique(),
             mode="FULL" if reason else "DELTA", settings_hash=settings_hash,
             rescored=rescored, reclustered=reclustered,
@@ -137,8 +147,8 @@ def run_matching(conn: Connection, run_id: str, report_dir: Path | None = None,
             write_frame(conn, "matching", "merge_history", history, replace=False)
             write_frame(conn, "matching", "party_id_sequence",
                         pd.DataFrame({"next_number": [next_number]}))
-            write_frame(conn, "matching", "match_run", pd.DataFrame([report.__dict__]),
-                        replace=False)
+            write_frame(conn, "matching", "match_run", pd.DataFrame([report.__dict__]).astype(
+                {"queue_precision": "float64"}), replace=False)
     finally:
         local.close()
     return report
@@ -338,14 +348,18 @@ _PERSON_SUSPECTS = """
     with pairs as (
         select least(a.party_id, b.party_id) as party_id_a,
                greatest(a.party_id, b.party_id) as party_id_b,
-               match_weight, match_probability
+               match_weight, match_probability,
+               -- the best mention pair, ties broken by the ids: a night and a run from
+               -- scratch pick the same one
+               struct_pack(w := match_weight, l := e.mention_id_l, r := e.mention_id_r)
+                   as best
         from new_match_edge as e
         join assignment as a on a.mention_id = e.mention_id_l
         join assignment as b on b.mention_id = e.mention_id_r
         where e.party_type = 'P' and e.suspect)
     select party_id_a, party_id_b, max(match_weight) as match_weight,
            max(match_probability) as match_probability, count(*) as mention_pairs,
-           ? as run_id
+           ? as run_id, max(best).l as mention_id_l, max(best).r as mention_id_r
     from pairs group by party_id_a, party_id_b
     order by party_id_a, party_id_b"""
 

@@ -47,7 +47,8 @@ TABLES: dict[str, dict[str, str]] = {
 }
 # match_run columns added after its first release: older warehouses get them on the way
 RUN_COLUMNS = {"mode": "text", "settings_hash": "text", "rescored": "bigint",
-               "reclustered": "bigint", "finished_at": "timestamp"}
+               "reclustered": "bigint", "finished_at": "timestamp", "review_tasks": "bigint",
+               "queue_precision": "double precision"}
 
 
 def settings_hash(models: dict[str, Path], thresholds: Path = THRESHOLDS_FILE) -> str:

@@ -23,6 +23,9 @@ class Thresholds:
     person_merge: float
     person_suspect: float
     person_birth_max_years_apart: int   # further apart: two people, whatever links them
+    person_task_max_parties: int        # suspect pairs joining more persons: one task a pair
+    person_queue_max_share: float       # of the person parties: the review queue's bound,
+    person_queue_min_pairs: int         # unless it is this short
     org_suspect: float
     org_name_rule: NameRule
 
@@ -34,6 +37,9 @@ def load_thresholds(path: Path = THRESHOLDS_FILE) -> Thresholds:
                           person_suspect=values["P", "suspect_min_weight"],
                           person_birth_max_years_apart=int(
                               values["P", "birth_max_years_apart"]),
+                          person_task_max_parties=int(values["P", "review_task_max_parties"]),
+                          person_queue_max_share=values["P", "review_queue_max_share"],
+                          person_queue_min_pairs=int(values["P", "review_queue_min_pairs"]),
                           org_suspect=values["O", "suspect_min_weight"],
                           org_name_rule=NameRule(
                               score=values["O", "same_name_score"],

@@ -2,9 +2,9 @@
 candidate pairs, for real-time identification.
 
 Running Splink's own predict for one incoming record costs far more than the pairs
-are worth; the model file already holds each comparison level's SQL condition and
-its m and u probabilities, so the match weight is the prior's log-odds plus
-log2(m/u) of the first level each comparison meets — the nightly formula without its
+are worth; the model's levels (matching.model_levels) hold each level's SQL condition
+and weight, so the match weight is the prior's log-odds plus the weight of the first
+level each comparison meets — the nightly formula without its
 term-frequency adjustments (a very common name or shared mobile scores slightly higher
 here than at night; identification only suggests, the nightly run decides). The
 conditions are compiled once to Python (ecif.service.sql_python): they read the
@@ -13,8 +13,6 @@ shaped columns of the left (`_l`, the incoming record) and right (`_r`) mention.
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Any
 from sqlglot import exp
 
 from ecif.service.sql_python import Compiled, compile_expression, parse
+from matching.model_levels import saved_model
 
 Mention = dict[str, Any]
 
@@ -62,27 +61,20 @@ class PairModel:
 
 @cache
 def pair_model(model: Path) -> PairModel:
-    settings = json.loads(model.read_text(encoding="utf-8"))
-    prior = settings["probability_two_random_records_match"]
+    saved = saved_model(model)
     columns: set[str] = set()
     comparisons = []
-    for comparison in settings["comparisons"]:
+    for comparison in saved.comparisons:
         levels = []
-        for level in comparison["comparison_levels"]:
-            m, u = level.get("m_probability"), level.get("u_probability")
-            # a null level, or one training never saw, says nothing either way
-            weight = 0.0 if level.get("is_null_level") or not (m and u) else math.log2(m / u)
-            label = None if level.get("is_null_level") else level["label_for_charts"]
+        for level in comparison.levels:
             condition = None
-            if level["sql_condition"] != "ELSE":
-                tree = parse(level["sql_condition"])
+            if level.sql is not None:
+                tree = parse(level.sql)
                 columns |= {c.name[:-2] for c in tree.find_all(exp.Column)}
                 condition = compile_expression(tree, _side_column)
-            levels.append(Level(condition, weight, label))
-        if levels[-1].condition is not None:
-            levels.append(Level(None, 0.0, "other"))
-        comparisons.append(Comparison(comparison["output_column_name"], tuple(levels)))
-    return PairModel(math.log2(prior / (1 - prior)), tuple(comparisons), frozenset(columns))
+            levels.append(Level(condition, level.weight, level.label))
+        comparisons.append(Comparison(comparison.name, tuple(levels)))
+    return PairModel(saved.prior_weight, tuple(comparisons), frozenset(columns))
 
 
 @cache

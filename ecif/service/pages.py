@@ -264,7 +264,8 @@ def logout(request: Request) -> Response:
 def queue(request: Request, user: Steward) -> HTMLResponse:
     with config(request).warehouse.connect() as conn:
         groups = suspects.queue(conn)
-    return page(request, "queue.html", user, groups=groups)
+        precision = suspects.queue_precision(conn)
+    return page(request, "queue.html", user, groups=groups, precision=precision)
 
 
 @router.get("/groups/{group_id}", response_class=HTMLResponse)
@@ -273,27 +274,34 @@ def group(request: Request, group_id: str, user: Steward) -> HTMLResponse:
     with cfg.warehouse.connect() as conn:
         party_ids = suspects.members(conn, group_id)
         records, differing = suspects.side_by_side(conn, party_ids)
+        evidence = suspects.task_evidence(conn, group_id) if party_ids else []
         if records and sees_personal_data(user.role):
             # stewards compare ID numbers and mobiles in full: an audited read
             record_personal_data_access(conn, user.role, "steward page suspect group",
                                         f"{user.name}: {','.join(party_ids)}", len(records))
     records = [shown(record, user.role) for record in records]
     return page(request, "group.html", user, group_id=group_id, records=records,
-                 differing=differing, columns=[c for c in suspects.COMPARED
+                 differing=differing, evidence=evidence, columns=[c for c in suspects.COMPARED
                                                if access(user.role, c) != ABSENT], error=None,
                  status_code=200 if records else 404)
 
 
 @router.post("/groups/{group_id}/{decision}", dependencies=SameSiteForm)
 def decide_group(request: Request, group_id: str, decision: str, reason: Reason,
-                 user: Steward) -> Response:
-    """merge: 人工强制归并; reject: the parties are different (never suggested again)."""
+                 user: Steward, party: Annotated[list[str] | None, Form()] = None
+                 ) -> Response:
+    """merge: 人工强制归并 (of the parties checked, by default all); reject: the parties
+    are different (never suggested again)."""
     cfg = config(request)
     with cfg.warehouse.connect() as conn:
         party_ids = suspects.members(conn, group_id)
     ask = {"merge": service.request_merge, "reject": service.request_reject_suspect}.get(decision)
     if ask is None or not party_ids:
         return error_page(request, 404, N_("no such group or decision"))
+    if party:
+        if not set(party) <= set(party_ids):
+            return error_page(request, 404, N_("no such group or decision"))
+        party_ids = [p for p in party_ids if p in party]
     try:
         request_id = ask(cfg.warehouse, party_ids, user.name, reason)
     except StewardshipError as refusal:

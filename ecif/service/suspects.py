@@ -1,9 +1,11 @@
-"""The steward's review queue: organization suspect groups and person suspect pairs
+"""The steward's review queue: organization suspect groups and person review tasks
 from the last matching run (the published marts.suspect_group_member and
-marts.person_suspect), and a group's golden records side by side."""
+marts.person_suspect, matching.review_tasks), a group's golden records side by side,
+and the evidence of a person task's pairs."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from ecif.warehouse import Connection
@@ -22,32 +24,64 @@ _SEEN = {
 
 @dataclass(frozen=True)
 class SuspectGroup:
-    group_id: str       # an organization group's id, or `P…+P…` for a person pair
+    group_id: str       # an organization group's id, or a person task's (`P…+P…`)
     party_ids: list[str]
-    score: float
+    score: float        # the group's score; a person task's probability of being one
+
+
+@dataclass(frozen=True)
+class PairEvidence:
+    """Why the best mention pair of two suspect persons scored so (matching.review_tasks):
+    levels are (comparison, level met, weight); the prior, the levels and the term
+    frequency adjustment add up to match_weight."""
+    party_ids: tuple[str, str]
+    match_weight: float
+    match_probability: float
+    prior: float
+    levels: list[tuple[str, str, float]]
+    term_frequency: float
 
 
 def queue(conn: Connection) -> list[SuspectGroup]:
     groups = conn.fetchall(
         "select suspect_group_id, string_agg(party_id, ',' order by party_id), max(score) "
         "from marts.suspect_group_member group by suspect_group_id order by 1")
-    pairs = conn.fetchall(
-        "select party_id_a, party_id_b, match_probability from marts.person_suspect "
-        "order by match_weight desc, party_id_a, party_id_b")
+    tasks = conn.fetchall(
+        "select review_task_id, max(task_probability) from marts.person_suspect "
+        "group by review_task_id order by 2 desc, 1")
     return ([SuspectGroup(g, members.split(","), score) for g, members, score in groups]
-            + [SuspectGroup(f"{a}{PAIR_SEPARATOR}{b}", [a, b], p) for a, b, p in pairs])
+            + [SuspectGroup(task, task.split(PAIR_SEPARATOR), p) for task, p in tasks])
+
+
+def queue_precision(conn: Connection) -> float | None:
+    """The share of the queued person pairs expected to be one person."""
+    return conn.scalar("select avg(match_probability) from marts.person_suspect")
 
 
 def members(conn: Connection, group_id: str) -> list[str]:
     """The parties of a group still under review; empty when there is no such group."""
     if PAIR_SEPARATOR in group_id:
-        a, _, b = group_id.partition(PAIR_SEPARATOR)
         found = conn.scalar("select count(*) from marts.person_suspect "
                             "where review_task_id = ?", [group_id])
-        return [a, b] if found else []
+        return sorted(group_id.split(PAIR_SEPARATOR)) if found else []
     return [r[0] for r in conn.fetchall(
         "select party_id from marts.suspect_group_member where suspect_group_id = ? "
         "order by party_id", [group_id])]
+
+
+def task_evidence(conn: Connection, task_id: str) -> list[PairEvidence]:
+    """The evidence of a person task's pairs, the strongest first."""
+    rows = conn.fetchall(
+        "select party_id_a, party_id_b, match_weight, match_probability, evidence "
+        "from marts.person_suspect where review_task_id = ? "
+        "order by match_weight desc, party_id_a, party_id_b", [task_id])
+    out = []
+    for a, b, weight, probability, text in rows:
+        shown = json.loads(text) if text else {"prior": 0.0, "levels": [], "term_frequency": 0.0}
+        out.append(PairEvidence((a, b), weight, probability, shown["prior"],
+                                [tuple(level) for level in shown["levels"]],
+                                shown["term_frequency"]))
+    return out
 
 
 def side_by_side(conn: Connection, party_ids: list[str]) -> tuple[list[dict], set[str]]:

@@ -187,10 +187,10 @@ def test_suspect_marts_publish_what_matching_wrote(built):
     assert sorted(fetch(built, "select suspect_group_id, party_id, score "
                                "from marts.suspect_group_member")) == sorted(
         fetch(built, "select suspect_group_id, party_id, score from matching.suspect_group_member"))
-    assert sorted(fetch(built, "select party_id_a, party_id_b, match_probability, review_task_id "
-                               "from marts.person_suspect")) == sorted(
-        (a, b, prob, f"{a}+{b}") for a, b, prob in fetch(
-            built, "select party_id_a, party_id_b, match_probability from matching.person_suspect"))
+    columns = ("party_id_a, party_id_b, match_probability, review_task_id, task_probability, "
+               "evidence")
+    assert sorted(fetch(built, f"select {columns} from marts.person_suspect")) == sorted(
+        fetch(built, f"select {columns} from matching.person_suspect"))
 
 
 def lead_party(warehouse, lead_id):

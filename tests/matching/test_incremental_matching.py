@@ -96,7 +96,8 @@ def outcome(warehouse: Warehouse, run_id: str) -> dict[str, list[tuple]]:
     queries = {
         "party_mention": "select mention_id, party_type, party_id from matching.party_mention",
         "person_suspect": "select party_id_a, party_id_b, match_weight, match_probability, "
-                          "mention_pairs from matching.person_suspect",
+                          "mention_pairs, review_task_id, task_probability, evidence "
+                          "from matching.person_suspect",
         "suspect_group_member": "select suspect_group_id, party_id, score "
                                 "from matching.suspect_group_member",
         "merge_history": "select event, party_id, related_party_ids, mention_count "

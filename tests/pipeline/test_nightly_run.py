@@ -104,9 +104,11 @@ def test_the_suspect_marts_publish_the_last_matching_run(sample):
                                                  "from matching.suspect_group_member order by 1, 2")
     pairs = fetch(warehouse, "select party_id_a, party_id_b, match_probability, review_task_id "
                              "from marts.person_suspect order by 1, 2")
-    assert pairs == [(a, b, p, f"{a}+{b}") for a, b, p in fetch(
-        warehouse, "select party_id_a, party_id_b, match_probability "
-                   "from matching.person_suspect order by 1, 2")]
+    assert pairs and pairs == fetch(
+        warehouse, "select party_id_a, party_id_b, match_probability, review_task_id "
+                   "from matching.person_suspect order by 1, 2")
+    # a pair's task names its parties (matching.review_tasks)
+    assert all({a, b} <= set(task.split("+")) for a, b, _, task in pairs)
 
 
 def test_a_second_run_of_the_same_input_changes_nothing(sample):

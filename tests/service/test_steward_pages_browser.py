@@ -248,3 +248,31 @@ def test_errors_on_the_pages_are_pages_in_the_readers_language(browser, base_url
           chinese_page_text)
     assert page.locator("[data-field=reason]").inner_text() == column_label("reason", lang)
     page.close()
+
+
+def test_a_person_review_task_shows_the_evidence_of_its_pairs(browser, base_url, tmp_path):
+    """Issue 16: the queue says how many of its person pairs are expected to be one
+    person; a person task shows its parties side by side and, per pair, the weight each
+    comparison added, named in the reader's language, with no personal data."""
+    zh = gettext("zh")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, base_url, "stew")
+    share = page.locator("#queue-precision").inner_text()
+    assert re.search(r"\d+%", share) and "个人复核任务" in share
+    task = page.locator("table a", has_text=re.compile(r"^P\w+\+P")).first
+    task_id = task.inner_text()
+    task.click()
+    assert page.locator("h1").inner_text() == zh("Suspect group {id}").format(id=task_id)
+    assert page.locator("#side-by-side tr").first.locator("td").count() == len(
+        task_id.split("+"))
+    pair = page.locator("table.evidence").first
+    assert set(pair.get_attribute("data-pair").split("+")) <= set(task_id.split("+"))
+    assert zh("prior") in pair.inner_text()
+    names = pair.locator("tr th").all_inner_texts()
+    assert code_label("match_comparison", "name", "zh") in names       # 姓名, not `name`
+    assert "name" not in names
+    bars = pair.locator(".bar")
+    assert bars.count() >= 2 and bars.first.bounding_box()["width"] > 0
+    assert_han_drawn_with_cjk_font(page, "table.evidence")
+    page.screenshot(path=str(tmp_path / "person_task.png"), full_page=True)
+    page.close()

@@ -23,6 +23,8 @@ select
     runs.parties,
     runs.mentions - runs.parties as auto_merged_mentions,
     runs.person_suspects,
+    runs.review_tasks as person_review_tasks,
+    runs.queue_precision as person_queue_precision,
     runs.suspect_groups as org_suspect_groups,
     case when runs.run_id = (select max(run_id) from runs)
         then decisions.manual_decisions else 0 end as manual_decisions,

@@ -15,6 +15,8 @@ renamed as (
         merges,
         splits,
         person_suspects,
+        review_tasks,
+        queue_precision,
         suspect_groups
     from source
 )

@@ -12,7 +12,10 @@ renamed as (
         cast(match_weight as double precision) as match_weight,
         cast(match_probability as double precision) as match_probability,
         cast(mention_pairs as bigint) as mention_pairs,
-        cast(run_id as {{ dbt.type_string() }}) as run_id
+        cast(run_id as {{ dbt.type_string() }}) as run_id,
+        cast(review_task_id as {{ dbt.type_string() }}) as review_task_id,
+        cast(task_probability as double precision) as task_probability,
+        cast(evidence as {{ dbt.type_string() }}) as evidence
     from source
 )
 

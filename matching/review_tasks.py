@@ -1,0 +1,117 @@
+"""The person review queue: suspect pairs grouped into review tasks, ranked by what a
+review is worth, bounded, each pair with the evidence of its best mention pair.
+
+- A task is the small group of persons that suspect pairs connect (a connected
+  component of at most `review_task_max_parties` parties): a steward sees them side by
+  side and decides once. A longer chain, strangers sharing a common name and birthday,
+  makes a task nobody can judge, so each of its pairs is a task of its own. A task's id
+  names its parties (`P1+P2+P3`, sorted), so it is the same night after night while its
+  parties are.
+- A task's probability of being one person is its best pair's. The queue keeps the
+  most likely tasks while their pairs stay within `review_queue_max_share` of the person
+  parties (or `review_queue_min_pairs`, when that is more); its expected precision is the
+  mean probability of the pairs it keeps.
+- Evidence: for the best mention pair of each queued party pair, the level each
+  comparison of the saved model met and its weight (Splink's waterfall chart, with level
+  labels only, so no personal data), and what term frequencies added.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from matching.model_levels import saved_model
+from matching.thresholds import Thresholds
+
+TASK_SEPARATOR = "+"
+
+
+def review_queue(local, pairs: pd.DataFrame, model: Path, thresholds: Thresholds,
+                 person_parties: int) -> pd.DataFrame:
+    """pairs: party_id_a, party_id_b, match_weight, match_probability, mention_id_l,
+    mention_id_r (the best mention pair), … (other columns are kept).
+
+    Returns the queued pairs with review_task_id, task_probability and evidence (JSON),
+    without the mention ids."""
+    tasks = assign_tasks(pairs, thresholds.person_task_max_parties)
+    queued = bounded(tasks, max(int(thresholds.person_queue_max_share * person_parties),
+                                thresholds.person_queue_min_pairs))
+    queued = queued.assign(evidence=evidence(local, queued, model))
+    return queued.drop(columns=["mention_id_l", "mention_id_r"]).reset_index(drop=True)
+
+
+def assign_tasks(pairs: pd.DataFrame, max_parties: int) -> pd.DataFrame:
+    """pairs with review_task_id and task_probability."""
+    parties = pd.Index(np.unique(pairs[["party_id_a", "party_id_b"]].to_numpy().ravel()))
+    a, b = parties.get_indexer(pairs["party_id_a"]), parties.get_indexer(pairs["party_id_b"])
+    n = len(parties)
+    _, component = connected_components(
+        coo_matrix((np.ones(len(pairs)), (a, b)), shape=(n, n)), directed=False)
+    size = np.bincount(component, minlength=n)
+    names = pd.Series(parties.to_numpy(), dtype=object).groupby(component).agg(
+        lambda ids: TASK_SEPARATOR.join(sorted(ids)))
+    small = size[component[a]] <= max_parties
+    pair_ids = (pairs["party_id_a"] + TASK_SEPARATOR + pairs["party_id_b"]).to_numpy()
+    task = np.where(small, names.reindex(component[a]).to_numpy(), pair_ids)
+    out = pairs.assign(review_task_id=task)
+    return out.assign(task_probability=out.groupby("review_task_id")["match_probability"]
+                      .transform("max"))
+
+
+def bounded(tasks: pd.DataFrame, max_pairs: int) -> pd.DataFrame:
+    """The most likely tasks whose pairs, together, stay within max_pairs (ties: by id)."""
+    per_task = (tasks.groupby("review_task_id")
+                .agg(probability=("task_probability", "first"), pairs=("party_id_a", "size"))
+                .reset_index()
+                .sort_values(["probability", "review_task_id"], ascending=[False, True]))
+    kept = per_task.loc[per_task["pairs"].cumsum() <= max_pairs, "review_task_id"]
+    return (tasks[tasks["review_task_id"].isin(kept)]
+            .sort_values(["party_id_a", "party_id_b"]).reset_index(drop=True))
+
+
+def expected_precision(queued: pd.DataFrame) -> float | None:
+    """The share of the queue's pairs expected to be one person."""
+    return float(queued["match_probability"].mean()) if len(queued) else None
+
+
+def evidence(local, pairs: pd.DataFrame, model: Path) -> list[str]:
+    """Per pair, as JSON: {"prior": weight, "levels": [[comparison, level, weight], …],
+    "term_frequency": weight}; the levels and the prior add up, with term_frequency,
+    to the pair's match weight."""
+    if pairs.empty:
+        return []
+    saved = saved_model(model)
+    cases = ", ".join(
+        "case " + " ".join(f"when {level.sql} then {i}" for i, level in
+                           enumerate(comparison.levels) if level.sql is not None)
+        + f" else {len(comparison.levels) - 1} end as level_{k}"
+        for k, comparison in enumerate(saved.comparisons))
+    columns = [row[0] for row in local.execute("describe mentions").fetchall()]
+    side = {s: ", ".join(f"{c} as {c}_{s}" for c in columns) for s in "lr"}
+    local.register("best_pair", pairs[["mention_id_l", "mention_id_r"]].reset_index(drop=True)
+                   .reset_index(names="pair_no"))
+    try:
+        met = local.execute(f"""
+            select {cases} from best_pair
+            join (select {side['l']} from mentions) using (mention_id_l)
+            join (select {side['r']} from mentions) using (mention_id_r)
+            order by pair_no""").fetchall()
+    finally:
+        local.unregister("best_pair")
+    out = []
+    for levels, weight in zip(met, pairs["match_weight"].to_numpy(), strict=True):
+        shown = [(c.name, c.levels[i].label, c.levels[i].weight)
+                 for c, i in zip(saved.comparisons, levels, strict=True)
+                 if c.levels[i].label is not None]
+        explained = saved.prior_weight + sum(w for _, _, w in shown)
+        out.append(json.dumps({
+            "prior": round(saved.prior_weight, 2),
+            "levels": [[name, label, round(w, 2)] for name, label, w in shown],
+            "term_frequency": round(float(weight) - explained, 2)}, ensure_ascii=False))
+    return out
