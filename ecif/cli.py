@@ -348,16 +348,37 @@ def train_model(
     out: Annotated[Path | None, typer.Option(
         help="folder for person.json and organization.json (default matching/models)")] = None,
     seed: Annotated[int, typer.Option(help="seed of the random pairs for u")] = 1,
+    with_decisions: Annotated[bool, typer.Option(
+        "--with-decisions", help="check the saved and the retrained person model against "
+        "the stewards' decisions (labelled pairs): precision, recall, threshold chart")] = False,
 ) -> None:
     """Train the person and organization match models on the warehouse's mentions."""
-    from matching.training import MODELS_DIR, train_models
+    from matching.training import MODEL_FILES, MODELS_DIR, train_models
 
-    with wh.resolve(warehouse).connect() as conn:
+    target = wh.resolve(warehouse)
+    with target.connect() as conn:
         if not conn.table_exists("intermediate", "int_party_mention"):
             raise UsageError("the warehouse has no int_party_mention: run `ecif run` first")
+        if with_decisions:
+            _decision_check(target, conn, "saved", MODEL_FILES["P"])
         written = train_models(conn, out or MODELS_DIR, seed=seed)
-    for path in written.values():
-        console.print(f"wrote {path}", highlight=False)
+        for path in written.values():
+            console.print(f"wrote {path}", highlight=False)
+        if with_decisions:
+            _decision_check(target, conn, "retrained", written["P"])
+
+
+def _decision_check(warehouse: wh.Warehouse, conn, which: str, model: Path) -> None:
+    from ecif.report_folders import reports_root
+    from matching.decision_check import check_model
+
+    chart = reports_root(warehouse) / "matching" / "decisions" / f"{which}_person_model.html"
+    check = check_model(conn, model, chart)
+    if check is None:
+        console.print(f"{which} model: no steward decision on two current persons to check "
+                      "it against", highlight=False)
+        return
+    console.print(f"{which} model: {check.line()}; chart {check.chart}", highlight=False)
 
 
 steward_app = typer.Typer(no_args_is_help=True, help=(
