@@ -102,10 +102,10 @@ def run_matching(conn: Connection, run_id: str, report_dir: Path | None = None,
             select * from state_match_edge
             where mention_id_l not in (select mention_id from stale)
               and mention_id_r not in (select mention_id from stale)""")
-        scores = {party_type: _score(local, party_type, models[party_type], minimum,
-                                     rescore=None if reason else f"rescore_{party_type}")
-                  for party_type, minimum in (("P", thresholds.person_suspect),
-                                              ("O", thresholds.org_suspect))}
+        for party_type, minimum in (("P", thresholds.person_suspect),
+                                    ("O", thresholds.org_suspect)):
+            _score(local, party_type, models[party_type], minimum,
+                   rescore=None if reason else f"rescore_{party_type}")
         regions.components(local, n, thresholds.person_merge)
         reclustered = regions.region(local, BATCH_MENTIONS, everything=reason is not None)
         clusters = _cluster_region(local, constraints, thresholds)
@@ -124,7 +124,7 @@ def run_matching(conn: Connection, run_id: str, report_dir: Path | None = None,
             ).fetchall()[0][0])
         groups = _suspect_groups(local, thresholds).assign(run_id=run_id)
         if report_dir is not None:
-            _evidence(local, report_dir, scores, models)
+            _evidence(local, report_dir, models)
         report = MatchReport(
             run_id=run_id, mentions=n,
             parties=local.execute("select count(distinct party_id) from assignment"
@@ -218,7 +218,7 @@ def _changes(local) -> int:
 
 
 def _score(local, party_type: str, model: Path, minimum: float, rescore: str | None
-           ) -> Scored:
+           ) -> None:
     """Score the pairs of the mentions to rescore (all with rescore None) into
     `new_match_edge`. Suspect flags are set later, by the clustering."""
     scored = score_pairs(local, party_type, model, minimum, rescore)
@@ -232,7 +232,6 @@ def _score(local, party_type: str, model: Path, minimum: float, rescore: str | N
             join mentions as r on r.uid = uid_r""", [party_type])
     finally:
         local.unregister("scored_pairs")
-    return scored
 
 
 def _cluster_region(local, constraints: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
@@ -380,14 +379,13 @@ def _suspect_groups(local, thresholds: Thresholds) -> pd.DataFrame:
                           contract_links(local, "O"))
 
 
-def _evidence(local, report_dir: Path, scores: dict[str, Scored], models: dict[str, Path]
-              ) -> None:
+def _evidence(local, report_dir: Path, models: dict[str, Path]) -> None:
     """Evidence over every stored pair, with the models as saved (a night's linkers
     compare only what changed)."""
     from matching.evidence import write_evidence
 
     evidence = {}
-    for party_type, scored in scores.items():
+    for party_type in ("P", "O"):
         pairs = local.sql(f"""
             select l.uid as uid_l, r.uid as uid_r, match_weight, match_probability
             from new_match_edge join mentions as l on l.mention_id = mention_id_l
@@ -395,7 +393,7 @@ def _evidence(local, report_dir: Path, scores: dict[str, Scored], models: dict[s
             where new_match_edge.party_type = '{party_type}'
             order by uid_l, uid_r""").df()
         evidence[party_type] = Scored(model_linker(local, party_type, models[party_type]),
-                                      scored.predictions, pairs)
+                                      pairs)
     party = local.sql("select uid, party_id from mentions join assignment using (mention_id) "
                       "order by uid").df()
     write_evidence(report_dir, evidence["P"], evidence["O"],

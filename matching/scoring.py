@@ -10,7 +10,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker
-from splink.internals.splink_dataframe import SplinkDataFrame
 
 from matching import person_model
 from matching.training import party_table
@@ -19,7 +18,6 @@ from matching.training import party_table
 @dataclass
 class Scored:
     linker: Linker
-    predictions: SplinkDataFrame
     # uid_l, uid_r, match_weight, match_probability, corroborated (persons: see
     # person_model.CORROBORATED)
     pairs: pd.DataFrame
@@ -54,7 +52,7 @@ def score_pairs(local: duckdb.DuckDBPyConnection, party_type: str, model: Path,
                {corroborated} as corroborated
         from {predictions.physical_name}{sides}
         order by uid_l, uid_r""").df()
-    return Scored(linker, predictions, pairs)
+    return Scored(linker, pairs)
 
 
 def model_linker(local: duckdb.DuckDBPyConnection, party_type: str, model: Path) -> Linker:
