@@ -25,6 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ecif.exception_sources import failed_in_suite
+from ecif.exceptions_centre import resolve_all
 from ecif.landing.bookkeeping import BATCH, QUARANTINED, RELEASED
 from ecif.warehouse import Connection, Warehouse
 from expectations.checks import Metric, Suite
@@ -95,21 +97,25 @@ def gate_suites(conn: Connection) -> tuple[Suite, ...]:
 def admit(warehouse: Warehouse, new: Mapping[str, Sequence[str]], run_id: str,
           docs_dir: Path) -> dict[str, list[str]]:
     """Judge the new batches (system → batch ids); quarantine those of every system that
-    fails a critical admission check. Returns the held batches per system."""
+    fails a critical admission check. A system admitted with none of its batches held
+    any more (its corrected re-delivery) has its quarantine's exceptions resolved.
+    Returns the held batches per system."""
     with warehouse.connect() as conn:
         suite = admission_suite(conn, new)
-    if not suite.checks:
-        return {}
-    try:
-        check_quality(warehouse, [suite], run_id, docs_dir)
-        return {}
-    except QualityGateError as refused:
-        systems = sorted({r.check.metric.source_system for r in refused.failed})
-    held = {system: sorted(new[system]) for system in systems}
+    held: dict[str, list[str]] = {}
+    if suite.checks:
+        try:
+            check_quality(warehouse, [suite], run_id, docs_dir)
+        except QualityGateError as refused:
+            held = {system: sorted(new[system]) for system in
+                    sorted({r.check.metric.source_system for r in refused.failed})}
     with warehouse.connect() as conn, conn.transaction():
         for batches in held.values():
             conn.execute(f"update {BATCH} set status = ? where batch_id in ("
                          + ", ".join("?" * len(batches)) + ")", [QUARANTINED, *batches])
+        for system in sorted(set(new) - set(held)):
+            settle_exceptions(conn, system, "ecif", f"admitted by quality run {run_id}: "
+                              f"{', '.join(sorted(new[system]))}; none of its batches held")
     return held
 
 
@@ -120,3 +126,13 @@ def held_batches(conn: Connection) -> list[HeldBatch]:
     return [HeldBatch(*row) for row in conn.fetchall(
         f"select batch_id, system, entity, business_date, loaded_at from {BATCH} "
         "where status = ? order by system, business_date, entity", [QUARANTINED])]
+
+
+def settle_exceptions(conn: Connection, system: str, actor: str, note: str) -> list[int]:
+    """Once none of the system's batches is held any more (a release, a corrected
+    re-delivery admitted): the exceptions of the checks its admission failed are
+    RESOLVED by `actor` with `note`, in the caller's transaction. Their ids; none while
+    a batch of the system is still held (of another date: its hold stands)."""
+    if any(b.system == system for b in held_batches(conn)):
+        return []
+    return resolve_all(conn, failed_in_suite(conn, system, ADMISSION), actor, note)
