@@ -21,13 +21,14 @@ system, or the marts) still stops the run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ecif.exception_sources import failed_in_suite
 from ecif.exceptions_centre import resolve_all
 from ecif.landing.bookkeeping import BATCH, QUARANTINED, RELEASED
+from ecif.published_nights import last_publication
 from ecif.warehouse import Connection, Warehouse
 from expectations.checks import Metric, Suite
 from expectations.gate import QualityGateError, check_quality
@@ -80,12 +81,10 @@ def gate_suites(conn: Connection) -> tuple[Suite, ...]:
     """The gate's suites (BEFORE_MARTS), the rows of released batches left out of their
     system's checks: a release accepted them as they are, so they neither stop a later
     night nor hold that system's next batches."""
-    released: dict[str, list[str]] = {}
-    for system, batch_id in conn.fetchall(
-            f"select b.system, b.batch_id from {BATCH} b join {RELEASED} r on r.batch_id = "
-            "b.batch_id and r.loaded_at = b.loaded_at where b.status = 'LOADED' "
-            "order by b.batch_id") if conn.table_exists("raw", "landing_released") else []:
-        released.setdefault(system, []).append(batch_id)
+    released = _by_system(conn.fetchall(
+        f"select b.system, b.batch_id from {BATCH} b join {RELEASED} r on r.batch_id = "
+        "b.batch_id and r.loaded_at = b.loaded_at where b.status = 'LOADED' "
+        "order by b.batch_id") if conn.table_exists("raw", "landing_released") else [])
     if not released:
         return BEFORE_MARTS
     metrics = {m: _restricted(conn, m, released[m.source_system], among=False) or m
@@ -117,6 +116,27 @@ def admit(warehouse: Warehouse, new: Mapping[str, Sequence[str]], run_id: str,
             settle_exceptions(conn, system, "ecif", f"admitted by quality run {run_id}: "
                               f"{', '.join(sorted(new[system]))}; none of its batches held")
     return held
+
+
+def unpublished_batches(conn: Connection) -> dict[str, list[str]]:
+    """System → the LOADED batches landed since the last publication (all of them before
+    the first) and not released: what the DAG's admission judges. Its land tasks are
+    tasks of their own, and a retried one skips what its first try committed, so the
+    warehouse, not a task's report, says what the night brought; batches of a night
+    that was stopped before publishing are judged again with the next night's."""
+    _, published = last_publication(conn)
+    return _by_system(conn.fetchall(
+        f"select system, batch_id from {BATCH} as b where status = 'LOADED' "
+        "and (cast(? as timestamp) is null or loaded_at > ?) and not exists (select 1 "
+        f"from {RELEASED} as r where r.batch_id = b.batch_id and r.loaded_at = b.loaded_at) "
+        "order by system, batch_id", [published, published]))
+
+
+def _by_system(batches: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for system, batch_id in batches:
+        found.setdefault(system, []).append(batch_id)
+    return found
 
 
 def held_batches(conn: Connection) -> list[HeldBatch]:

@@ -37,17 +37,17 @@ def claim_rows(extracts: Path, day: str) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def resent(extracts: Path) -> list[dict]:
-    """Day 3's claims file, with every other current claim sent again as an update
+def resent(extracts: Path, day: str = DAY3) -> list[dict]:
+    """The day's claims file, with every other current claim sent again as an update
     (enough rows to be judged at admission, MIN_ROWS)."""
     current: dict[str, dict] = {}
-    for day in ("20261101", DAY2, DAY3):
-        for row in claim_rows(extracts, day):
+    for delivered in sorted(d.name for d in (extracts / "claims").iterdir() if d.name <= day):
+        for row in claim_rows(extracts, delivered):
             if row["op"] == "D":
                 current.pop(row["claim_no"], None)
             else:
                 current[row["claim_no"]] = {**row, "op": "U"}
-    today = claim_rows(extracts, DAY3)
+    today = claim_rows(extracts, day)
     again = [row for key, row in current.items() if key not in {r["claim_no"] for r in today}]
     assert len(today) + len(again) >= MIN_ROWS + 2
     return today + again
