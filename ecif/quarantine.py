@@ -15,8 +15,13 @@ batches become LOADED and are staged by the rebuild it queues; not being new aga
 they are not judged again at admission, and the gate leaves their rows out of that
 system's checks: gate_suites), or by a corrected re-delivery of the file (the loader
 lands it in place and lifts the system's other held batches of that date; the new file
-is judged at admission like any new batch). A check of the whole warehouse (no single
-system, or the marts) still stops the run.
+is judged at admission like any new batch). Either way, once none of the system's
+batches is held, the exceptions its admission opened are resolved (settle_exceptions:
+by the approver, or by `ecif` for a re-delivery admitted). A check of the whole
+warehouse (no single system, or the marts) still stops the run.
+
+`ecif run` judges the batches its landing loaded; the DAG's task `admission` those landed
+since the last publication (unpublished_batches).
 """
 
 from __future__ import annotations
