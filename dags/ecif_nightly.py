@@ -2,7 +2,9 @@
 
     business_date → wait_for_<system> → land_<system>   (five systems side by side)
       → dbt_staging (Cosmos: seeds, staging, intermediate, one task per model and test)
-      → source_feedback → quality_before_marts (the gate) → match
+      → source_feedback → admission (a system whose new batches fail a critical check
+        is quarantined, the others go on: ecif.quarantine) → quality_before_marts (the
+        gate) → match
       → dbt_marts (Cosmos: marts, snapshots and reports, one task per node and test)
       → quality_after_marts → publish_marts (asset ecif_marts) → export_lists,
         deliver_events, archive_raw (raw rows past retention → Parquet, ecif.archive)
@@ -153,16 +155,36 @@ def ecif_nightly():
     dbt_marts = dbt_group("dbt_marts", select=MARTS_SELECTORS, exclude=EPHEMERAL)
 
     @task(pool=WAREHOUSE_POOL)
-    def quality(suites: str, quality_run: str | None = None) -> str:
-        """Raises on a critical failure: nothing downstream (matching, publication) runs.
-        suites: AFTER_MARTS or BEFORE_MARTS of expectations.suites. (Not `run_id`:
-        TaskFlow would fill that with the Airflow run's id.)"""
+    def admission() -> str:
+        """The batches landed since the last publication (a retried land task's too),
+        judged per system as `ecif run` judges them: a system that fails a critical check
+        is held in quarantine and staging built again without it; the night goes on for
+        the others (ecif.quarantine). The quality run, which the checks go on with."""
         from ecif import pipeline
-        from expectations import suites as all_suites
+        from ecif.quarantine import unpublished_batches
 
         settings = Settings.from_env()
-        report = pipeline.quality_step(settings.warehouse, getattr(all_suites, suites),
-                                       quality_run, docs_dir=settings.reports_dir / "quality")
+        with settings.warehouse.connect() as conn:
+            new = unpublished_batches(conn)
+        admitted = pipeline.admission_step(settings.warehouse, new,
+                                           docs_dir=settings.reports_dir / "quality")
+        if admitted.held:
+            print(admitted.line())
+        return admitted.run_id
+
+    @task(pool=WAREHOUSE_POOL)
+    def quality(quality_run: str, gate: bool) -> str:
+        """Raises on a critical failure: nothing downstream (matching, publication) runs.
+        gate: the checks before matching (pipeline.gate_step), else AFTER_MARTS. (Not
+        `run_id`: TaskFlow would fill that with the Airflow run's id.)"""
+        from ecif import pipeline
+        from expectations.suites import AFTER_MARTS
+
+        settings = Settings.from_env()
+        docs = settings.reports_dir / "quality"
+        report = (pipeline.gate_step(settings.warehouse, quality_run, docs_dir=docs) if gate
+                  else pipeline.quality_step(settings.warehouse, AFTER_MARTS, quality_run,
+                                             docs_dir=docs))
         return report.run_id
 
     @task(pool=WAREHOUSE_POOL)
@@ -175,8 +197,9 @@ def ecif_nightly():
         return pipeline.feedback_step(settings.warehouse, [day],
                                       settings.reports_dir / "feedback")
 
-    gate = quality.override(task_id="quality_before_marts")("BEFORE_MARTS")
-    mart_checks = quality.override(task_id="quality_after_marts")("AFTER_MARTS", gate)
+    admitted = admission()
+    gate = quality.override(task_id="quality_before_marts")(admitted, gate=True)
+    mart_checks = quality.override(task_id="quality_after_marts")(gate, gate=False)
 
     @task(pool=WAREHOUSE_POOL, outlets=[MARTS])
     def publish_marts(day: str, dag_run=None, outlet_events=None) -> dict[str, int]:
@@ -232,8 +255,9 @@ def ecif_nightly():
                                      today=datetime.strptime(day, "%Y%m%d").date())
         return report.line()
 
-    (landed >> dbt_staging >> source_feedback(day) >> gate >> match() >> dbt_marts >> mart_checks
-     >> publish_marts(day) >> [export_lists(day), deliver_events(), archive_raw(day)])
+    (landed >> dbt_staging >> source_feedback(day) >> admitted >> gate >> match() >> dbt_marts
+     >> mart_checks >> publish_marts(day) >> [export_lists(day), deliver_events(),
+                                              archive_raw(day)])
 
 
 ecif_nightly()

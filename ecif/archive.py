@@ -17,7 +17,8 @@ still selected, and merged into the file by (batch, row number) without doubling
 
 `restore_archive` (`ecif run --full --from-archive`) puts the archived rows back into
 raw before a full rebuild; `erase_from_archive` rewrites the files without a person
-erased since they were written (the erasure register, ecif.landing.erasures).
+erased since they were written (the erasure register, ecif.landing.erasures), and lists
+the rows it dropped or emptied in raw.landing_erased, as landing lists a file's.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import pyarrow.parquet as pq
 from ecif.backup import owner_only
 from ecif.extract_spec import BY_NAME, ENTITIES, EntitySpec
 from ecif.landing import erasures
+from ecif.landing.bookkeeping import ERASED, ensure_bookkeeping, record_erased
 from ecif.landing.calendar import business_today
 from ecif.landing.raw_tables import all_columns, insert_rows, table_name
 from ecif.run_lock import holding_the_lock
@@ -232,18 +234,32 @@ def erase_from_archive(conn: Connection, root: Path) -> int:
     if latest is None or (mark.is_file() and int(mark.read_text()) >= latest):
         return 0
     register = erasures.Register.load(conn)
+    ensure_bookkeeping(conn)
     rewritten = 0
     for spec, business_date, path in _files(root):
-        kept, screened = erasures.screen(register, spec, pq.read_table(path))
+        held = pq.read_table(path)
+        kept, screened = erasures.screen(register, spec, held)
         if not screened:
             continue
         _replace(path, kept)
         with conn.transaction():
             _count(conn, spec, business_date, kept, path)
+            _record_erased(conn, spec, held["_batch_id"][0].as_py(), screened)
         rewritten += 1
     with owner_only():
         mark.write_text(str(latest))
     return rewritten
+
+
+def _record_erased(conn: Connection, spec: EntitySpec, batch_id: str,
+                   screened: list[tuple[int, str]]) -> None:
+    """The screened rows in raw.landing_erased, as landing records those of a file (a
+    file holds one business date of one entity: one batch). A shared row (a claim) is
+    screened again by each later erasure: listed once."""
+    listed = set(conn.fetchall(f"select row_number, field from {ERASED} where batch_id = ?",
+                               [batch_id]))
+    record_erased(conn, batch_id=batch_id, system=spec.system, entity=spec.entity,
+                  screened=[s for s in screened if s not in listed])
 
 
 def _screen_if_pending(conn: Connection, root: Path) -> None:

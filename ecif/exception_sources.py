@@ -131,6 +131,18 @@ def _failed_check(run: str, suite: str, check: str, system: str, severity: str,
             f"{suite}: {check} observed {observed}, expected {bounds}", f"{run}|{suite}")
 
 
+def failed_in_suite(conn: Connection, system: str, suite: str) -> list[int]:
+    """The system's QUALITY_FAILED exceptions not RESOLVED that a run of `suite` counted
+    (its occurrences are `run|suite`, _failed_check)."""
+    if not conn.table_exists("ops", "exception_occurrence"):
+        return []
+    return [exception_id for (exception_id,) in conn.fetchall(
+        f"select e.exception_id from {TABLE} as e where e.kind = 'QUALITY_FAILED' "
+        "and e.system = ? and e.status <> 'RESOLVED' and exists (select 1 from "
+        f"{OCCURRENCE} as o where o.exception_id = e.exception_id and o.occurrence like ?) "
+        "order by e.exception_id", [system, f"%|{suite}"])]
+
+
 def _quality(conn: Connection) -> list[ExceptionRecord | None]:
     return _read(conn, "QUALITY_FAILED", "quality.validation_result",
                  "select run_id, suite, check_name, coalesce(source_system, 'warehouse'), "

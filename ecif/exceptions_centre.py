@@ -205,24 +205,51 @@ def resolve(conn: Connection, exception_id: int, actor: str, note: str | None = 
 ACTS = {"ack": acknowledge, "resolve": resolve}
 
 
+def resolve_all(conn: Connection, exception_ids: list[int], actor: str,
+                note: str) -> list[int]:
+    """Those of the exceptions still OPEN or ACKNOWLEDGED become RESOLVED, with history
+    and audit, in the caller's transaction: what dealt with them (a quarantine lifted)
+    commits with it or not at all. Their ids."""
+    resolved = []
+    _ensure_audit(conn)
+    for exception_id in exception_ids:
+        current = get(conn, exception_id)
+        if current.status != "RESOLVED":
+            _record(conn, current, actor, "RESOLVED", note, None)
+            resolved.append(exception_id)
+    return resolved
+
+
 def _change(conn: Connection, exception_id: int, actor: str, status: str,
             allowed_from: tuple[str, ...], note: str | None,
             assignee: str | None) -> ExceptionRecord:
-    from ecif.stewardship.audit import log
-    from ecif.stewardship_schema import ensure_tables as ensure_audit
-
     current = get(conn, exception_id)
     if current.status not in allowed_from:
         raise ExceptionCentreError(f"exception {exception_id} is {current.status}: "
                                    f"it cannot become {status}")
+    _ensure_audit(conn)
+    with conn.transaction():
+        _record(conn, current, actor, status, note, assignee)
+    return get(conn, exception_id)
+
+
+def _ensure_audit(conn: Connection) -> None:
+    """Acts on exceptions are audited: the trail exists before any steward acted."""
+    from ecif.stewardship_schema import ensure_tables
+
+    if not conn.table_exists("stewardship", "audit_log"):
+        ensure_tables(conn)
+
+
+def _record(conn: Connection, current: ExceptionRecord, actor: str, status: str,
+            note: str | None, assignee: str | None) -> None:
+    from ecif.stewardship.audit import log
+
     note = " ".join(note.split()) if note else None
     notes = "\n".join(n for n in (current.notes, note and f"{actor}: {note}") if n) or None
-    if not conn.table_exists("stewardship", "audit_log"):
-        ensure_audit(conn)
-    with conn.transaction():
-        conn.execute(f"update {TABLE} set status = ?, assignee = coalesce(?, assignee), "
-                     "notes = ? where exception_id = ?", [status, assignee, notes, exception_id])
-        _history(conn, exception_id, actor, status, status, note)
-        log(conn, actor, AUDIT_ACTIONS[status], detail=f"exception {exception_id} "
-            f"({current.kind} {current.system} {current.key})" + (f": {note}" if note else ""))
-    return get(conn, exception_id)
+    exception_id = current.exception_id
+    conn.execute(f"update {TABLE} set status = ?, assignee = coalesce(?, assignee), "
+                 "notes = ? where exception_id = ?", [status, assignee, notes, exception_id])
+    _history(conn, exception_id, actor, status, status, note)
+    log(conn, actor, AUDIT_ACTIONS[status], detail=f"exception {exception_id} "
+        f"({current.kind} {current.system} {current.key})" + (f": {note}" if note else ""))

@@ -11,7 +11,7 @@ input, it gives the same result.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -240,19 +240,26 @@ class Admission:
 
 
 @holding_the_lock("an admission step")
-def admission_step(warehouse: Warehouse, landing: LandingReport,
+def admission_step(warehouse: Warehouse, new: Mapping[str, Sequence[str]],
                    on_progress: Progress = _quiet, docs_dir: Path | None = None) -> Admission:
-    """Judge the batches this landing loaded (ecif.quarantine.admit); when a system's are
-    quarantined, staging is built again without them."""
-    new: dict[str, list[str]] = {}
-    for batch in landing.loaded:
-        new.setdefault(batch.system, []).append(batch.batch_id)
+    """Judge the new batches, system → batch ids (ecif.quarantine.admit: `ecif run`
+    those its landing loaded, the DAG those landed since the last publication); when a
+    system's are quarantined, staging is built again without them."""
     with warehouse.connect() as conn:
         run_id = next_run_id(conn, "quality.validation_result", "Q")
     held = admit(warehouse, new, run_id, docs_dir or reports_root(warehouse) / "quality")
     if held:
         build_staging(warehouse, on_progress)
     return Admission(run_id, held)
+
+
+def gate_step(warehouse: Warehouse, run_id: str | None = None, on_progress: Progress = _quiet,
+              docs_dir: Path | None = None) -> QualityReport:
+    """The quality gate before matching: BEFORE_MARTS, with the rows of released batches
+    left out of their system's checks (ecif.quarantine.gate_suites)."""
+    with warehouse.connect() as conn:
+        suites = gate_suites(conn)
+    return quality_step(warehouse, suites, run_id, on_progress, docs_dir)
 
 
 @dataclass
@@ -356,11 +363,11 @@ def _run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None,
     # and staging rebuilt without them; a critical failure of the state that remains
     # stops the run before the marts
     with timed("quality"):
-        summary.admission = admission_step(warehouse, summary.landing, on_progress)
-        with warehouse.connect() as conn:
-            suites = gate_suites(conn)
-        summary.quality.append(quality_step(warehouse, suites, summary.admission.run_id,
-                                            on_progress=on_progress))
+        new: dict[str, list[str]] = {}
+        for batch in summary.landing.loaded:
+            new.setdefault(batch.system, []).append(batch.batch_id)
+        summary.admission = admission_step(warehouse, new, on_progress)
+        summary.quality.append(gate_step(warehouse, summary.admission.run_id, on_progress))
     with timed("matching"):
         summary.matching = match_step(warehouse, on_progress)
     with timed("marts"):

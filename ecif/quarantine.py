@@ -15,17 +15,25 @@ batches become LOADED and are staged by the rebuild it queues; not being new aga
 they are not judged again at admission, and the gate leaves their rows out of that
 system's checks: gate_suites), or by a corrected re-delivery of the file (the loader
 lands it in place and lifts the system's other held batches of that date; the new file
-is judged at admission like any new batch). A check of the whole warehouse (no single
-system, or the marts) still stops the run.
+is judged at admission like any new batch). Either way, once none of the system's
+batches is held, the exceptions its admission opened are resolved (settle_exceptions:
+by the approver, or by `ecif` for a re-delivery admitted). A check of the whole
+warehouse (no single system, or the marts) still stops the run.
+
+`ecif run` judges the batches its landing loaded; the DAG's task `admission` those landed
+since the last publication (unpublished_batches).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ecif.exception_sources import failed_in_suite
+from ecif.exceptions_centre import resolve_all
 from ecif.landing.bookkeeping import BATCH, QUARANTINED, RELEASED
+from ecif.published_nights import last_publication
 from ecif.warehouse import Connection, Warehouse
 from expectations.checks import Metric, Suite
 from expectations.gate import QualityGateError, check_quality
@@ -78,12 +86,10 @@ def gate_suites(conn: Connection) -> tuple[Suite, ...]:
     """The gate's suites (BEFORE_MARTS), the rows of released batches left out of their
     system's checks: a release accepted them as they are, so they neither stop a later
     night nor hold that system's next batches."""
-    released: dict[str, list[str]] = {}
-    for system, batch_id in conn.fetchall(
-            f"select b.system, b.batch_id from {BATCH} b join {RELEASED} r on r.batch_id = "
-            "b.batch_id and r.loaded_at = b.loaded_at where b.status = 'LOADED' "
-            "order by b.batch_id") if conn.table_exists("raw", "landing_released") else []:
-        released.setdefault(system, []).append(batch_id)
+    released = _by_system(conn.fetchall(
+        f"select b.system, b.batch_id from {BATCH} b join {RELEASED} r on r.batch_id = "
+        "b.batch_id and r.loaded_at = b.loaded_at where b.status = 'LOADED' "
+        "order by b.batch_id") if conn.table_exists("raw", "landing_released") else [])
     if not released:
         return BEFORE_MARTS
     metrics = {m: _restricted(conn, m, released[m.source_system], among=False) or m
@@ -95,22 +101,47 @@ def gate_suites(conn: Connection) -> tuple[Suite, ...]:
 def admit(warehouse: Warehouse, new: Mapping[str, Sequence[str]], run_id: str,
           docs_dir: Path) -> dict[str, list[str]]:
     """Judge the new batches (system → batch ids); quarantine those of every system that
-    fails a critical admission check. Returns the held batches per system."""
+    fails a critical admission check. A system admitted with none of its batches held
+    any more (its corrected re-delivery) has its quarantine's exceptions resolved.
+    Returns the held batches per system."""
     with warehouse.connect() as conn:
         suite = admission_suite(conn, new)
-    if not suite.checks:
-        return {}
-    try:
-        check_quality(warehouse, [suite], run_id, docs_dir)
-        return {}
-    except QualityGateError as refused:
-        systems = sorted({r.check.metric.source_system for r in refused.failed})
-    held = {system: sorted(new[system]) for system in systems}
+    held: dict[str, list[str]] = {}
+    if suite.checks:
+        try:
+            check_quality(warehouse, [suite], run_id, docs_dir)
+        except QualityGateError as refused:
+            held = {system: sorted(new[system]) for system in
+                    sorted({r.check.metric.source_system for r in refused.failed})}
     with warehouse.connect() as conn, conn.transaction():
         for batches in held.values():
             conn.execute(f"update {BATCH} set status = ? where batch_id in ("
                          + ", ".join("?" * len(batches)) + ")", [QUARANTINED, *batches])
+        for system in sorted(set(new) - set(held)):
+            settle_exceptions(conn, system, "ecif", f"admitted by quality run {run_id}: "
+                              f"{', '.join(sorted(new[system]))}; none of its batches held")
     return held
+
+
+def unpublished_batches(conn: Connection) -> dict[str, list[str]]:
+    """System → the LOADED batches landed since the last publication (all of them before
+    the first) and not released: what the DAG's admission judges. Its land tasks are
+    tasks of their own, and a retried one skips what its first try committed, so the
+    warehouse, not a task's report, says what the night brought; batches of a night
+    that was stopped before publishing are judged again with the next night's."""
+    _, published = last_publication(conn)
+    return _by_system(conn.fetchall(
+        f"select system, batch_id from {BATCH} as b where status = 'LOADED' "
+        "and (cast(? as timestamp) is null or loaded_at > ?) and not exists (select 1 "
+        f"from {RELEASED} as r where r.batch_id = b.batch_id and r.loaded_at = b.loaded_at) "
+        "order by system, batch_id", [published, published]))
+
+
+def _by_system(batches: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for system, batch_id in batches:
+        found.setdefault(system, []).append(batch_id)
+    return found
 
 
 def held_batches(conn: Connection) -> list[HeldBatch]:
@@ -120,3 +151,13 @@ def held_batches(conn: Connection) -> list[HeldBatch]:
     return [HeldBatch(*row) for row in conn.fetchall(
         f"select batch_id, system, entity, business_date, loaded_at from {BATCH} "
         "where status = ? order by system, business_date, entity", [QUARANTINED])]
+
+
+def settle_exceptions(conn: Connection, system: str, actor: str, note: str) -> list[int]:
+    """Once none of the system's batches is held any more (a release, a corrected
+    re-delivery admitted): the exceptions of the checks its admission failed are
+    RESOLVED by `actor` with `note`, in the caller's transaction. Their ids; none while
+    a batch of the system is still held (of another date: its hold stands)."""
+    if any(b.system == system for b in held_batches(conn)):
+        return []
+    return resolve_all(conn, failed_in_suite(conn, system, ADMISSION), actor, note)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from ecif.landing.bookkeeping import lift_quarantine, record_release
+from ecif.quarantine import settle_exceptions
 from ecif.rebuild_queue import REBUILD
 from ecif.stewardship import erasure, links, rollback, users
 from ecif.stewardship.audit import log, now
@@ -88,8 +89,12 @@ def apply(conn: Connection, request: Request, user: str, effective_date: str | N
         users.change_role(conn, p["user"], p["role"], p.get("owner_code"), user)
     elif kind == "RELEASE":
         # none left when a corrected re-delivery came first: nothing to lift
-        record_release(conn, lift_quarantine(conn, p["system"], p["business_date"]),
-                       request.request_id)
+        lifted = lift_quarantine(conn, p["system"], p["business_date"])
+        record_release(conn, lifted, request.request_id)
+        settle_exceptions(conn, p["system"], user, f"quarantine of {p['system']} "
+                          f"{p['business_date']} released by request {request.request_id} "
+                          f"(asked by {request.requested_by}, approved by {user}): "
+                          + (", ".join(lifted) or "nothing held any more"))
     log(conn, user, f"APPLIED_{kind}", request_id=request.request_id,
         party_id=p.get("party"), detail=f"rebuilds from {REBUILD[kind] or 'nothing'}")
 

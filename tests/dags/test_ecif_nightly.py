@@ -35,7 +35,10 @@ def test_the_dag_runs_the_pipeline_in_order(dag):
         for task_id in staging:
             assert f"land_{system}" in upstream_closure(dag, task_id)
     assert staging <= upstream_closure(dag, "source_feedback")
-    assert "source_feedback" in upstream_closure(dag, "quality_before_marts")
+    # admission judges what the night staged, before the gate judges the whole state
+    assert staging | {"source_feedback"} <= upstream_closure(dag, "admission")
+    assert "admission" in upstream_closure(dag, "quality_before_marts")
+    assert dag.get_task("admission").pool == "ecif_warehouse"
     assert "quality_before_marts" in upstream_closure(dag, "match")
     for task_id in marts_:
         assert "match" in upstream_closure(dag, task_id)

@@ -164,6 +164,12 @@ def test_an_erasure_after_archiving_reaches_the_files(landed):
         # screened once: nothing new in the register, nothing rewritten
         assert erase_from_archive(conn, folder) == 0
         counted = conn.scalar("select sum(rows) from raw.archived_batch_rows")
+        # listed as landing lists the rows of an erased person it screens, once
+        erased = conn.fetchall("select batch_id, system, entity, row_number, field "
+                               "from raw.landing_erased order by 1, 4")
+    assert erased == [("core__customer__20260101", "core", "customer", 1, "customer"),
+                      ("core__customer__20260101", "core", "customer", 2, "customer"),
+                      ("core__customer__20260102", "core", "customer", 2, "customer")]
     left = archived_rows(folder)
     assert set(left) == LEAVING - {("core__customer__20260101", 1),
                                    ("core__customer__20260101", 2),

@@ -2,8 +2,8 @@
 two days clean; on the third, claims delivers a claim file whose claimant IDs are
 blanked. Claims' batch is held, the other four systems are published, the check's
 exception is open and one mail went to a local SMTP server; a corrected re-delivery
-releases it. A fourth day's bad claims file is released by a steward's request that
-another user approves.
+releases it and resolves the exception. A fourth day's bad claims file is released by
+a steward's request that another user approves, which resolves the exception again.
 
 The tests of this module build on each other in file order (one warehouse per engine).
 """
@@ -37,17 +37,17 @@ def claim_rows(extracts: Path, day: str) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def resent(extracts: Path) -> list[dict]:
-    """Day 3's claims file, with every other current claim sent again as an update
+def resent(extracts: Path, day: str = DAY3) -> list[dict]:
+    """The day's claims file, with every other current claim sent again as an update
     (enough rows to be judged at admission, MIN_ROWS)."""
     current: dict[str, dict] = {}
-    for day in ("20261101", DAY2, DAY3):
-        for row in claim_rows(extracts, day):
+    for delivered in sorted(d.name for d in (extracts / "claims").iterdir() if d.name <= day):
+        for row in claim_rows(extracts, delivered):
             if row["op"] == "D":
                 current.pop(row["claim_no"], None)
             else:
                 current[row["claim_no"]] = {**row, "op": "U"}
-    today = claim_rows(extracts, DAY3)
+    today = claim_rows(extracts, day)
     again = [row for key, row in current.items() if key not in {r["claim_no"] for r in today}]
     assert len(today) + len(again) >= MIN_ROWS + 2
     return today + again
@@ -64,6 +64,18 @@ def without_ids(rows: list[dict]) -> list[dict]:
     blanked = set(claims[:round(0.52 * len(claims))])
     return [{**row, "claimant_id_no": ""} if i in blanked else row
             for i, row in enumerate(rows)]
+
+
+def the_exception(warehouse) -> tuple[str, tuple[str, str, str]]:
+    """The status of the failed check's exception and its last change (actor, action,
+    note)."""
+    (exception_id, status), = fetch(
+        warehouse, "select exception_id, status from ops.exception "
+                   "where kind = 'QUALITY_FAILED' and system = 'claims' and key = ?", [CHECK])
+    last = fetch(warehouse, "select actor, action, note from ops.exception_history "
+                            "where exception_id = ? order by changed_at desc limit 1",
+                 [exception_id])[0]
+    return status, last
 
 
 def fetch(warehouse, sql: str, params=None) -> list[tuple]:
@@ -179,6 +191,10 @@ def test_a_corrected_re_delivery_releases_the_held_batch(nights):
     assert status_of(warehouse, HELD) == "LOADED"
     assert new_keys_published(warehouse, DAY3)["claims"]
     assert len(mailbox.messages) == 1
+    # the exception is resolved by the pipeline, saying what lifted the hold
+    status, (actor, action, note) = the_exception(warehouse)
+    assert (status, actor, action) == ("RESOLVED", "ecif", "RESOLVED")
+    assert f"admitted by quality run {summary.admission.run_id}: {HELD}" in note
 
 
 def test_a_release_needs_a_request_approved_by_another_user(nights):
@@ -189,6 +205,7 @@ def test_a_release_needs_a_request_approved_by_another_user(nights):
     summary = run_nightly(warehouse, extracts)
     held = f"claims__claim__{DAY4}"
     assert summary.admission.held == {"claims": [held]}
+    assert the_exception(warehouse)[0] == "OPEN"     # the check failed again: reopened
     service.user_add(warehouse, "root", "admin", PASSWORD, None)
     for user, role in (("stew", "steward"), ("appr", "approver")):
         service.user_add(warehouse, user, role, PASSWORD, "root")
@@ -198,7 +215,14 @@ def test_a_release_needs_a_request_approved_by_another_user(nights):
     with pytest.raises(StewardshipError, match="may not approve"):
         service.approve(warehouse, request, "stew")
     assert status_of(warehouse, held) == "QUARANTINED"
+    assert the_exception(warehouse)[0] == "OPEN"
     assert service.approve(warehouse, request, "appr") == "staging"
+    # resolved with the approval that lifted the hold, by its approver
+    status, (actor, action, note) = the_exception(warehouse)
+    assert (status, actor, action) == ("RESOLVED", "appr", "RESOLVED")
+    assert f"released by request {request} (asked by stew, approved by appr): {held}" in note
+    assert fetch(warehouse, "select count(*) from stewardship.audit_log where actor = 'appr' "
+                            "and action = 'EXCEPTION_RESOLVE'") == [(1,)]
     applied = apply_decisions(warehouse)
     assert applied.requests == [request] and applied.step == "staging"
     assert status_of(warehouse, held) == "LOADED"
