@@ -21,6 +21,7 @@ class ModelLevel:
     sql: str | None         # its condition over `_l`/`_r` columns; None: the ELSE level
     weight: float
     label: str | None       # None: a null level (a value missing), which says nothing
+    u: float | None = None  # the chance two different people meet it
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,11 @@ class ModelComparison:
 class SavedModel:
     prior_weight: float
     comparisons: tuple[ModelComparison, ...]
+
+
+    def level(self, comparison: str, label: str) -> ModelLevel:
+        return next(lv for c in self.comparisons if c.name == comparison for lv in c.levels
+                    if lv.label == label)
 
 
 @cache
@@ -48,7 +54,7 @@ def saved_model(model: Path) -> SavedModel:
             weight = 0.0 if level.get("is_null_level") or not (m and u) else math.log2(m / u)
             label = None if level.get("is_null_level") else level["label_for_charts"]
             sql = None if level["sql_condition"] == "ELSE" else level["sql_condition"]
-            levels.append(ModelLevel(sql, weight, label))
+            levels.append(ModelLevel(sql, weight, label, u))
         if levels[-1].sql is not None:
             levels.append(ModelLevel(None, 0.0, "other"))
         comparisons.append(ModelComparison(comparison["output_column_name"], tuple(levels)))

@@ -33,13 +33,14 @@ class SuspectGroup:
 class PairEvidence:
     """Why the best mention pair of two suspect persons scored so (matching.review_tasks):
     levels are (comparison, level met, weight); the prior, the levels and the term
-    frequency adjustment add up to match_weight."""
+    frequency adjustment add up to match_weight (matching.review_tasks)."""
     party_ids: tuple[str, str]
     match_weight: float
     match_probability: float
     prior: float
     levels: list[tuple[str, str, float]]
     term_frequency: float
+    name_frequency: float       # how common the name is: for the queue's order only
 
 
 def queue(conn: Connection) -> list[SuspectGroup]:
@@ -77,10 +78,10 @@ def task_evidence(conn: Connection, task_id: str) -> list[PairEvidence]:
         "order by match_weight desc, party_id_a, party_id_b", [task_id])
     out = []
     for a, b, weight, probability, text in rows:
-        shown = json.loads(text) if text else {"prior": 0.0, "levels": [], "term_frequency": 0.0}
+        shown = json.loads(text)
         out.append(PairEvidence((a, b), weight, probability, shown["prior"],
                                 [tuple(level) for level in shown["levels"]],
-                                shown["term_frequency"]))
+                                shown["term_frequency"], shown["name_frequency"]))
     return out
 
 

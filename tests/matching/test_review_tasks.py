@@ -21,7 +21,7 @@ HAN = r"[\u4e00-\u9fff]"
 
 
 def pairs(*rows: tuple[str, str, float]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["party_id_a", "party_id_b", "match_probability"])
+    return pd.DataFrame(rows, columns=["party_id_a", "party_id_b", "rank_probability"])
 
 
 def test_pairs_that_connect_a_few_persons_are_one_task_a_long_chain_is_pair_by_pair():
@@ -75,7 +75,7 @@ def test_a_run_queues_the_task_with_evidence_that_adds_up_to_its_weight(match, w
     assert not any(outcome["m4"] in pair for pair in outcome.suspects)
     with warehouse.connect() as conn:
         rows = conn.fetchall("select party_id_a, party_id_b, match_weight, review_task_id, "
-                             "task_probability, match_probability, evidence "
+                             "task_probability, rank_probability, evidence "
                              "from matching.person_suspect")
         run = conn.fetchall("select review_tasks, queue_precision from matching.match_run")
     parties = sorted({outcome[m] for m in ("m1", "m2", "m3")})
@@ -89,6 +89,10 @@ def test_a_run_queues_the_task_with_evidence_that_adds_up_to_its_weight(match, w
         assert "王秀英" not in evidence and "1980" not in evidence      # labels, no values
         total = shown["prior"] + sum(w for *_, w in shown["levels"]) + shown["term_frequency"]
         assert total == pytest.approx(weight, abs=0.05)
+        # ranked by how common the name is too: three of the five persons bear it
+        assert shown["name_frequency"] < -10
+        rank = weight + shown["name_frequency"]
+        assert _p == pytest.approx(1 / (1 + 2 ** -rank), abs=1e-3)
 
 
 def test_the_bound_leaves_the_least_likely_tasks_out_of_a_run(match, monkeypatch):
@@ -106,3 +110,20 @@ def test_the_bound_leaves_the_least_likely_tasks_out_of_a_run(match, monkeypatch
     ])
     # the better-evidenced pair (birth date, city, district) is the one kept
     assert outcome.suspects == {frozenset((outcome["a1"], outcome["a2"]))}
+
+
+def test_a_common_name_ranks_below_a_rare_one_with_the_same_evidence(match, monkeypatch):
+    thresholds = load_thresholds()
+    monkeypatch.setattr("matching.run.load_thresholds", lambda: replace(
+        thresholds, person_queue_max_share=0.0, person_queue_min_pairs=1))
+    born = date(1990, 8, 8)
+    same = {"birth": born, "gender": "M", "city": "成都市"}
+    outcome = match([
+        mention("w1", "王伟", "wangwei", **same), mention("w2", "王伟", "wangwei", **same),
+        # more 王伟, told apart from them by birth year and gender: never suspects
+        *(mention(f"x{i}", "王伟", "wangwei", birth=date(1950 + 5 * i, 1, 1), gender="F")
+          for i in range(6)),
+        mention("o1", "欧阳靖", "ouyangjing", **same),
+        mention("o2", "欧阳靖", "ouyangjing", **same),
+    ])
+    assert outcome.suspects == {frozenset((outcome["o1"], outcome["o2"]))}
