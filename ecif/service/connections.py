@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -32,6 +33,7 @@ class _Cursor(Connection):
     def __init__(self, warehouse: Warehouse, raw: Any, done: Any) -> None:
         super().__init__(warehouse, raw)
         self._done = done
+        self.holder = threading.get_ident()
 
     def close(self) -> None:
         try:
@@ -39,12 +41,7 @@ class _Cursor(Connection):
         finally:
             done, self._done = self._done, None
             if done:
-                done()
-
-
-class _Held(threading.local):
-    def __init__(self) -> None:
-        self.cursors = 0
+                done(self.holder)
 
 
 class ServiceConnections:
@@ -55,26 +52,31 @@ class ServiceConnections:
         self._state = threading.Condition()
         self._in_use = 0
         self._paused = False
-        self._held = _Held()
+        # thread → cursors it took and not yet closed (FastAPI may close a dependency's
+        # in another thread: counted against the taker)
+        self._held: Counter[int] = Counter()
         if warehouse.kind == "duckdb":
             self._database = warehouse.open_duckdb(warehouse.duckdb_path).raw
             route_opening(warehouse.duckdb_path, self._cursor)
 
     def _cursor(self) -> Connection:
+        me = threading.get_ident()
         with self._state:
             # a thread holding a cursor gets its next one at once: waiting for the
-            # pause it holds up would never end
-            while self._paused and not self._held.cursors:
+            # pause it holds up would never end (and once none is held, none is taken)
+            while self._paused and not self._held[me]:
                 self._state.wait()
             cursor = self._database.cursor()    # cursor() on one connection: one at a time
             self._in_use += 1
-        self._held.cursors += 1
+            self._held[me] += 1
         return _Cursor(self.warehouse, cursor, self._done)
 
-    def _done(self) -> None:
-        self._held.cursors -= 1
+    def _done(self, holder: int) -> None:
         with self._state:
             self._in_use -= 1
+            self._held[holder] -= 1
+            if not self._held[holder]:
+                del self._held[holder]
             self._state.notify_all()
 
     @contextmanager

@@ -26,6 +26,7 @@ import secrets
 import shutil
 import socketserver
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +36,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ecif import hand_over as channel
 from ecif.events import outbox
-from ecif.run_lock import WarehouseBusy, exclusive
+from ecif.run_lock import POLL_SECONDS, WarehouseBusy, exclusive
 from ecif.service.connections import ServiceConnections
 from ecif.service.live_mentions import LiveMentionsCache
 from ecif.service.party_numbers import PartyNumbers
@@ -139,9 +140,10 @@ class HandOver:
                     self._resume()
                 return
             except WarehouseBusy:
-                continue
+                pass
             except Exception:
                 log.exception("taking the warehouse back failed; retrying")
+            time.sleep(POLL_SECONDS)
 
     def _resume(self) -> None:
         with self._switching:

@@ -17,10 +17,13 @@ import httpx
 import pytest
 
 from ecif.identifiers import rid_check_char
+from ecif.service import row_security
+from ecif.service.config import READER_URL_ENV
 from ecif.warehouse import Warehouse
 from tests.conftest import free_port, temporary_pg_database
 from tests.landing.landing_files import customer, deliver
 from tests.service.conftest import PASSWORD, SECRET, add_users, owned
+from tests.service.test_row_security_pg import READER_PASSWORD, reader_of
 
 ECIF = str(Path(sys.executable).with_name("ecif"))
 NIGHTS = ("20261104", "20261105")
@@ -45,6 +48,8 @@ def warehouse(request, sample, tmp_path) -> Warehouse:  # noqa: F811
         target = database.__enter__()
         request.addfinalizer(lambda: database.__exit__(None, None, None))
         _run(target, tmp_path / "extracts", through="20261103")
+        with target.connect() as conn:
+            row_security.create_reader(conn, READER_PASSWORD)
     add_users(target, owned(target).seat)
     return target
 
@@ -67,10 +72,13 @@ def _person(serial: int) -> dict:
 def test_identify_and_lookups_answer_during_the_night_and_new_ids_last(warehouse, tmp_path):
     agent1 = owned(warehouse)
     port = free_port()
+    env = {**os.environ, "ECIF_SERVICE_SECRET": SECRET, "ECIF_LOG_DIR": str(tmp_path)}
+    if warehouse.kind == "postgres":
+        env[READER_URL_ENV] = reader_of(warehouse).url
     service = subprocess.Popen([ECIF, "serve", "--port", str(port), "--warehouse",
-                                warehouse.url], env={**os.environ, "ECIF_SERVICE_SECRET": SECRET,
-                                                     "ECIF_LOG_DIR": str(tmp_path)},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                warehouse.url], env=env,
+                               stdout=subprocess.DEVNULL,
+                               stderr=(tmp_path / "service.log").open("w"))
     base = f"http://127.0.0.1:{port}"
     try:
         http = httpx.Client(base_url=base, timeout=60)
@@ -126,7 +134,7 @@ def test_identify_and_lookups_answer_during_the_night_and_new_ids_last(warehouse
         finally:
             stop.set()
             caller.join(timeout=120)
-        assert errors == []
+        assert errors == [], (tmp_path / "service.log").read_text()[-5000:]
         assert created, "no party was created during the run"
         if warehouse.kind == "duckdb":
             assert feed_refused, "the service never stepped aside"
