@@ -367,7 +367,7 @@ NOTES = [
 DURING_RUN_NOTES = [
     "Notes:",
     "- The timed requests start with `ecif run` (a later business date's extracts, in "
-    "another process) and end when it ends; the columns after `requests/s` give the run's "
+    "another process) and end when it ends; the line under the table gives the run's "
     "exit code and wall time. On DuckDB the run takes the warehouse lock, asks the "
     "service to step aside, and the service answers from a copy of the file until the "
     "lock is free, then replays identification's new parties into the warehouse and "
@@ -385,7 +385,7 @@ PG_NOTES = [
 
 
 def write(row: dict, title: str, notes: list[str]) -> None:
-    target = "W.duckdb" if title == "Identify" else "postgresql://USER@HOST:PORT/DB"
+    target = "postgresql://USER@HOST:PORT/DB" if "PostgreSQL" in title else "W.duckdb"
     lines = [machine(), "",
              "Command: `.venv/bin/python benchmarks/bench_identify.py --warehouse "
              f"{target} --clients {row['clients']} "
