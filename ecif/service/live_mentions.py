@@ -133,7 +133,6 @@ class LiveMentionsCache:
         self._checked = time.monotonic()
         return live
 
-
     def reread(self, conn: Connection) -> LiveMentions:
         """Read now, whatever the catalog says (a reopened DuckDB file may give a new
         table an old table's oid); for `install`."""
