@@ -28,6 +28,7 @@ from tests.service.test_row_security_pg import READER_PASSWORD, reader_of
 ECIF = str(Path(sys.executable).with_name("ecif"))
 NIGHTS = ("20261104", "20261105")
 RUN_SECONDS = 600
+pytestmark = pytest.mark.slow   # two or three nights per engine
 
 
 @pytest.fixture(params=["duckdb", "postgres"])
