@@ -30,6 +30,7 @@ run's exit code and time are reported beside the figures.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import re
@@ -170,10 +171,11 @@ def drive(base: str, token: str, requests: list[tuple[str, dict]], clients: int,
           seconds: float | None, until: threading.Event | None = None
           ) -> list[tuple[str, float, int]]:
     """Closed loop: `clients` threads take the next request until none are left (or the
-    time is up, or `until` is set); (kind, seconds, HTTP status) per request."""
+    time is up), or until `until` is set; (kind, seconds, HTTP status) per request."""
     results: list[tuple[str, float, int]] = []
     lock = threading.Lock()
-    queue = iter(requests)
+    # until an event: the requests again and again (a repeated new person is found then)
+    queue = itertools.cycle(requests) if until else iter(requests)
     deadline = time.perf_counter() + seconds if seconds else float("inf")
 
     def client() -> None:
