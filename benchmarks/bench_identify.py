@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_identify.py --warehouse W.duckdb [--clients 8] \
         [--seconds 60 | --requests N] [--warmup 400] [--write-results]
+        [--during-run EXTRACTS]
 
 The warehouse is copied first (identification writes its new parties, and on DuckDB
 the service holds the file open): the DuckDB file, or a PostgreSQL database (given as
@@ -19,11 +20,17 @@ fixed mix: 35 % existing persons with their own ID type and number (strong rule)
 character of the name mistyped plus mobile and birth date (both scored by the
 model), 15 % brand-new persons with a valid resident ID (a NEW party is written),
 15 % organizations with their ID number, or name and mobile when they have none.
+
+--during-run EXTRACTS: after the warm-up, `ecif run --extracts EXTRACTS` starts on the
+copy in another process, and the timed requests run until it ends (always on: on
+DuckDB the service hands the file over to the run, ecif/service/hand_over.py); the
+run's exit code and time are reported beside the figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import re
@@ -161,18 +168,20 @@ def start_service(warehouse_url: str, port: int, log: Path) -> tuple[subprocess.
 
 
 def drive(base: str, token: str, requests: list[tuple[str, dict]], clients: int,
-          seconds: float | None) -> list[tuple[str, float, int]]:
+          seconds: float | None, until: threading.Event | None = None
+          ) -> list[tuple[str, float, int]]:
     """Closed loop: `clients` threads take the next request until none are left (or the
-    time is up); (kind, seconds, HTTP status) per request."""
+    time is up), or until `until` is set; (kind, seconds, HTTP status) per request."""
     results: list[tuple[str, float, int]] = []
     lock = threading.Lock()
-    queue = iter(requests)
+    # until an event: the requests again and again (a repeated new person is found then)
+    queue = itertools.cycle(requests) if until else iter(requests)
     deadline = time.perf_counter() + seconds if seconds else float("inf")
 
     def client() -> None:
         headers = {"Authorization": f"Bearer {token}"}
         with httpx.Client(base_url=base, headers=headers, timeout=60) as http:
-            while time.perf_counter() < deadline:
+            while time.perf_counter() < deadline and not (until and until.is_set()):
                 with lock:
                     item = next(queue, None)
                 if item is None:
@@ -218,6 +227,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--label", default="")
     parser.add_argument("--write-results", action="store_true")
+    parser.add_argument("--during-run", type=Path, metavar="EXTRACTS",
+                        help="time the requests while `ecif run` builds the next night")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench_identify_"))
@@ -228,7 +239,10 @@ def main() -> None:
         shutil.rmtree(work)
     print_row(row)
     if args.write_results:
-        if warehouse.kind == "duckdb":
+        engine = "DuckDB" if warehouse.kind == "duckdb" else "PostgreSQL"
+        if args.during_run:
+            write(row, f"Identify during a nightly ({engine})", DURING_RUN_NOTES)
+        elif warehouse.kind == "duckdb":
             write(row, "Identify", NOTES)
         else:
             write(row, "Identify on PostgreSQL", PG_NOTES)
@@ -258,7 +272,7 @@ def warehouse_copy(source: str, work: Path) -> Iterator[Any]:
 
 
 def run(args: argparse.Namespace, warehouse: Any, work: Path) -> dict:
-    timed = args.requests or (100_000 if args.seconds else 3000)
+    timed = args.requests or (100_000 if args.seconds or args.during_run else 3000)
     requests = draw_requests(warehouse, args.warmup + timed, args.seed)
     add_system_user(warehouse)
     with warehouse.connect() as conn:
@@ -273,7 +287,9 @@ def run(args: argparse.Namespace, warehouse: Any, work: Path) -> dict:
         drive(base, token, requests[:args.warmup], args.clients, None)
         load_before, cpu_before = os.getloadavg()[0], cpu_seconds(server.pid)
         start = time.perf_counter()
-        results = drive(base, token, requests[args.warmup:], args.clients, args.seconds)
+        with nightly(args.during_run, warehouse.url, work) as night:
+            results = drive(base, token, requests[args.warmup:], args.clients, args.seconds,
+                            night.get("done"))
         wall = time.perf_counter() - start
         load_after, cpu = os.getloadavg()[0], cpu_seconds(server.pid) - cpu_before
         rss_mb = int(Path(f"/proc/{server.pid}/status").read_text().split("VmRSS:")[1]
@@ -283,8 +299,32 @@ def run(args: argparse.Namespace, warehouse: Any, work: Path) -> dict:
         server.wait(timeout=60)
     row = summarize(results, wall, cpu)
     row.update(golden=golden, mentions=mentions, clients=args.clients, startup=startup,
-               load=(load_before, load_after), rss_mb=rss_mb, label=args.label)
+               load=(load_before, load_after), rss_mb=rss_mb, label=args.label,
+               **{k: v for k, v in night.items() if k != "done"})
     return row
+
+
+@contextmanager
+def nightly(extracts: Path | None, warehouse_url: str, work: Path) -> Iterator[dict]:
+    """With extracts: `ecif run` in another process; yields {"done": an Event set when
+    it has ended}, then adds its exit code and seconds."""
+    if extracts is None:
+        yield {}
+        return
+    night: dict[str, Any] = {"done": threading.Event()}
+    start = time.perf_counter()
+    with (work / "run.log").open("w") as log:
+        run = subprocess.Popen([str(ROOT / ".venv/bin/ecif"), "run", "--extracts",
+                                str(extracts), "--warehouse", warehouse_url],
+                               stdout=log, stderr=subprocess.STDOUT)
+        waiter = threading.Thread(target=lambda: (run.wait(), night["done"].set()))
+        waiter.start()
+        try:
+            yield night
+        finally:
+            waiter.join()
+    night.update(run_exit=run.returncode, run_seconds=time.perf_counter() - start,
+                 run_tail=(work / "run.log").read_text()[-300:].strip().splitlines()[-1:])
 
 
 def summarize(results: list[tuple[str, float, int]], wall: float, cpu: float) -> dict:
@@ -326,6 +366,18 @@ NOTES = [
 ]
 
 
+DURING_RUN_NOTES = [
+    "Notes:",
+    "- The timed requests start with `ecif run` (a later business date's extracts, in "
+    "another process) and end when it ends; the line under the table gives the run's "
+    "exit code and wall time. On DuckDB the run takes the warehouse lock, asks the "
+    "service to step aside, and the service answers from a copy of the file until the "
+    "lock is free, then replays identification's new parties into the warehouse and "
+    "serves it again (README, Service, \"During the nightly\"). The run and the service "
+    "share the machine's two CPUs.",
+]
+
+
 PG_NOTES = [
     "Notes:",
     "- The same single service process as on DuckDB; its connections to PostgreSQL are "
@@ -335,10 +387,12 @@ PG_NOTES = [
 
 
 def write(row: dict, title: str, notes: list[str]) -> None:
-    target = "W.duckdb" if title == "Identify" else "postgresql://USER@HOST:PORT/DB"
+    target = "postgresql://USER@HOST:PORT/DB" if "PostgreSQL" in title else "W.duckdb"
     lines = [machine(), "",
              "Command: `.venv/bin/python benchmarks/bench_identify.py --warehouse "
-             f"{target} --clients {row['clients']} --requests N --write-results`. "
+             f"{target} --clients {row['clients']} "
+             + ("--during-run EXTRACTS" if "run_exit" in row else "--requests N")
+             + " --write-results`. "
              + " ".join(__doc__.split("\n\n")[2:4]).replace("\n", " "), "",
              "| data | golden customers (persons) | mentions | clients | requests | errors | "
              "p50 ms | p95 ms | p99 ms | requests/s | service CPU ms/request |",
@@ -347,6 +401,9 @@ def write(row: dict, title: str, notes: list[str]) -> None:
              f"{row['mentions']:,} | {row['clients']} | "
              f"{row['requests']:,} | {row['errors']} | {row['p50']:.1f} | {row['p95']:.1f} | "
              f"{row['p99']:.1f} | {row['throughput']:.0f} | {row['cpu_ms']:.1f} |", "",
+             *([f"`ecif run` during the timed requests: exit code {row['run_exit']}, "
+                f"{row['run_seconds']:.0f} s; statuses {row['statuses']}.", ""]
+               if "run_exit" in row else []),
              "| request kind | requests | p50 ms | p95 ms |", "|---|---:|---:|---:|"]
     for kind, (n, p50, p95) in row["by_kind"].items():
         lines.append(f"| {kind} | {n:,} | {p50:.1f} | {p95:.1f} |")

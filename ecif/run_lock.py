@@ -8,7 +8,9 @@ waiting.
 
 - DuckDB: an exclusive `flock` on `<warehouse file>.lock`, which names its holder (pid,
   host, start time, what). The kernel releases a lock whose process died, so a lock
-  file left behind by a killed run is stale by construction and never blocks.
+  file left behind by a killed run is stale by construction and never blocks. Once it
+  holds the lock, the holder asks a service that has the file open to step aside
+  (ecif.hand_over).
 - PostgreSQL: a session-level advisory lock on a connection of its own, whose
   `application_name` names the holder (pg_stat_activity shows it); the server
   releases it when that connection ends, however the process ended.
@@ -30,6 +32,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
+from ecif.hand_over import ServiceDidNotStepAside, ask_to_step_aside
 from ecif.warehouse import Connection, Warehouse
 
 WAIT_VAR = "ECIF_LOCK_WAIT"
@@ -157,6 +160,11 @@ def _take_file_lock(warehouse: Warehouse, holder: str,
     def release() -> None:
         os.ftruncate(fd, 0)
         os.close(fd)        # closing the descriptor releases the flock
+    try:
+        ask_to_step_aside(warehouse)     # a service holding the file open lets go of it
+    except ServiceDidNotStepAside as e:
+        release()
+        raise WarehouseBusy(str(e)) from None
     return release
 
 

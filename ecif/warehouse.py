@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,19 +76,40 @@ class Warehouse:
 
     def connect(self) -> Connection:
         if self.kind == "duckdb":
-            import duckdb
-
-            self.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-            raw = duckdb.connect(str(self.duckdb_path))
-            # SET, not connect(config=...): DuckDB refuses a second connection to an open
-            # file with another config, and dbt connects in the same process
-            for name, value in self.duckdb_settings.items():
-                raw.execute(f"set {name} = '{value.replace(chr(39), chr(39) * 2)}'")
-            return Connection(self, raw)
+            opener = _OPENERS.get(self.duckdb_path)
+            return opener() if opener else self.open_duckdb(self.duckdb_path)
         import psycopg
 
         params = {k: v for k, v in self.pg_params.items() if v != ""}
         return Connection(self, psycopg.connect(**params, autocommit=True))
+
+    def open_duckdb(self, path: Path) -> Connection:
+        """The DuckDB file `path` (the warehouse's own or a copy of it), opened with the
+        warehouse's settings."""
+        import duckdb
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        raw = duckdb.connect(str(path))
+        # SET, not connect(config=...): DuckDB refuses a second connection to an open
+        # file with another config, and dbt connects in the same process
+        for name, value in self.duckdb_settings.items():
+            raw.execute(f"set {name} = '{value.replace(chr(39), chr(39) * 2)}'")
+        return Connection(self, raw)
+
+
+# DuckDB files this process opens through a connection's owner rather than by opening
+# the file: the service's (ecif.service.connections), which may be serving a copy
+# while a run owns the file
+_OPENERS: dict[Path, Callable[[], Connection]] = {}
+
+
+def route_opening(path: Path, opener: Callable[[], Connection] | None) -> None:
+    """From now on `Warehouse.connect()` of the DuckDB file `path` in this process calls
+    `opener` (None: opens the file again)."""
+    if opener is None:
+        _OPENERS.pop(path, None)
+    else:
+        _OPENERS[path] = opener
 
 
 # DuckDB names a database after its file: a file called like one of our schemas

@@ -40,9 +40,10 @@ from ecif.service import (
 from ecif.service.accounts import RecentUsers, ensure_tables
 from ecif.service.config import ServiceConfig
 from ecif.service.connections import ServiceConnections
+from ecif.service.hand_over import HandOver, RefusedDuringRun, unavailable
 from ecif.service.live_mentions import LiveMentionsCache
 from ecif.service.metrics import RequestMetrics, ServiceMetrics
-from ecif.service.party_numbers import PartyNumbers
+from ecif.service.party_numbers import PartyNumbers, RangeExhausted
 from ecif.service.request_limits import BodySizeLimit, RequestRate
 from ecif.service.security_headers import SecurityHeaders
 from ecif.stewardship.users import StewardshipError
@@ -50,10 +51,15 @@ from ecif.stewardship.users import StewardshipError
 
 def create_app(config: ServiceConfig) -> FastAPI:
     connections = ServiceConnections(config.warehouse)
+    live_mentions, party_numbers = LiveMentionsCache(), PartyNumbers()
+    hand_over = HandOver(connections, live_mentions, party_numbers)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if config.warehouse.kind == "duckdb":
+            hand_over.start()       # a run may ask for the file: ecif.service.hand_over
         yield
+        hand_over.stop()
         connections.close()
 
     app = FastAPI(title="ECIF service", version="1", lifespan=lifespan,
@@ -61,8 +67,9 @@ def create_app(config: ServiceConfig) -> FastAPI:
                               "stewardship of the ECIF customer master.")
     app.state.config = config
     app.state.connections = connections
-    app.state.live_mentions = LiveMentionsCache()
-    app.state.party_numbers = PartyNumbers()
+    app.state.live_mentions = live_mentions
+    app.state.party_numbers = party_numbers
+    app.state.hand_over = hand_over
     app.state.recent_users = RecentUsers()
     app.state.request_rate = RequestRate(config.requests_per_minute, config.request_burst)
     app.state.metrics = ServiceMetrics(connections)
@@ -82,11 +89,13 @@ def create_app(config: ServiceConfig) -> FastAPI:
                    api_stewardship, api_events, api_subscriptions, api_lists, api_exceptions,
                    portal, pages, exception_pages, agent_pages, portal_pages):
         app.include_router(module.router)
+    app.add_middleware(RefusedDuringRun, hand_over=hand_over)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)   # outermost: times it all
     app.add_exception_handler(StewardshipError, _refused)
     app.add_exception_handler(FeedError, _refused)
     app.add_exception_handler(InvalidValue, _invalid)
+    app.add_exception_handler(RangeExhausted, _exhausted)
     app.add_exception_handler(pages.LoginRequired, pages.to_login)
     # errors on the pages answer as pages in the reader's language; the API's keep
     # FastAPI's JSON (each handler tells them apart by the path)
@@ -108,6 +117,10 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 async def _refused(request: Request, exc: Exception) -> JSONResponse:
     """A stewardship rule said no (own request, not pending, unknown party…)."""
     return JSONResponse({"detail": str(exc)}, status_code=409)
+
+
+async def _exhausted(request: Request, exc: Exception) -> Response:
+    return unavailable(str(exc))
 
 
 async def _invalid(request: Request, exc: Exception) -> JSONResponse:

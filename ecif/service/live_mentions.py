@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 import time
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -132,6 +132,19 @@ class LiveMentionsCache:
                     live = self._live = read(conn, source)
         self._checked = time.monotonic()
         return live
+
+    def reread(self, conn: Connection) -> LiveMentions:
+        """Read now, whatever the catalog says (a reopened DuckDB file may give a new
+        table an old table's oid); for `install`."""
+        return read(conn, _source(conn))
+
+    def install(self, live: LiveMentions | None, conn: Connection) -> None:
+        """Serve `live` (the mentions `conn`'s database holds; None: the current ones,
+        now read through `conn`, as it is the same data under other oids)."""
+        live = live or self._live
+        if live is not None:
+            self._live = replace(live, source=_source(conn))
+            self._checked = time.monotonic()
 
 
 def _source(conn: Connection) -> tuple:

@@ -3,6 +3,8 @@ naming the holder; a holder that died leaves no lock behind; run ids never repea
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
 import sys
 import threading
@@ -12,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ecif.cli import app
+from ecif.hand_over import announce, announcement
 from ecif.run_lock import WAIT_VAR, WarehouseBusy, exclusive, lock_file, next_run_id
 
 HOLD = """
@@ -96,3 +99,29 @@ def test_run_ids_follow_the_highest_not_the_count(warehouse):
         conn.execute("create table matching.match_run (run_id varchar)")
         conn.execute("insert into matching.match_run values ('R000001'), ('R000003')")
         assert next_run_id(conn, "matching.match_run", "R") == "R000004"
+
+
+def test_a_service_that_does_not_step_aside_fails_the_writer_in_one_line(duckdb_warehouse):
+    """A live process announced as the warehouse's service whose channel answers nothing
+    (a port nobody listens on); the lock is free again afterwards."""
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        announce(duckdb_warehouse, port, "s3cret")
+        text = announcement(duckdb_warehouse).read_text()
+        announcement(duckdb_warehouse).write_text(text.replace(
+            f'"pid": {os.getpid()}', f'"pid": {alive.pid}'))
+        assert oct(announcement(duckdb_warehouse).stat().st_mode & 0o777) == "0o600"
+        with pytest.raises(WarehouseBusy) as busy, exclusive(duckdb_warehouse, "ecif run"):
+            pass
+        message = str(busy.value)
+        assert "\n" not in message and f"pid {alive.pid}" in message
+        assert "did not answer its request to step aside" in message
+    finally:
+        alive.kill()
+        alive.wait()
+    # the announced process is gone: its announcement is ignored and removed
+    with exclusive(duckdb_warehouse, "ecif run"):
+        assert not announcement(duckdb_warehouse).exists()

@@ -1,0 +1,255 @@
+"""DuckDB: the service steps aside while a run owns the warehouse file, and keeps
+answering.
+
+Asked on its channel (ecif.hand_over), the service pauses requests, reserves a range
+of party numbers in the warehouse (RESERVE, after the counter: the run's new parties
+start after it), copies the file beside it (`<file>.during-run`) and serves from that
+copy, read and write, until the run ends: lookups read the night published before the
+run, identification finds and creates parties as always. Writes that are not replayed
+are refused meanwhile (503 with Retry-After, ecif.service.app): steward decisions and
+requests, logins, the change feed (whose numbers the run is handing out).
+
+When the warehouse lock is free again the service takes it, opens the warehouse,
+reads the new mentions, then (requests paused for a moment) replays what identification
+and lookups wrote into the copy, in one transaction: new manual customers and their
+party_mention rows (the same party ids), portal user names, CREATED events (numbered
+after the run's), personal-data access records. Then it serves the warehouse again and
+deletes the copy. A service stopped during the run leaves the copy; the next start
+replays it before serving.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import shutil
+import socketserver
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ecif import hand_over as channel
+from ecif.events import outbox
+from ecif.run_lock import POLL_SECONDS, WarehouseBusy, exclusive
+from ecif.service.connections import ServiceConnections
+from ecif.service.live_mentions import LiveMentionsCache
+from ecif.service.party_numbers import PartyNumbers
+from ecif.warehouse import Connection, Warehouse
+
+log = logging.getLogger(__name__)
+# party numbers reserved for one run's time: more than identification creates in a night
+RESERVE = 100_000
+# what the 503 of a refused write suggests: about one incremental night
+RETRY_AFTER_SECONDS = 300
+COPY = "handed"     # the copy's name in the warehouse while it is replayed
+MARK = "ops.hand_over"      # in the copy: when it was taken, the first event number free
+
+
+@dataclass
+class HandOver:
+    connections: ServiceConnections
+    live_mentions: LiveMentionsCache
+    party_numbers: PartyNumbers
+    during_run: bool = False
+
+    def __post_init__(self) -> None:
+        self.warehouse: Warehouse = self.connections.warehouse
+        self._switching = threading.Lock()
+        self._server: socketserver.TCPServer | None = None
+
+    @property
+    def copy(self) -> Path:
+        path = self.warehouse.duckdb_path
+        return path.with_name(path.name + ".during-run")
+
+    def start(self) -> None:
+        """Replay a copy an earlier service left, then announce the channel."""
+        if self.copy.exists():
+            with exclusive(self.warehouse, "ecif serve: replaying the writes of a run's time"):
+                with self.connections.paused() as conn:
+                    self._replay(conn)
+        secret = secrets.token_urlsafe(32)
+        hand_over = self
+
+        class Request(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                line = self.rfile.readline(1024).decode(errors="replace")
+                if channel.authentic(line, secret) != channel.STEP_ASIDE:
+                    self.wfile.write(b"refused: not an authentic request\n")
+                    return
+                try:
+                    hand_over.step_aside()
+                except Exception as e:      # the asking run reports it in one line
+                    log.exception("stepping aside failed")
+                    self.wfile.write(f"failed: {e}\n".encode())
+                    return
+                self.wfile.write(f"{channel.OK}\n".encode())
+
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Request)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True,
+                         name="hand-over channel").start()
+        channel.announce(self.warehouse, self._server.server_address[1], secret)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            channel.withdraw(self.warehouse)
+            self._server.shutdown()
+            self._server.server_close()
+
+    def step_aside(self) -> None:
+        with self._switching:
+            if self.during_run:
+                return
+            with self.connections.paused() as conn:
+                first = _reserve_numbers(conn)
+                conn.execute("checkpoint")      # the whole state in the file, none in a WAL
+                shutil.copyfile(self.warehouse.duckdb_path, self.copy)
+                served = self.warehouse.open_duckdb(self.copy)
+                try:
+                    if first is not None:
+                        served.execute("update matching.party_id_sequence set next_number = ?",
+                                       [first])
+                    served.execute("create schema if not exists ops")
+                    served.execute(f"create or replace table {MARK} "
+                                   "(taken_at timestamp, first_seq bigint)")
+                    served.execute(f"insert into {MARK} select ?, (select max(next_seq) "
+                                   "from events.outbox_counter)", [_utc_now()])
+                    self.live_mentions.install(None, served)
+                except BaseException:
+                    served.close()
+                    self.copy.unlink(missing_ok=True)
+                    raise
+                self.connections.switch(served.raw).close()
+                self.party_numbers.ceiling = None if first is None else first + RESERVE
+                self.during_run = True
+        log.info("serving a copy while a run owns %s", self.warehouse.duckdb_path)
+        threading.Thread(target=self._take_back, daemon=True, name="hand-over wait").start()
+
+    def _take_back(self) -> None:
+        """Waits for the warehouse lock, then serves the warehouse again."""
+        while True:
+            try:
+                with exclusive(self.warehouse, "ecif serve: taking the warehouse back"):
+                    self._resume()
+                return
+            except WarehouseBusy:
+                pass
+            except Exception:
+                log.exception("taking the warehouse back failed; retrying")
+            time.sleep(POLL_SECONDS)
+
+    def _resume(self) -> None:
+        with self._switching:
+            main = self.warehouse.open_duckdb(self.warehouse.duckdb_path)
+            try:
+                live = self.live_mentions.reread(main)
+            except LookupError:
+                live = None
+            except BaseException:
+                main.close()
+                raise
+            with self.connections.paused():
+                self.connections.switch(main.raw).close()
+                conn = Connection(self.warehouse, main.raw)
+                self._replay(conn)
+                self.live_mentions.install(live, conn)
+                self.party_numbers.ceiling = None
+                self.during_run = False
+        log.info("serving %s again", self.warehouse.duckdb_path)
+
+    def _replay(self, conn: Connection) -> None:
+        """The copy's writes into the warehouse (all or none), then the copy deleted."""
+        conn.execute(f"attach '{self.copy}' as {COPY} (read_only)")
+        try:
+            with conn.transaction():
+                replay(conn)
+            conn.execute("checkpoint")
+        finally:
+            conn.execute(f"detach {COPY}")
+        self.copy.unlink()
+
+
+def _reserve_numbers(conn: Connection) -> int | None:
+    if not conn.table_exists("matching", "party_id_sequence"):
+        return None
+    return int(conn.scalar("update matching.party_id_sequence set next_number = "
+                           "next_number + ? returning next_number", [RESERVE])) - RESERVE
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _exists(conn: Connection, database: str, schema: str, table: str) -> bool:
+    return bool(conn.scalar("select count(*) from duckdb_tables() where database_name = ? "
+                            "and schema_name = ? and table_name = ?", [database, schema, table]))
+
+
+def replay(conn: Connection) -> None:
+    """Inside a transaction: what the copy attached as COPY holds that the warehouse
+    does not, written by identification and lookups while a run owned the warehouse."""
+    taken_at, first_seq = conn.fetchone(f"select taken_at, first_seq from {COPY}.{MARK}")
+    new = f"select * from {COPY}.matching.party_mention where run_id = 'identify' " \
+          "and mention_id not in (select mention_id from matching.party_mention)"
+    parties = [r[0] for r in conn.fetchall(f"select party_id from ({new})")]
+    conn.execute(f"insert into matching.party_mention by name {new}")
+    conn.execute(f"insert into stewardship.manual_customer by name select * from "
+                 f"{COPY}.stewardship.manual_customer where manual_key not in "
+                 "(select manual_key from stewardship.manual_customer)")
+    if _exists(conn, COPY, "stewardship", "identity_key"):
+        conn.execute(f"insert into stewardship.identity_key by name select * from "
+                     f"{COPY}.stewardship.identity_key as c where not exists (select 1 from "
+                     "stewardship.identity_key as k where k.key_type = c.key_type "
+                     "and k.key_value = c.key_value and k.party_type = c.party_type)")
+    if _exists(conn, COPY, "audit", "personal_data_access"):
+        conn.execute(f"insert into audit.personal_data_access by name select * from "
+                     f"{COPY}.audit.personal_data_access where accessed_at >= ?", [taken_at])
+    if parties and _exists(conn, COPY, "events", "published_customer"):
+        conn.execute(f"insert into events.published_customer by name select * from "
+                     f"{COPY}.events.published_customer where party_id in "
+                     f"({', '.join('?' for _ in parties)}) and party_id not in "
+                     "(select party_id from events.published_customer)", parties)
+    if first_seq is not None:
+        events = conn.fetchall(f"select event_type, party_id, changed_fields, payload from "
+                               f"{COPY}.{outbox.TABLE} where seq >= ? order by seq",
+                               [first_seq])
+        outbox.append(conn, [outbox.Change(t, p, json.loads(f), json.loads(d))
+                             for t, p, f, d in events], "identify", None)
+
+
+# answered while a run owns the warehouse, although they write: their writes are replayed
+REPLAYED = ("/v1/identify", "/v1/customers/search")
+READING = ("GET", "HEAD", "OPTIONS")
+
+
+def refused_during_run(method: str, path: str) -> bool:
+    """A write that would be lost, or the change feed, whose numbers the run hands out."""
+    return path.startswith("/v1/events") or (method not in READING and path not in REPLAYED)
+
+
+def unavailable(what: str) -> JSONResponse:
+    return JSONResponse({"detail": f"{what}: the nightly run owns the warehouse; retry "
+                                   "after it"}, status_code=503,
+                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+class RefusedDuringRun:
+    """503 with Retry-After for what cannot be answered while a run owns the warehouse."""
+
+    def __init__(self, app: ASGIApp, hand_over: HandOver) -> None:
+        self.app = app
+        self.hand_over = hand_over
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] == "http" and self.hand_over.during_run
+                and refused_during_run(scope["method"], scope["path"])):
+            await unavailable(f"{scope['method']} {scope['path']}")(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
