@@ -18,7 +18,14 @@ import psycopg
 import pytest
 
 from ecif.generate.extracts import generate_extracts
-from ecif.pipeline import build_marts, build_staging, land_step, match_step, publish_step
+from ecif.pipeline import (
+    MartsReport,
+    build_marts,
+    build_staging,
+    land_step,
+    match_step,
+    publish_step,
+)
 from ecif.stewardship import service
 from ecif.warehouse import Warehouse
 from tests.dbt.test_incremental_state import checksums, core_delta, keys
@@ -65,10 +72,9 @@ def published_events(warehouse: Warehouse, run_id: str) -> list[tuple]:
                              "from events.customer_change where run_id = ? order by seq", [run_id])
 
 
-def night(warehouse: Warehouse, folder: Path, number: int) -> str | None:
+def night(warehouse: Warehouse, folder: Path, number: int) -> MartsReport:
     """Staging, matching and the marts as a night builds them; then the marts and the
-    events compared with a whole build and a full comparison on a copy. Why the
-    nightly build was whole (None: incremental)."""
+    events compared with a whole build and a full comparison on a copy."""
     build_staging(warehouse)
     match_step(warehouse)
     report = build_marts(warehouse)
@@ -81,7 +87,7 @@ def night(warehouse: Warehouse, folder: Path, number: int) -> str | None:
         publish_step(warehouse, run_id)
         assert published_events(warehouse, run_id) == published_events(whole, run_id), \
             f"night {number}"
-    return report.rebuilt
+    return report
 
 
 def party_of(warehouse: Warehouse, cust_no: str) -> str:
@@ -99,13 +105,14 @@ def test_every_night_the_marts_and_events_equal_a_whole_build(module_warehouse, 
     warehouse = module_warehouse
     extracts = tmp_path / "extracts"
     generate_extracts(extracts, persons=150, orgs=15, days=len(GENERATED_DAYS), seed=7)
-    reasons, events = [], []
+    reports: list[MartsReport] = []
+    events: list[int] = []
 
     def next_night(day: str | None = None) -> None:
         if day:
             land_step(warehouse, extracts, through=day, today=date(2026, 11, 30))
-        reasons.append(night(warehouse, tmp_path, len(reasons) + 1))
-        events.append(len(published_events(warehouse, f"night{len(reasons)}")))
+        reports.append(night(warehouse, tmp_path, len(reports) + 1))
+        events.append(len(published_events(warehouse, f"night{len(reports)}")))
 
     for day in GENERATED_DAYS:
         next_night(day)
@@ -147,7 +154,17 @@ def test_every_night_the_marts_and_events_equal_a_whole_build(module_warehouse, 
                                f"source_key = '{customers[4]}'")
     next_night()      # nothing new
 
-    # the first night builds whole, every later one only what changed; each night until
-    # the split told something (the erasure's ERASED went out at its approval)
-    assert reasons[0] is not None and reasons[1:] == [None] * (len(reasons) - 1)
+    # the first night builds whole, every later one only what changed (nothing on the
+    # last); each night until the split told something (the erasure's ERASED went out
+    # at its approval)
+    assert reports[0].rebuilt is not None
+    assert [r.rebuilt for r in reports[1:]] == [None] * (len(reports) - 1)
+    assert all(r.parties for r in reports[1:-1]) and reports[-1].parties == 0
     assert all(events[:5]) and events[5:] == [0, 0]
+
+    # changed rules: every mart built whole again, to the same content
+    before = checksums(warehouse, mart_tables(warehouse))
+    monkeypatch.setattr("ecif.pipeline.rules_fingerprint", lambda: "other rules")
+    assert build_marts(warehouse).rebuilt == \
+        "the dbt models, macros or seeds changed since the last build"
+    assert checksums(warehouse, mart_tables(warehouse)) == before
