@@ -72,6 +72,10 @@ def main() -> None:
         "night 2 staging / from scratch staging":
             nights["night 2"]["staging"] / scratch["staging"],
         f"{last} staging / night 2 staging": nights[last]["staging"] / nights["night 2"]["staging"],
+        **{f"night 2 {step} / from scratch {step}": nights["night 2"][step] / scratch[step]
+           for step in ("marts", "publish")},
+        **{f"{last} {step} / from scratch {step}": nights[last][step] / scratch[step]
+           for step in ("marts", "publish")},
     }
     for name, ratio in ratios.items():
         print(f"{name}: {ratio:.2f}")

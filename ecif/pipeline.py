@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ecif import ops_log
+from ecif import marts_state, ops_log
 from ecif.archive import (
     ArchiveReport,
     archive_raw,
@@ -93,7 +93,8 @@ def ensure_tables(conn: Connection, systems: Collection[str] | None = None) -> N
     ensure_results_table(conn)
 
 
-def _dbt_step(warehouse: Warehouse, label: str, args: list[str], on_progress: Progress) -> int:
+def _dbt_step(warehouse: Warehouse, label: str, args: list[str], on_progress: Progress,
+              dbt_vars: dict[str, object] | None = None) -> int:
     done = 0
 
     def on_node(name: str, status: str) -> None:
@@ -101,7 +102,13 @@ def _dbt_step(warehouse: Warehouse, label: str, args: list[str], on_progress: Pr
         done += 1
         on_progress(label, done, None)
 
-    return run_dbt(warehouse, args, on_node=on_node)
+    return run_dbt(warehouse, args, on_node=on_node, dbt_vars=dbt_vars)
+
+
+def _from_scratch_args(warehouse: Warehouse) -> list[str]:
+    # dbt-duckdb's full refresh of incremental tables in two threads swaps one model's
+    # backup table for another's ("..._dbt_backup does not exist"): one thread then
+    return ["--full-refresh", *(["--threads", "1"] if warehouse.kind == "duckdb" else [])]
 
 
 @dataclass
@@ -136,10 +143,7 @@ def build_staging(warehouse: Warehouse, on_progress: Progress = _quiet,
         batches = sum(map(len, pending_batches(conn).values()))
         if not rebuilt and built and staging_is_current(conn):
             return StagingReport(0, None)
-    # dbt-duckdb's full refresh of incremental tables in two threads swaps one model's
-    # backup table for another's ("..._dbt_backup does not exist"): one thread then
-    from_scratch = ["--full-refresh", *(["--threads", "1"] if warehouse.kind == "duckdb"
-                                        else [])] if rebuilt else []
+    from_scratch = _from_scratch_args(warehouse) if rebuilt else []
     # the same rules as the last build's mean the same seeds, already loaded: not again
     loaded_seeds = ["resource_type:seed"] if built == fingerprint and not rebuilt else []
     nodes = _dbt_step(warehouse, "dbt staging",
@@ -165,10 +169,42 @@ def match_step(warehouse: Warehouse, on_progress: Progress = _quiet,
         return report
 
 
+@dataclass
+class MartsReport:
+    rebuilt: str | None       # why every mart was built whole (None: incremental)
+    parties: int              # parties recomputed (incremental builds)
+    nodes: int                # dbt models, snapshots and tests run
+
+    def line(self) -> str:
+        if self.rebuilt:
+            return f"marts: built whole ({self.rebuilt})"
+        return f"marts: {self.parties:,} changed part(ies) recomputed"
+
+
 @holding_the_lock("a marts build")
-def build_marts(warehouse: Warehouse, on_progress: Progress = _quiet) -> int:
-    return _dbt_step(warehouse, "dbt marts", ["build", "--select", *AFTER_MATCHING],
-                     on_progress)
+def build_marts(warehouse: Warehouse, on_progress: Progress = _quiet,
+                full: bool = False) -> MartsReport:
+    """The marts, reports and snapshots, with their tests. The marts keyed by party
+    recompute only the parties changed since their last build (ecif.marts_state);
+    whole when `full`, on the first build or when the rules changed."""
+    fingerprint = rules_fingerprint()
+    with warehouse.connect() as conn:
+        rebuilt = marts_state.rebuild_reason(conn, fingerprint, full)
+        last = marts_state.last_build(conn)
+        through = marts_state.current(conn)
+    since = None if rebuilt or last is None else last[1]
+    nodes = _dbt_step(
+        warehouse, "dbt marts",
+        ["build", "--select", *AFTER_MATCHING, *(_from_scratch_args(warehouse) if rebuilt
+                                                  else [])],
+        on_progress,
+        dbt_vars=since and {"marts_changes_after": since.changes_through,
+                            "marts_runs_after": since.runs_through})
+    with warehouse.connect() as conn:
+        marts_state.record(conn, fingerprint, through)
+        parties = 0 if rebuilt else conn.scalar(
+            "select count(distinct party_id) from intermediate.int_mart_affected_party")
+    return MartsReport(rebuilt, parties, nodes)
 
 
 @holding_the_lock("a publish step")
@@ -267,6 +303,7 @@ class RunSummary:
     landing: LandingReport | None = None
     staging: StagingReport | None = None
     matching: MatchReport | None = None
+    marts: MartsReport | None = None
     quality: list[QualityReport] = field(default_factory=list)
     customers: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -301,6 +338,8 @@ class RunSummary:
             m = self.matching
             out.append(f"matching {m.run_id}: {m.mentions:,} mentions → {m.parties:,} parties "
                        f"({m.merges} merges, {m.splits} splits since the last run)")
+        if self.marts:
+            out.append(self.marts.line())
         if self.quality:
             results = [r for q in self.quality for r in q.results]
             warnings = [r.check.name for q in self.quality for r in q.failed("warning")]
@@ -371,7 +410,7 @@ def _run_nightly(warehouse: Warehouse, extracts_dir: Path, through: str | None,
     with timed("matching"):
         summary.matching = match_step(warehouse, on_progress)
     with timed("marts"):
-        build_marts(warehouse, on_progress)
+        summary.marts = build_marts(warehouse, on_progress, full)
     with timed("mart checks"):
         summary.quality.append(quality_step(warehouse, AFTER_MARTS, summary.quality[0].run_id,
                                             on_progress))

@@ -76,6 +76,10 @@
     {%- set unscoped = [] -%}
     {%- for role in roles if role not in scoped and role != 'customer' %}{% do unscoped.append(app_role(role)) %}{% endfor -%}
     alter table {{ this }} enable row level security;
+    {#- an incremental model keeps its table, and its policies, from the last build -#}
+    {%- for policy in ['unscoped', 'customer'] + (scoped | list) %}
+    drop policy if exists ecif_{{ policy }} on {{ this }};
+    {%- endfor %}
     create policy ecif_unscoped on {{ this }} for select to {{ unscoped | join(', ') }} using (true);
     {%- for scope in scoped %}
     create policy ecif_{{ scope }} on {{ this }} for select to {{ app_role(scope) }}

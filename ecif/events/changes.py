@@ -23,6 +23,7 @@ GOLDEN = ("party_type", "name", "id_type", "id_no", "gender", "birth_date", "mob
 XREF = ("source_system", "source_entity", "source_key", "source_role")
 STATUS_EVENTS = {("ACTIVE", "INACTIVE"): "DEACTIVATED", ("INACTIVE", "ACTIVE"): "REACTIVATED"}
 Parties = dict[str, dict[str, Any]]
+SCOPE = "events.publish_scope"
 Xrefs = dict[tuple, str]
 
 
@@ -34,14 +35,29 @@ def ensure_publication(conn: Connection) -> None:
                  "party_id from marts.customer_xref where 1 = 0")
 
 
-def _parties(conn: Connection, table: str) -> Parties:
-    cursor = conn.execute(f"select party_id, {', '.join(GOLDEN)} from {table}")
+def _in_scope(scope: str | None) -> str:
+    return f" where party_id in ({scope})" if scope else ""
+
+
+def _parties(conn: Connection, table: str, scope: str | None = None) -> Parties:
+    cursor = conn.execute(f"select party_id, {', '.join(GOLDEN)} from {table}"
+                          + _in_scope(scope))
     return {row[0]: dict(zip(GOLDEN, row[1:], strict=True)) for row in cursor.fetchall()}
 
 
-def _xrefs(conn: Connection, table: str) -> Xrefs:
+def _xrefs(conn: Connection, table: str, scope: str | None = None) -> Xrefs:
     return {row[:-1]: row[-1] for row in conn.fetchall(
-        f"select {', '.join(XREF)}, party_id from {table}")}
+        f"select {', '.join(XREF)}, party_id from {table}" + _in_scope(scope))}
+
+
+def _scope(conn: Connection) -> str | None:
+    """The parties the marts changed since the last publication (the marts build
+    gathers them in `events.publish_scope`, macro record_publish_scope); None: all
+    parties (a whole build since, or no build recorded: the marts written otherwise)."""
+    if (not conn.table_exists("events", "publish_scope")
+            or conn.scalar(f"select count(*) from {SCOPE} where party_id is null")):
+        return None
+    return f"select party_id from {SCOPE}"
 
 
 def _erased(conn: Connection, parties: set[str]) -> set[str]:
@@ -121,28 +137,35 @@ def marts_business_date(conn: Connection) -> str | None:
 
 
 def publish(conn: Connection, run_id: str) -> int:
-    """Publish the marts' golden records to the change feed; the events written."""
+    """Publish the marts' golden records to the change feed; the events written.
+    Only the parties the marts changed since the last publication are compared: any
+    other party has the same golden record and cross references in both, so the
+    events are those of a comparison of everything."""
     ensure_publication(conn)
     business_date = marts_business_date(conn)
     with conn.transaction():
-        before, after = (_parties(conn, "events.published_customer"),
-                         _parties(conn, "marts.customer"))
+        scope = _scope(conn)
+        before, after = (_parties(conn, "events.published_customer", scope),
+                         _parties(conn, "marts.customer", scope))
         erased = _erased(conn, set(before) - set(after))
-        changes, carried = diff(before, after, _xrefs(conn, "events.published_xref"),
-                                _xrefs(conn, "marts.customer_xref"), erased)
+        changes, carried = diff(before, after, _xrefs(conn, "events.published_xref", scope),
+                                _xrefs(conn, "marts.customer_xref", scope), erased)
         written = append(conn, changes, run_id, business_date)
         for party in erased:
             scrub(conn, party)
-        conn.execute("delete from events.published_customer where party_id in ("
+        also = f" and party_id in ({scope})" if scope else ""
+        conn.execute("delete from events.published_customer where (party_id in ("
                      "select party_id from marts.customer) or party_id in ("
-                     "select party_id from events.published_xref)")
+                     f"select party_id from events.published_xref)){also}")
         for party in erased:    # gone without a cross reference left to delete it by
             conn.execute("delete from events.published_customer where party_id = ?", [party])
         conn.execute(f"insert into events.published_customer select party_id, "
-                     f"{', '.join(GOLDEN)} from marts.customer")
-        conn.execute("delete from events.published_xref")
+                     f"{', '.join(GOLDEN)} from marts.customer" + _in_scope(scope))
+        conn.execute("delete from events.published_xref" + _in_scope(scope))
         conn.execute(f"insert into events.published_xref select {', '.join(XREF)}, party_id "
-                     "from marts.customer_xref")
+                     "from marts.customer_xref" + _in_scope(scope))
+        if conn.table_exists("events", "publish_scope"):
+            conn.execute(f"delete from {SCOPE}")
     return written
 
 

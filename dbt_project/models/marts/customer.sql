@@ -1,15 +1,19 @@
 {#- One golden record per party (outputs.md §2), pivoted from the surviving
     attributes of customer_attribute_lineage. `as_of` is the latest business date
-    the warehouse holds: history (snapshots) dates each change by it. -#}
+    the warehouse holds: history (snapshots) dates each change by it. Kept
+    incrementally, per party (macros/incremental_marts.sql). -#}
+{{ incremental_mart(post_hook=["{{ refresh_as_of() }}"]) }}
 
 with lineage as (
     select * from {{ ref('customer_attribute_lineage') }}
+    where {{ for_affected_parties('party_id') }}
 ),
 
 parties as (
     -- every mention of a party has the same type: clustering never mixes them
     select party_id, max(party_type) as party_type
     from {{ ref('int_mention_party') }}
+    where {{ for_affected_parties('party_id') }}
     group by party_id
 ),
 
@@ -20,12 +24,13 @@ statuses as (
             row_number() over (partition by party_id order by changed_at desc, request_id desc)
                 as newest
         from {{ ref('stg_steward__party_status') }}
+        where {{ for_affected_parties('party_id') }}
     ) as ranked
     where newest = 1
 ),
 
 as_of as (
-    select max(_business_date) as business_date from {{ ref('int_party_mention') }}
+    select {{ marts_as_of() }} as as_of from {{ ref('int_party_mention') }}
 ),
 
 attributes as (
@@ -55,7 +60,7 @@ select
     cast(case when parties.party_type = 'P' then attributes.birth_date end as date) as birth_date,
     cast(attributes.mobile as {{ dbt.type_string() }}) as mobile,
     cast(coalesce(statuses.status, 'ACTIVE') as {{ dbt.type_string() }}) as status,
-    cast({{ try_to_date('as_of.business_date', '%Y%m%d') }} as timestamp) as as_of,
+    as_of.as_of,
     -- VALID; INVALID_ONLY: only invalid or placeholder IDs were seen (id_no is null); NONE
     cast(coalesce(attributes.id_status, 'NONE') as {{ dbt.type_string() }}) as id_status,
     cast(case when parties.party_type = 'P' then attributes.occupation_code end

@@ -6,7 +6,9 @@
     service_tier (claims handling) is the first rule of
     reference_data/seeds/service_tier_rule.csv matching both classes.
     consent_marketing is tri-state: true given, false refused by any source, NULL
-    unknown (no source asked). -#}
+    unknown (no source asked). Built whole each night, not per affected party: the
+    holdings in force and the three-year windows move with the business date for
+    every party. -#}
 
 with customers as (
     select * from {{ ref('customer') }}

@@ -3,10 +3,13 @@
     must not win); among values equally valid, the source priority of
     reference_data/seeds/survivorship_rule.csv decides, then the most recent business
     date, then the smallest mention id (a tie stays deterministic). Sources without a
-    rule for an attribute do not compete for it. -#}
+    rule for an attribute do not compete for it. Kept incrementally, per party
+    (macros/incremental_marts.sql). -#}
+{{ incremental_mart() }}
 
 with mentions as (
     select * from {{ ref('int_mention_party') }}
+    where {{ for_affected_parties('party_id') }}
 ),
 
 core_register as (

@@ -1,8 +1,12 @@
 {#- Contact points of each golden customer (mobile, landline, e-mail, address), the
-    part of a customer that keeps history besides the basic record. -#}
+    part of a customer that keeps history besides the basic record. Kept
+    incrementally, per party (macros/incremental_marts.sql). -#}
+-- depends_on: {{ ref('int_party_mention') }}
+{{ incremental_mart(post_hook=["{{ refresh_as_of() }}"]) }}
 
 with lineage as (
     select * from {{ ref('customer_attribute_lineage') }}
+    where {{ for_affected_parties('party_id') }}
 ),
 
 attributes as (
@@ -27,3 +31,4 @@ select
     customer.as_of
 from {{ ref('customer') }} as customer
 left join attributes on attributes.party_id = customer.party_id
+where {{ for_affected_parties('customer.party_id') }}

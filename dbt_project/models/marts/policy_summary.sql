@@ -1,7 +1,9 @@
 {#- 承保概要: the latest state of every policy with its holder and insured parties,
     whether it has been renewed, and its days to expiry as of the latest business
     date. A renewal has the same holder and subject (vehicle plate, else product) and
-    takes effect within renewal_grace_days of the expiry. -#}
+    takes effect within renewal_grace_days of the expiry. Built whole each night, not
+    per affected party (macros/incremental_marts.sql): days_to_expiry and is_in_force
+    move with the business date for every policy. -#}
 
 with policies as (
     select * from {{ ref('stg_core__policy') }}

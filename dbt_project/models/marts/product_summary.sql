@@ -1,7 +1,8 @@
 {#- 险种概要: per customer (the policy holder) and product, how many policies are in
     force, their premium and sum insured, and the first and latest effective dates of
     all the customer's policies of that product. Built on policy_summary, so "in force"
-    means what it means there. -#}
+    means what it means there. Built whole each night: in force moves with the
+    business date for every holder. -#}
 
 with policies as (
     select * from {{ ref('policy_summary') }}

@@ -1,7 +1,8 @@
 {#- 续保名单: in-force policies expiring within renewal_horizon_days of the latest
     business date and not yet renewed, whose holder is active, reachable by mobile,
     not on do-not-call and without an open complaint. `ecif export renewal-targets
-    --within-days N` narrows the window. -#}
+    --within-days N` narrows the window. Built whole each night: the window moves
+    with the business date, and the list is small. -#}
 
 with parameters as (
     select max(case when parameter = 'renewal_horizon_days' then cast(value as integer) end)

@@ -5,7 +5,8 @@
     refused marketing in any source is never listed (customer_360.consent_marketing).
     contact_basis says why calling is allowed: CONSENT (consent given) or
     EXISTING_CUSTOMER (a policyholder whose consent is unknown, only while the
-    marketing_parameter `cross_sell_unknown_consent` is true). -#}
+    marketing_parameter `cross_sell_unknown_consent` is true). Built whole each night
+    from customer_360, which moves with the business date. -#}
 
 with parameters as (
     select max(case when parameter = 'cross_sell_unknown_consent'
