@@ -13,7 +13,7 @@ review is worth, bounded, each pair with the evidence of its best mention pair.
   different people share a name (the model's exact-name level) and f the share of
   person parties with this name's sound (pinyin key): Splink's term-frequency
   adjustment, for ranking only (merges never use it). On the independent 200k set it
-  raised the share of true pairs in the queue from 39 % to 48 %.
+  raised the share of true pairs in the queue from 39 % to 46 %.
 - A task's probability of being one person is its best pair's rank. The queue keeps the
   most likely tasks while their pairs stay within `review_queue_max_share` of the person
   parties (or `review_queue_min_pairs`, when that is more); its expected precision is the

@@ -33,7 +33,7 @@ class SuspectGroup:
 class PairEvidence:
     """Why the best mention pair of two suspect persons scored so (matching.review_tasks):
     levels are (comparison, level met, weight); the prior, the levels and the term
-    frequency adjustment add up to match_weight (matching.review_tasks)."""
+    frequency adjustment add up to match_weight."""
     party_ids: tuple[str, str]
     match_weight: float
     match_probability: float
@@ -55,8 +55,10 @@ def queue(conn: Connection) -> list[SuspectGroup]:
 
 
 def queue_precision(conn: Connection) -> float | None:
-    """The share of the queued person pairs expected to be one person."""
-    return conn.scalar("select avg(match_probability) from marts.person_suspect")
+    """The share of the queued person pairs expected to be one person, as the last
+    matching run estimated it (matching.review_tasks: their rank probabilities)."""
+    return conn.scalar("select person_queue_precision from reports.rpt_matching_run "
+                       "order by run_id desc limit 1")
 
 
 def members(conn: Connection, group_id: str) -> list[str]:
