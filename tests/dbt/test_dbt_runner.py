@@ -4,6 +4,7 @@ environment, so that builds from the service's request threads cannot cross."""
 import os
 import threading
 import uuid
+from collections import OrderedDict
 
 import pytest
 
@@ -58,3 +59,29 @@ def test_two_threads_build_their_own_warehouse(tmp_path):
 def test_dbt_vars_are_a_keyword_not_an_argument(duckdb_warehouse):
     with pytest.raises(ValueError, match="dbt_vars"):
         run_dbt(duckdb_warehouse, ["seed", "--vars", "{run_unit_tests: true}"])
+
+
+
+def test_the_project_is_parsed_once_for_warehouses_named_alike(tmp_path, monkeypatch):
+    # the steps of a night differ in their run-time vars, tests in their folders: neither
+    # parses the project again (a full parse is most of a small build's time)
+    from dbt.parser.manifest import ManifestLoader
+
+    from ecif import dbt_runner
+
+    monkeypatch.setattr(dbt_runner, "_manifests", OrderedDict())   # none from earlier tests
+    parses = []
+    parse = ManifestLoader.get_full_manifest
+    monkeypatch.setattr(ManifestLoader, "get_full_manifest",
+                        lambda *args, **kwargs: parses.append(1) or parse(*args, **kwargs))
+    first, second = (Warehouse(f"duckdb:///{tmp_path / name / 'warehouse.duckdb'}")
+                     for name in ("one", "two"))
+    for warehouse in (first, second):
+        warehouse.duckdb_path.parent.mkdir()
+        run_dbt(warehouse, ["seed", "--select", "placeholder_value"])
+        run_dbt(warehouse, ["seed", "--select", "dq_rule_parameter"],
+                dbt_vars={"marts_changes_after": "2026-11-01 00:00:00"})
+        assert seed_tables(warehouse) == 2
+    assert len(parses) == 1
+    run_dbt(second, ["seed", "--select", "placeholder_value"], dbt_vars={"run_unit_tests": True})
+    assert len(parses) == 2 and seed_tables(second) == 2   # a parse-time switch: parsed again

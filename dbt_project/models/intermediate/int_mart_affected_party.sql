@@ -4,6 +4,11 @@
     matching gives it now, and the parties of changed steward decisions and register
     codes. One row per (mention_id, party_id); a party's row without mention_id comes
     from a steward decision. Empty when the marts are built whole. -#}
+{#- What the incremental branch reads, declared whether or not this build takes it: the
+    manifest (and the Airflow DAG drawn from it) is parsed without the marts' vars. -#}
+-- depends_on: {{ ref('int_party_mention_change') }}, {{ ref('int_party_mention') }}
+-- depends_on: {{ ref('stg_steward__attribute_override') }}, {{ ref('stg_steward__party_status') }}
+-- depends_on: {{ ref('stg_core__customer') }}
 {{ config(indexes=[{'columns': ['party_id']}, {'columns': ['mention_id']}],
           post_hook=["create schema if not exists events",
                      "create table if not exists events.publish_scope (party_id {{ dbt.type_string() }})",
