@@ -11,8 +11,8 @@
 
 Every task calls the function `ecif run` calls (ecif.pipeline, ecif.exports); the
 DAG only wires them. Each step is idempotent, so a retried task, or a cleared run,
-gives the result of a clean run. Tasks read their settings (warehouse, folders) from
-ECIF_* environment variables when they run (ecif.orchestration.settings); parsing
+gives the result of a clean run. Tasks read their settings (warehouse, folders: the
+ECIF_* variables of ecif.settings) when they run (ecif.orchestration.runs); parsing
 this file reads none and imports none of the pipeline's libraries.
 
 DuckDB allows one writer per file. Each Cosmos group is one `dbt build` (the
@@ -38,7 +38,8 @@ from ecif.extract_spec import SYSTEMS
 from ecif.orchestration import task_log
 from ecif.orchestration.control_files import missing_files
 from ecif.orchestration.cosmos_dbt import point_at_warehouse, run_producer_first
-from ecif.orchestration.settings import WAREHOUSE_POOL, Settings, business_date
+from ecif.orchestration.runs import WAREHOUSE_POOL, business_date, task_settings
+from ecif.report_folders import reports_root
 
 # downstream DAGs schedule on this: it is updated once the marts of a date are published
 MARTS = Asset(name="ecif_marts", uri="ecif://marts")
@@ -120,7 +121,7 @@ def ecif_nightly():
 
     @task.sensor(poke_interval=300, timeout=6 * 3600, mode="reschedule", retries=0)
     def wait_for_control_files(system: str, day: str) -> bool:
-        missing = missing_files(Settings.from_env().extracts_dir, system, day)
+        missing = missing_files(task_settings().extracts_dir, system, day)
         print(f"{system} {day}: " + (f"waiting for {', '.join(missing)}" if missing
                                      else "complete"))
         return not missing
@@ -129,7 +130,7 @@ def ecif_nightly():
     def land(system: str, day: str) -> list[str]:
         from ecif import pipeline
 
-        settings = Settings.from_env()
+        settings = task_settings()
         report = pipeline.land_step(settings.warehouse, settings.extracts_dir, through=day,
                                     systems=[system])
         return report.summary_lines()
@@ -146,9 +147,9 @@ def ecif_nightly():
     def match() -> str:
         from ecif import pipeline
 
-        settings = Settings.from_env()
-        report = pipeline.match_step(settings.warehouse,
-                                     reports_dir=settings.reports_dir / "matching")
+        settings = task_settings()
+        reports = reports_root(settings.warehouse, settings)
+        report = pipeline.match_step(settings.warehouse, reports_dir=reports / "matching")
         return (f"{report.run_id}: {report.mentions} mentions → {report.parties} parties, "
                 f"{report.merges} merges, {report.splits} splits")
 
@@ -163,11 +164,11 @@ def ecif_nightly():
         from ecif import pipeline
         from ecif.quarantine import unpublished_batches
 
-        settings = Settings.from_env()
+        settings = task_settings()
         with settings.warehouse.connect() as conn:
             new = unpublished_batches(conn)
-        admitted = pipeline.admission_step(settings.warehouse, new,
-                                           docs_dir=settings.reports_dir / "quality")
+        docs = reports_root(settings.warehouse, settings) / "quality"
+        admitted = pipeline.admission_step(settings.warehouse, new, docs_dir=docs)
         if admitted.held:
             print(admitted.line())
         return admitted.run_id
@@ -180,8 +181,8 @@ def ecif_nightly():
         from ecif import pipeline
         from expectations.suites import AFTER_MARTS
 
-        settings = Settings.from_env()
-        docs = settings.reports_dir / "quality"
+        settings = task_settings()
+        docs = reports_root(settings.warehouse, settings) / "quality"
         report = (pipeline.gate_step(settings.warehouse, quality_run, docs_dir=docs) if gate
                   else pipeline.quality_step(settings.warehouse, AFTER_MARTS, quality_run,
                                              docs_dir=docs))
@@ -193,9 +194,9 @@ def ecif_nightly():
         gate: they hear of the faults that stop a night too)."""
         from ecif import pipeline
 
-        settings = Settings.from_env()
-        return pipeline.feedback_step(settings.warehouse, [day],
-                                      settings.reports_dir / "feedback")
+        settings = task_settings()
+        reports = reports_root(settings.warehouse, settings)
+        return pipeline.feedback_step(settings.warehouse, [day], reports / "feedback")
 
     admitted = admission()
     gate = quality.override(task_id="quality_before_marts")(admitted, gate=True)
@@ -209,7 +210,7 @@ def ecif_nightly():
         from ecif import pipeline
         from ecif.rebuild_queue import queued
 
-        warehouse = Settings.from_env().warehouse
+        warehouse = task_settings().warehouse
         with warehouse.connect() as conn:
             built_with = queued(conn, decided_before=dag_run.start_date)
         events = pipeline.publish_step(warehouse, applies=built_with)
@@ -226,7 +227,7 @@ def ecif_nightly():
         `ecif dispatch` or of the next night."""
         from ecif.events.dispatcher import dispatch_once
 
-        report = dispatch_once(Settings.from_env().warehouse)
+        report = dispatch_once(task_settings().warehouse)
         return {"delivered": report.delivered, "failed_attempts": report.failed_attempts,
                 "dead_lettered": report.dead_lettered}
 
@@ -236,7 +237,7 @@ def ecif_nightly():
         replaced on a retry)."""
         from ecif import exports
 
-        settings = Settings.from_env()
+        settings = task_settings()
         return {name: exports.export_list(settings.warehouse, name,
                                           settings.exports_dir / day / f"{name}.csv",
                                           role="marketing")
@@ -251,7 +252,7 @@ def ecif_nightly():
 
         from ecif import archive
 
-        report = archive.archive_raw(Settings.from_env().warehouse,
+        report = archive.archive_raw(task_settings().warehouse,
                                      today=datetime.strptime(day, "%Y%m%d").date())
         return report.line()
 

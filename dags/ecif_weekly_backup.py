@@ -15,7 +15,7 @@ import pendulum
 from airflow.sdk import dag, task
 
 from ecif.orchestration import task_log
-from ecif.orchestration.settings import WAREHOUSE_POOL, Settings
+from ecif.orchestration.runs import WAREHOUSE_POOL, WEEKLY_BACKUP_KEEP, task_settings
 
 
 @dag(
@@ -38,8 +38,9 @@ def ecif_weekly_backup():
     def backup() -> str:
         from ecif.backup import backup as take_backup
 
-        settings = Settings.from_env()
-        return str(take_backup(settings.warehouse, settings.backups_dir, settings.backup_keep))
+        settings = task_settings()
+        return str(take_backup(settings.warehouse, settings.backups_dir,
+                               settings.backup_keep or WEEKLY_BACKUP_KEEP))
 
     backup()
 

@@ -1,7 +1,7 @@
 """Alerts: a critical exception that opens (ecif.exceptions_centre) is sent to the
 configured channels, once per opening.
 
-Channels, from the environment (README, Operations):
+Channels, from the settings (ecif.settings; README, Operations):
 - ECIF_ALERT_WEBHOOK: a URL that receives the exception as a JSON POST;
 - ECIF_SMTP_HOST (and ECIF_SMTP_PORT, default 25), ECIF_SMTP_FROM, ECIF_SMTP_TO
   (comma-separated): an e-mail per exception, over plain SMTP.
@@ -14,47 +14,26 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import smtplib
 import urllib.request
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from email.message import EmailMessage
 
-from ecif import ops_log
+from ecif import ops_log, settings
 from ecif.exceptions_centre import ExceptionRecord
 
 WEBHOOK_ENV = "ECIF_ALERT_WEBHOOK"
-SMTP_HOST_ENV, SMTP_PORT_ENV = "ECIF_SMTP_HOST", "ECIF_SMTP_PORT"
-SMTP_FROM_ENV, SMTP_TO_ENV = "ECIF_SMTP_FROM", "ECIF_SMTP_TO"
 TIMEOUT_SECONDS = 10
 
 
-@dataclass(frozen=True)
-class Channels:
-    webhook: str | None = None
-    smtp_host: str | None = None
-    smtp_port: int = 25
-    sender: str = "ecif@localhost"
-    recipients: tuple[str, ...] = ()
-
-    @classmethod
-    def from_environment(cls, env: Mapping[str, str] = os.environ) -> Channels:
-        return cls(webhook=env.get(WEBHOOK_ENV) or None,
-                   smtp_host=env.get(SMTP_HOST_ENV) or None,
-                   smtp_port=int(env.get(SMTP_PORT_ENV) or 25),
-                   sender=env.get(SMTP_FROM_ENV) or cls.sender,
-                   recipients=tuple(to.strip() for to in (env.get(SMTP_TO_ENV) or "").split(",")
-                                    if to.strip()))
-
-
-def send(opened: Sequence[ExceptionRecord], channels: Channels | None = None) -> None:
-    channels = channels or Channels.from_environment()
+def send(opened: Sequence[ExceptionRecord]) -> None:
+    chosen = settings.current()
+    webhook = chosen.alert_webhook
     for exception in opened:
-        if channels.webhook:
-            _attempt("webhook", exception, lambda e=exception: _post(channels.webhook, e))
-        if channels.smtp_host and channels.recipients:
-            _attempt("e-mail", exception, lambda e=exception: _mail(channels, e))
+        if webhook:
+            _attempt("webhook", exception, lambda e=exception: _post(webhook, e))
+        if chosen.smtp_host and chosen.smtp_to:
+            _attempt("e-mail", exception, lambda e=exception: _mail(chosen, e))
 
 
 def _attempt(channel: str, exception: ExceptionRecord, deliver: Callable[[], None]) -> None:
@@ -82,14 +61,14 @@ def _post(url: str, exception: ExceptionRecord) -> None:
         pass        # a non-2xx answer raises HTTPError (an OSError)
 
 
-def _mail(channels: Channels, exception: ExceptionRecord) -> None:
+def _mail(chosen: settings.Settings, exception: ExceptionRecord) -> None:
     message = EmailMessage()
     message["Subject"] = subject(exception)
-    message["From"] = channels.sender
-    message["To"] = ", ".join(channels.recipients)
+    message["From"] = chosen.smtp_from
+    message["To"] = ", ".join(chosen.smtp_to)
     message.set_content("\n".join(f"{name}: {value}" for name, value in
                                   exception.as_dict().items() if value is not None)
                         + f"\n\necif exceptions show {exception.exception_id}\n")
-    assert channels.smtp_host is not None
-    with smtplib.SMTP(channels.smtp_host, channels.smtp_port, timeout=TIMEOUT_SECONDS) as smtp:
+    assert chosen.smtp_host is not None
+    with smtplib.SMTP(chosen.smtp_host, chosen.smtp_port, timeout=TIMEOUT_SECONDS) as smtp:
         smtp.send_message(message)

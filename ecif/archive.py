@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ecif import settings
 from ecif.backup import owner_only
 from ecif.extract_spec import BY_NAME, ENTITIES, EntitySpec
 from ecif.landing import erasures
@@ -43,8 +44,6 @@ from ecif.run_lock import holding_the_lock
 from ecif.staging_state import pending_batches
 from ecif.warehouse import Connection, Warehouse, WarehouseError
 
-ARCHIVE_ENV, RETENTION_ENV = "ECIF_ARCHIVE", "ECIF_RAW_RETENTION_DAYS"
-DEFAULT_RETENTION_DAYS = 90
 ARCHIVED = "raw.archived_batch_rows"
 # the highest erasure request the files were screened against
 SCREENED_MARK = ".erasures_screened"
@@ -58,19 +57,12 @@ class ArchiveError(WarehouseError):
 def archive_root(warehouse: Warehouse) -> Path:
     """ECIF_ARCHIVE, else beside the DuckDB file (`<name>.archive/`), else
     `archive/<database>/` in the working folder, as the operations log does."""
-    if os.environ.get(ARCHIVE_ENV):
-        return Path(os.environ[ARCHIVE_ENV])
+    chosen = settings.current().archive_dir
+    if chosen:
+        return chosen
     if warehouse.kind == "duckdb":
         return warehouse.duckdb_path.with_suffix(".archive")
     return Path.cwd() / "archive" / f"ecif-{warehouse.pg_params['dbname']}"
-
-
-def retention_days() -> int:
-    text = os.environ.get(RETENTION_ENV) or str(DEFAULT_RETENTION_DAYS)
-    if not text.isdigit() or int(text) < 1:
-        raise ArchiveError(f"{RETENTION_ENV}={text!r}: expected a whole number of days, "
-                           "at least 1")
-    return int(text)
 
 
 @dataclass(frozen=True)
@@ -119,7 +111,8 @@ def archive_raw(warehouse: Warehouse, archive_dir: Path | None = None,
     """Move the raw rows older than `days` (default: the setting) that are not their
     key's current state to the archive."""
     root = archive_dir or archive_root(warehouse)
-    cutoff = f"{(today or business_today()) - timedelta(days=days or retention_days()):%Y%m%d}"
+    days = days or settings.current().raw_retention_days
+    cutoff = f"{(today or business_today()) - timedelta(days=days):%Y%m%d}"
     with warehouse.connect() as conn:
         _screen_if_pending(conn, root)
         # the staging build decides what is current: an entity with batches it has not

@@ -33,12 +33,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ecif import settings
 from ecif.run_lock import holding_the_lock
 from ecif.warehouse import Connection, Warehouse, WarehouseError, copy_duckdb_file
 
 MANIFEST = "manifest.json"
 PREFIX = "ecif-"
-KEY_ENV, KEEP_ENV = "ECIF_BACKUP_KEY", "ECIF_BACKUP_KEEP"
+KEY_ENV = "ECIF_BACKUP_KEY"
 PG_DUMP = "warehouse.dump"
 CHUNK = 16 * 1024 * 1024
 SYSTEM_SCHEMAS = ("information_schema", "pg_catalog", "pg_toast")
@@ -98,7 +99,7 @@ def owner_only() -> Iterator[None]:
 
 
 def _fernet(required: bool) -> Any:
-    key = os.environ.get(KEY_ENV)
+    key = settings.current().backup_key
     if not key:
         if required:
             raise BackupError(f"the backup is encrypted: set {KEY_ENV} to its key")

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
+from ecif import settings
 from ecif import warehouse as wh
+from ecif.settings import Settings, SettingsError
 from ecif.translation import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
@@ -29,10 +31,11 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="ECIF: the customer master of a P&C insurer.")
 console = Console()
 
+# the options' defaults are the settings (ecif.settings), read when a command runs
 WarehouseOption = Annotated[str | None, typer.Option(
-    "--warehouse", envvar=wh.ENV_VAR,
-    help="duckdb:///path/file.duckdb or postgresql://user@host:port/db "
-         f"(default {wh.DEFAULT_URL} in the working directory)")]
+    "--warehouse",
+    help="duckdb:///path/file.duckdb or postgresql://user@host:port/db (default "
+         f"ECIF_WAREHOUSE, else {Settings.warehouse_url} in the working directory)")]
 DATE = re.compile(r"^\d{8}$")
 EXIT_NEEDS_ATTENTION = 3  # `ecif run`: refused files, overdue deliveries, held sources
 
@@ -60,8 +63,8 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             with _logged(command.__name__, kwargs.get("warehouse")):
                 return command(*args, **kwargs)
-        except (UsageError, wh.WarehouseError, DbtError, ControlFileError, ExportError,
-                QualityGateError, ReportError, ExceptionCentreError,
+        except (UsageError, SettingsError, wh.WarehouseError, DbtError, ControlFileError,
+                ExportError, QualityGateError, ReportError, ExceptionCentreError,
                 StewardshipError, InvalidValue, FeedError, WarehouseBusy,
                 FileNotFoundError, NotADirectoryError, PermissionError) as exc:
             Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False,
@@ -78,7 +81,7 @@ def _logged(name: str, warehouse: str | None) -> Iterator[None]:
 
     try:
         ops_log.configure(wh.resolve(warehouse))
-    except (wh.WarehouseError, OSError):
+    except (SettingsError, wh.WarehouseError, OSError):
         yield       # no log file for a warehouse that cannot be named: the error says why
         return
     with ops_log.new_run(), ops_log.step(f"command {name.replace('_', '-')}"):
@@ -404,8 +407,8 @@ def _acting(warehouse: str | None) -> tuple[wh.Warehouse, str]:
 
 @app.command()
 @one_line_errors
-def login(user: Annotated[str, typer.Option("--user", envvar="ECIF_USER", prompt=True,
-                                            help="your user name")],
+def login(user: Annotated[str | None, typer.Option(
+              "--user", help="your user name (default ECIF_USER, else asked)")] = None,
           password_stdin: PasswordStdinOption = False,
           warehouse: WarehouseOption = None) -> None:
     """Prove who you are (password, or ECIF_PASSWORD / --password-stdin for scripts); the
@@ -413,6 +416,7 @@ def login(user: Annotated[str, typer.Option("--user", envvar="ECIF_USER", prompt
     from ecif.cli_session import login as log_in
     from ecif.cli_session import read_password
 
+    user = user or settings.current().user or typer.prompt("User")
     found = log_in(wh.resolve(warehouse), user, read_password(password_stdin))
     console.print(f"logged in as {found.name} ({found.role})", highlight=False)
 
@@ -847,9 +851,10 @@ def serve(
     from ecif import ops_log
     from ecif.service.access_log import mask_access_log
     from ecif.service.app import create_app
-    from ecif.service.config import from_environment
+    from ecif.service.config import from_settings
 
-    service = create_app(from_environment(wh.resolve(warehouse)))
+    chosen = settings.current().overridden(warehouse_url=warehouse)
+    service = create_app(from_settings(chosen.warehouse, chosen))
     mask_access_log(service.routes)
     ops_log.event("service listening", host=host, port=port)
     uvicorn.run(service, host=host, port=port)
@@ -1149,13 +1154,15 @@ def backup(
     out: Annotated[Path, typer.Option("--out", help="folder that holds the backups")],
     warehouse: WarehouseOption = None,
     keep: Annotated[int | None, typer.Option(
-        min=1, envvar="ECIF_BACKUP_KEEP", help="keep only the newest N backups in --out")] = None,
+        min=1, help="keep only the newest N backups in --out (default ECIF_BACKUP_KEEP, "
+                    "else all)")] = None,
 ) -> None:
     """A consistent backup of the warehouse with its manifest (encrypted with
     ECIF_BACKUP_KEY when set; README, Operations)."""
     from ecif.backup import backup as take_backup
 
-    folder = take_backup(wh.resolve(warehouse), out, keep)
+    chosen = settings.current().overridden(warehouse_url=warehouse, backup_keep=keep)
+    folder = take_backup(chosen.warehouse, out, chosen.backup_keep)
     console.print(f"backup written to {folder}", highlight=False)
 
 

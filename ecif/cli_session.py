@@ -2,8 +2,8 @@
 warehouse (the same lockout as the service) and keeps the token it gets in a file
 only the OS user may read; later commands act as that user, with the user's role.
 
-The token file (ECIF_TOKEN_FILE, default ~/.config/ecif/tokens.json, mode 0600)
-holds one token per warehouse URL. The warehouse keeps only the token's hash
+The token file (ECIF_TOKEN_FILE, default ~/.config/ecif/tokens.json: ecif.settings; mode
+0600) holds one token per warehouse URL. The warehouse keeps only the token's hash
 (ecif.service.accounts), so `ecif logout`, a password reset, a role change or
 disabling the user ends the session wherever the file is.
 """
@@ -16,12 +16,10 @@ import stat
 import sys
 from pathlib import Path
 
+from ecif import settings
 from ecif.service import accounts
 from ecif.service.accounts import LoginPolicy, User
 from ecif.warehouse import Warehouse
-
-TOKEN_FILE_ENV = "ECIF_TOKEN_FILE"
-PASSWORD_ENV = "ECIF_PASSWORD"
 
 
 class NotLoggedIn(PermissionError):
@@ -29,10 +27,7 @@ class NotLoggedIn(PermissionError):
 
 
 def token_file() -> Path:
-    if os.environ.get(TOKEN_FILE_ENV):
-        return Path(os.environ[TOKEN_FILE_ENV])
-    config_home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return config_home / "ecif" / "tokens.json"
+    return settings.current().token_file
 
 
 def _read_tokens() -> dict[str, str]:
@@ -58,8 +53,9 @@ def read_password(from_stdin: bool, prompt: str = "password", confirm: bool = Fa
     """--password-stdin (the first line), else ECIF_PASSWORD, else asked on the terminal."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    if os.environ.get(PASSWORD_ENV) and not confirm:
-        return os.environ[PASSWORD_ENV]
+    password = settings.current().password
+    if password and not confirm:
+        return password
     import typer
 
     return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
@@ -68,7 +64,8 @@ def read_password(from_stdin: bool, prompt: str = "password", confirm: bool = Fa
 def login(warehouse: Warehouse, user_name: str, password: str) -> User:
     with warehouse.connect() as conn:
         accounts.ensure_tables(conn)
-        user = accounts.authenticate(conn, user_name, password, LoginPolicy.from_environment())
+        user = accounts.authenticate(conn, user_name, password,
+                                     LoginPolicy.from_settings(settings.current()))
         if user is None:
             raise NotLoggedIn("wrong user name or password, or the account is disabled or "
                               "locked for a while")

@@ -15,10 +15,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
+from ecif.project_files import project_folder
 from ecif.reference import SEEDS_DIR
 from ecif.warehouse import Warehouse
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+DBT_PROJECT_DIR = project_folder("dbt_project")
 # the manifest `make install` writes (dbt parse): the Airflow DAG is drawn from it
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 

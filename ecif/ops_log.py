@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import time
 import uuid
@@ -30,12 +29,11 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
+from ecif import settings
 from ecif.masking import mask_id, mask_mobile
 from ecif.warehouse import Warehouse
 
 LOGGER = "ecif.ops"
-LOG_DIR_ENV = "ECIF_LOG_DIR"
-RUN_ID_ENV = "ECIF_RUN_ID"
 MAX_BYTES, BACKUPS = 10 * 1024 * 1024, 5
 
 _run_id: ContextVar[str | None] = ContextVar("ecif_run_id", default=None)
@@ -52,8 +50,8 @@ def masked(text: str) -> str:
 
 
 def log_file(warehouse: Warehouse) -> Path:
-    if os.environ.get(LOG_DIR_ENV):
-        folder = Path(os.environ[LOG_DIR_ENV])
+    folder = settings.current().log_dir
+    if folder:
         name = (warehouse.duckdb_path.stem if warehouse.kind == "duckdb"
                 else f"ecif-{warehouse.pg_params['dbname']}")
         return folder / f"{name}.log"
@@ -63,7 +61,7 @@ def log_file(warehouse: Warehouse) -> Path:
 
 
 def _new_run_id() -> str:
-    return os.environ.get(RUN_ID_ENV) or (
+    return settings.current().run_id or (
         datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6])
 
 

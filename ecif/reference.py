@@ -1,13 +1,15 @@
 """Business parameters that Python reads: the seeds of reference_data/seeds (the same
 files dbt loads into the `reference` schema) and the thresholds beside them. The one
-place that knows where they are."""
+place that reads them (found through ecif.project_files, however ecif is installed)."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference_data"
+from ecif.project_files import project_folder
+
+REFERENCE_DIR = project_folder("reference_data")
 SEEDS_DIR = REFERENCE_DIR / "seeds"
 
 

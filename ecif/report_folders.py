@@ -11,20 +11,19 @@ every page a run of the same warehouse wrote, the DAG's among them.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from pathlib import Path
 
+from ecif import settings
 from ecif.warehouse import Warehouse
 
-REPORTS_ENV = "ECIF_REPORTS"
 
-
-def reports_root(warehouse: Warehouse, env: Mapping[str, str] = os.environ) -> Path:
+def reports_root(warehouse: Warehouse, chosen: settings.Settings | None = None) -> Path:
+    """The reports folder of `warehouse` under the settings `chosen` (default: current)."""
     name = (warehouse.duckdb_path.stem if warehouse.kind == "duckdb"
             else str(warehouse.pg_params["dbname"]))
-    if env.get(REPORTS_ENV):
-        return Path(env[REPORTS_ENV]) / name
+    reports_dir = (chosen or settings.current()).reports_dir
+    if reports_dir:
+        return reports_dir / name
     if warehouse.kind == "duckdb":
         return warehouse.duckdb_path.with_suffix(".reports")
     return Path.cwd() / "reports" / name

@@ -32,11 +32,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
+from ecif import settings
 from ecif.hand_over import ServiceDidNotStepAside, ask_to_step_aside
 from ecif.warehouse import Connection, Warehouse
 
 WAIT_VAR = "ECIF_LOCK_WAIT"
-DEFAULT_WAIT_SECONDS = 300.0
 POLL_SECONDS = 0.5
 # the advisory lock's key: a constant of ours, which no other application of the
 # database is expected to use
@@ -64,7 +64,7 @@ _process_locks_guard = threading.Lock()
 
 
 def wait_seconds() -> float:
-    return float(os.environ.get(WAIT_VAR) or DEFAULT_WAIT_SECONDS)
+    return settings.current().lock_wait_seconds
 
 
 @contextmanager

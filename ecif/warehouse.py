@@ -1,6 +1,6 @@
 """Where the warehouse lives and how to open it: an embedded DuckDB file or PostgreSQL.
 
-Every command takes `--warehouse URL` (or `ECIF_WAREHOUSE`):
+Every command takes `--warehouse URL` (or `ECIF_WAREHOUSE`, ecif.settings):
 `duckdb:///path/file.duckdb` or `postgresql://user@host:port/db`.
 Callers write SQL with `?` placeholders; the PostgreSQL wrapper translates them,
 so one statement text serves both engines.
@@ -8,7 +8,6 @@ so one statement text serves both engines.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,14 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlparse
 
-DEFAULT_URL = "duckdb:///ecif.duckdb"
-ENV_VAR = "ECIF_WAREHOUSE"
-# DuckDB's memory: a limit (bytes like `8GB`, or a share of the machine's RAM) beyond
-# which it spills to the temporary directory instead of growing; the rest of the RAM
-# stays for matching's frames and the operating system
-MEMORY_LIMIT_VAR = "ECIF_DUCKDB_MEMORY_LIMIT"
-DEFAULT_MEMORY_LIMIT = "50%"
-TEMP_DIR_VAR = "ECIF_DUCKDB_TEMP_DIR"
+from ecif import settings
 
 
 class WarehouseError(ValueError):
@@ -57,10 +49,13 @@ class Warehouse:
     @property
     def duckdb_settings(self) -> dict[str, str]:
         """memory_limit and temp_directory (default: `<warehouse file>.tmp`), from the
-        environment; the same for ecif's own connections and dbt's (profiles.yml)."""
+        settings; the same for ecif's own connections and dbt's (profiles.yml). DuckDB
+        spills to the directory beyond the limit instead of growing: the rest of the RAM
+        stays for matching's frames and the operating system."""
+        current = settings.current()
         return {
-            "memory_limit": os.environ.get(MEMORY_LIMIT_VAR) or DEFAULT_MEMORY_LIMIT,
-            "temp_directory": os.environ.get(TEMP_DIR_VAR) or f"{self.duckdb_path}.tmp",
+            "memory_limit": current.duckdb_memory_limit,
+            "temp_directory": current.duckdb_temp_dir or f"{self.duckdb_path}.tmp",
         }
 
     @property
@@ -119,8 +114,8 @@ SCHEMAS = ("raw", "staging", "intermediate", "matching", "marts", "quality", "re
 
 
 def resolve(url: str | None = None) -> Warehouse:
-    """The warehouse named on the command line, else in the environment, else the default."""
-    warehouse = Warehouse(url or os.environ.get(ENV_VAR) or DEFAULT_URL)
+    """The warehouse named on the command line, else in the settings (ECIF_WAREHOUSE)."""
+    warehouse = Warehouse(url or settings.current().warehouse_url)
     if warehouse.kind == "duckdb" and warehouse.duckdb_path.stem in SCHEMAS:
         raise WarehouseError(f"DuckDB file {warehouse.duckdb_path.name}: its name is also a "
                              "schema of the warehouse; choose another file name")

@@ -14,15 +14,16 @@ from typing import Any
 from airflow.sdk import TriggerRule
 
 from ecif.dbt_runner import dbt_environment
-from ecif.orchestration.settings import Settings
+from ecif.orchestration.runs import task_settings
 
 PRODUCER = "dbt_producer_watcher"
 
 
 def point_at_warehouse(context: Any, operator: Any) -> None:
     """Cosmos interceptor, called just before a dbt command is built: the dbt target and
-    connection of the settings' warehouse (the profile reads them from the environment)."""
-    warehouse = Settings.from_env().warehouse
+    connection of the settings' warehouse, as environment variables of the dbt subprocess
+    only (the profile reads them from there)."""
+    warehouse = task_settings().warehouse
     operator.env = {**(operator.env or {}), **dbt_environment(warehouse)}
     # profiles.yml has one output per engine, named like Warehouse.kind
     operator.profile_config = replace(operator.profile_config, target_name=warehouse.kind)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ecif import exception_sources, ops_log
-from ecif.orchestration.settings import Settings
+from ecif.orchestration.runs import task_settings
 
 # the night is due at 02:00 Beijing and must be done by 08:00
 RUN_DEADLINE = timedelta(hours=6)
@@ -22,7 +22,7 @@ RUN_DEADLINE = timedelta(hours=6)
 def _line(context: dict[str, Any], level: int, message: str) -> None:
     try:
         ti, dag_run = context.get("ti"), context.get("dag_run")
-        ops_log.configure(Settings.from_env().warehouse)
+        ops_log.configure(task_settings().warehouse)
         start = getattr(ti, "start_date", None)
         duration = (round((datetime.now(UTC) - start).total_seconds(), 3)
                     if start is not None else None)
@@ -69,6 +69,6 @@ def _to_centre(record: Callable[..., None], *args: Any, **kwargs: Any) -> None:
     """Call an exception_sources function on the settings' warehouse (which record
     their own failures; this catches a settings error)."""
     try:
-        record(Settings.from_env().warehouse, *args, **kwargs)
+        record(task_settings().warehouse, *args, **kwargs)
     except Exception:       # noqa: BLE001 - see the module's docstring
         logging.getLogger(__name__).exception("exception centre not updated")

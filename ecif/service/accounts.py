@@ -6,7 +6,6 @@ tokens it holds (`security.*`). Checked the same way by the service and the CLI.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import threading
 import time
@@ -15,6 +14,7 @@ from datetime import datetime, timedelta
 
 from ecif.service.passwords import dummy_hash, hash_password, verify_password
 from ecif.service.tokens import LIFETIME, Claims
+from ecif.settings import Settings
 from ecif.stewardship.audit import log, now
 from ecif.stewardship_schema import add_missing_columns
 from ecif.stewardship_schema import ensure_tables as ensure_stewardship_tables
@@ -23,8 +23,6 @@ from ecif.warehouse import Connection
 # roles whose rows are limited to what they own, and by which code (a portal customer's
 # code is the party id the account is bound to)
 SCOPED_ROLES = ("agent", "telesales", "customer")
-MAX_FAILURES_ENV = "ECIF_LOGIN_MAX_FAILURES"
-LOCK_MINUTES_ENV = "ECIF_LOGIN_LOCK_MINUTES"
 
 # added after the first release: warehouses made before get them (add_missing_columns)
 ACCOUNT_STATE = {"disabled": "boolean default false", "token_generation": "integer default 0",
@@ -60,13 +58,12 @@ class User:
 class LoginPolicy:
     """After max_failures wrong passwords in a row the account refuses every login,
     the right password included, for lock_minutes."""
-    max_failures: int = 5
-    lock_minutes: int = 15
+    max_failures: int = Settings.login_max_failures
+    lock_minutes: int = Settings.login_lock_minutes
 
     @classmethod
-    def from_environment(cls) -> LoginPolicy:
-        return cls(int(os.environ.get(MAX_FAILURES_ENV, cls.max_failures)),
-                   int(os.environ.get(LOCK_MINUTES_ENV, cls.lock_minutes)))
+    def from_settings(cls, chosen: Settings) -> LoginPolicy:
+        return cls(chosen.login_max_failures, chosen.login_lock_minutes)
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,12 @@ other step, fast, and without importing the pipeline's heavy libraries."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
 import pytest
 
+from tests.checkout_files import copy_checkout
 from tests.dags.airflow_env import REPO, airflow_env
 
 # parsed as the dag-processor parses it; prints what the test asserts on
@@ -34,13 +34,7 @@ print(json.dumps({
 def clone(dest):
     """The repository's files as git has them (no dbt_project/target/, no airflow.db),
     sharing this checkout's virtualenv (installed from the same lock file)."""
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO,
-                           check=True, capture_output=True, text=True).stdout.split("\0")
-    for name in filter(None, files):
-        source = REPO / name
-        if source.is_file() or source.is_symlink():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name, follow_symlinks=False)
+    copy_checkout(dest)
     (dest / ".venv").symlink_to(REPO / ".venv")
 
 

@@ -18,7 +18,6 @@ import pytest
 
 from ecif.identifiers import rid_check_char
 from ecif.service import row_security
-from ecif.service.config import READER_URL_ENV
 from ecif.warehouse import Warehouse
 from tests.conftest import free_port, temporary_pg_database
 from tests.landing.landing_files import customer, deliver
@@ -75,7 +74,7 @@ def test_identify_and_lookups_answer_during_the_night_and_new_ids_last(warehouse
     port = free_port()
     env = {**os.environ, "ECIF_SERVICE_SECRET": SECRET, "ECIF_LOG_DIR": str(tmp_path)}
     if warehouse.kind == "postgres":
-        env[READER_URL_ENV] = reader_of(warehouse).url
+        env["ECIF_SERVICE_READER_URL"] = reader_of(warehouse).url
     service = subprocess.Popen([ECIF, "serve", "--port", str(port), "--warehouse",
                                 warehouse.url], env=env,
                                stdout=subprocess.DEVNULL,

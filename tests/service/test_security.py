@@ -182,14 +182,15 @@ def test_the_served_configuration_reads_every_setting_from_the_environment(monke
                                                                            tmp_path):
     """`ecif serve` builds its configuration from the environment: the lockout policy,
     the Secure cookie and the request limits all reach it."""
-    from ecif.service.config import from_environment
+    from ecif.service.config import from_settings
+    from ecif.settings import current
     from ecif.warehouse import Warehouse
 
     for name, value in {"ECIF_LOGIN_MAX_FAILURES": "3", "ECIF_LOGIN_LOCK_MINUTES": "60",
                         "ECIF_SERVICE_SECURE_COOKIE": "1",
                         "ECIF_SERVICE_REQUESTS_PER_MINUTE": "7"}.items():
         monkeypatch.setenv(name, value)
-    served = from_environment(Warehouse(f"duckdb:///{tmp_path / 'w.duckdb'}"))
+    served = from_settings(Warehouse(f"duckdb:///{tmp_path / 'w.duckdb'}"), current())
     assert served.login_policy == LoginPolicy(max_failures=3, lock_minutes=60)
     assert served.secure_cookie and served.requests_per_minute == 7
 
