@@ -18,7 +18,7 @@ def mentions_of(conn: Connection, party_id: str) -> list[str]:
 def check_current(conn: Connection, mention_ids: list[str]) -> None:
     """Refuse a decision on a mention whose source row has been deleted since."""
     current = {r[0] for r in conn.fetchall(
-        "select mention_id from intermediate.int_party_mention where mention_id in ("
+        "select mention_id from serving.mention_party where mention_id in ("
         + ", ".join("?" for _ in mention_ids) + ")", mention_ids)}
     gone = sorted(set(mention_ids) - current)
     if gone:
