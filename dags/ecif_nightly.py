@@ -5,7 +5,8 @@
       → source_feedback → admission (a system whose new batches fail a critical check
         is quarantined, the others go on: ecif.quarantine) → quality_before_marts (the
         gate) → match
-      → dbt_marts (Cosmos: marts, snapshots and reports, one task per node and test)
+      → dbt_marts (Cosmos: marts, snapshots, reports and serving, one task per node and
+        test)
       → quality_after_marts → publish_marts (asset ecif_marts) → export_lists,
         deliver_events, archive_raw (raw rows past retention → Parquet, ecif.archive)
 
@@ -45,10 +46,10 @@ from ecif.report_folders import reports_root
 MARTS = Asset(name="ecif_marts", uri="ecif://marts")
 DBT = str(Path(sys.executable).parent / "dbt")  # the venv's dbt, never another one on PATH
 # ecif.pipeline.AFTER_MATCHING (the staging folders over what matching and the quality
-# gate write, the marts folder, all downstream of them, the reports folder) in a form
-# Cosmos' selector and dbt agree on
+# gate write, the marts folder, all downstream of them, the reports and serving folders)
+# in a form Cosmos' selector and dbt agree on
 MARTS_SELECTORS = ["path:models/staging/matching+", "path:models/staging/quality+",
-                   "path:models/marts+", "path:models/reports"]
+                   "path:models/marts+", "path:models/reports", "path:models/serving"]
 # The ephemeral staging models (over the tables above, and the raw rows dq_exception
 # reads): dbt inlines them into the models that read them, there is nothing to run.
 # Cosmos would draw them as tasks, those over matching's tables in the marts group,

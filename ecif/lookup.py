@@ -29,11 +29,11 @@ def find_parties(conn: Connection, *, phone: str | None = None, id_no: str | Non
         mobile = normalize_mobile(phone)
         rows = conn.fetchall(
             "select party_id from marts.customer where mobile = ? union "
-            "select party_id from intermediate.int_mention_party "
+            "select party_id from serving.mention_party "
             "where mobile = ? and mobile_informative", [mobile, mobile])
     elif id_no:
         rows = conn.fetchall(
-            "select distinct party_id from intermediate.int_mention_party where id_no = ?",
+            "select distinct party_id from serving.mention_party where id_no = ?",
             [normalize_id_no(id_no)])
     else:
         raise ValueError("give a phone number, an ID number or a party id")

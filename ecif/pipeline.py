@@ -56,8 +56,9 @@ Progress = Callable[[str, int, int | None], None]
 # The dbt nodes built after matching: the ephemeral stg_ models over the tables matching
 # and the quality gate write after the staging step (with their sources' tests), and all
 # downstream of them (int_mention_party), the marts and all downstream (the snapshots),
-# the reports. The staging step builds everything else.
-AFTER_MATCHING = ("staging.matching+", "staging.quality+", "marts+", "reports")
+# the reports, and what the service reads besides the marts (serving: built from what
+# the marts were built from). The staging step builds everything else.
+AFTER_MATCHING = ("staging.matching+", "staging.quality+", "marts+", "reports", "serving")
 
 
 def _quiet(label: str, done: int, total: int | None) -> None:

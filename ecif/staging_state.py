@@ -84,6 +84,21 @@ def staging_is_current(conn: Connection) -> bool:
     return manual == mentioned
 
 
+def staged_mentions(conn: Connection, mention_ids: list[str]) -> set[str]:
+    """Those of the mentions staging's last build still holds. Steward decisions are
+    checked against them, not against the published mentions: matching, which applies
+    the decisions, reads the staged ones."""
+    return {r[0] for r in conn.fetchall(
+        "select mention_id from intermediate.int_party_mention where mention_id in ("
+        + ", ".join("?" for _ in mention_ids) + ")", mention_ids)}
+
+
+def staged_business_date(conn: Connection) -> str | None:
+    """The latest business date staging's last build holds: the date a steward's change
+    takes effect from, the date of the data the next build applies it to."""
+    return conn.scalar("select max(_business_date) from intermediate.int_party_mention")
+
+
 def forget_processed(conn: Connection, entities: set[tuple[str, str]]) -> None:
     """Make the next staging build rebuild these entities from raw: their raw rows were
     changed in place (an erasure), which no pending batch would show."""

@@ -110,7 +110,8 @@ def route_opening(path: Path, opener: Callable[[], Connection] | None) -> None:
 # DuckDB names a database after its file: a file called like one of our schemas
 # would make `staging.x` ambiguous.
 SCHEMAS = ("raw", "staging", "intermediate", "matching", "marts", "quality", "reference",
-           "snapshots", "stewardship", "audit", "reports", "security", "events", "ops", "main")
+           "snapshots", "stewardship", "audit", "reports", "security", "events", "ops", "main",
+           "serving")
 
 
 def resolve(url: str | None = None) -> Warehouse:

@@ -37,6 +37,7 @@ from scipy.sparse.csgraph import connected_components
 from matching.model_levels import saved_model
 from matching.thresholds import Thresholds
 
+# between the two party ids of a review task's id (`P…+P…`); the service splits by it
 TASK_SEPARATOR = "+"
 
 

@@ -47,8 +47,11 @@
     end $$;
     {%- endfor %}
     create schema if not exists marts;
+    create schema if not exists serving;
     create schema if not exists security;
-    grant usage on schema marts, intermediate, security to {{ all_roles | join(', ') }};
+    {#- not intermediate: the service reads the marts and serving only (issue 20 §2);
+        security.owns reads int_mention_party with its owner's rights -#}
+    grant usage on schema marts, serving, security to {{ all_roles | join(', ') }};
     {#- volatile, not stable: a stable function reads with its caller's snapshot, so a
         read that waited for a rebuild's swap of int_mention_party would look into the
         new table with a snapshot older than its rows and find no owner (a 404 mid-run);

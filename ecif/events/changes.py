@@ -132,8 +132,8 @@ def diff(before: Parties, after: Parties, xref_before: Xrefs, xref_after: Xrefs,
 
 
 def marts_business_date(conn: Connection) -> str | None:
-    """The latest business date the marts were built from."""
-    return conn.scalar("select max(_business_date) from intermediate.int_party_mention")
+    """The latest business date the published marts were built from."""
+    return conn.scalar("select business_date from serving.as_of")
 
 
 def publish(conn: Connection, run_id: str) -> int:

@@ -2,19 +2,21 @@
 microseconds, for identification.
 
 Identification needs the mentions sharing an ID number, a mobile or a name with the
-incoming record. `intermediate.int_mention_party` has no index (3.7 million rows at
-a million customers: every scan costs tens of milliseconds) and cannot have one on
-DuckDB, where an index forbids the `ALTER TABLE … RENAME` of dbt's table rebuild. So
-the service reads the table once, shaped by DuckDB exactly as the nightly run shapes
-mentions, keeps the party id and the compared columns only (~200 bytes a mention),
-and sorts each lookup key: a lookup is a binary search, on either engine. Nothing is
-written back, so no second copy of personal data lives in the warehouse.
+incoming record. The published mentions, `serving.mention_party`, have no index on
+these (3.7 million rows at a million customers: every scan costs tens of milliseconds)
+and cannot have one on DuckDB, where an index forbids the `ALTER TABLE … RENAME` of
+dbt's table rebuild. So the service reads the table once, shaped by DuckDB exactly as
+the nightly run shapes mentions, keeps the party id and the compared columns only
+(~200 bytes a mention), and sorts each lookup key: a lookup is a binary search, on
+either engine. Nothing is written back, so no further copy of personal data lives in
+the warehouse.
 
 Freshness: the view remembers which tables it was read from (their catalog oids) and
 is read again when a rebuild (nightly run, `ecif rebuild` after steward decisions) has
-replaced them. The catalog query costs about as much as the rest of an identification,
-so it is asked at most every FRESHNESS seconds: for that long after a rebuild, an
-identification may still answer from the mentions as they were before it.
+replaced them: every build of the marts builds the serving tables anew. The catalog
+query costs about as much as the rest of an identification, so it is asked at most
+every FRESHNESS seconds: for that long after a rebuild, an identification may still
+answer from the mentions as they were before it.
 """
 
 from __future__ import annotations
@@ -33,9 +35,9 @@ from ecif.service.mention_shape import Mention, shaped_select
 from ecif.warehouse import Connection
 from matching.mentions import COLUMNS, cast_pg_text, fetch_arrow, local_duckdb
 
-SOURCES = ("int_mention_party", "int_name_pinyin")
+SOURCES = ("mention_party", "name_pinyin")     # in the serving schema
 FRESHNESS = 1.0     # seconds
-# lookup key → its SQL over the raw mention (`raw`, int_mention_party's columns)
+# lookup key → its SQL over the raw mention (`raw`, serving.mention_party's columns)
 KEYS = {
     "id_no": "raw.id_no",
     "mobile": "case when raw.mobile_valid and raw.mobile_informative then raw.mobile end",
@@ -150,20 +152,20 @@ class LiveMentionsCache:
 def _source(conn: Connection) -> tuple:
     if conn.kind == "duckdb":
         sql = ("select table_name, table_oid from duckdb_tables() "
-               "where schema_name = 'intermediate' and table_name in (?, ?) order by 1")
+               "where schema_name = 'serving' and table_name in (?, ?) order by 1")
     else:
         sql = ("select c.relname, c.oid from pg_class as c join pg_namespace as n "
-               "on n.oid = c.relnamespace where n.nspname = 'intermediate' "
+               "on n.oid = c.relnamespace where n.nspname = 'serving' "
                "and c.relname in (?, ?) order by 1")
     return tuple(conn.fetchall(sql, list(SOURCES)))
 
 
 def read(conn: Connection, source: tuple) -> LiveMentions:
     if len(source) != len(SOURCES):
-        raise LookupError("identification needs intermediate.int_mention_party and "
-                          "int_name_pinyin: run the pipeline (`ecif run`) first")
+        raise LookupError("identification needs serving.mention_party and name_pinyin: "
+                          "run the pipeline (`ecif run`) first")
     raw = fetch_arrow(conn, f"select {', '.join(COLUMNS)}, party_id, {', '.join(KEY_COLUMNS)} "
-                             "from intermediate.int_mention_party",
+                             "from serving.mention_party",
                       (*COLUMNS, "party_id", *KEY_COLUMNS))
     if conn.kind != "duckdb":
         raw = cast_pg_text(raw)
@@ -177,8 +179,7 @@ def read(conn: Connection, source: tuple) -> LiveMentions:
     lookups = {name: SortedKey.of(table[f"key_{name}"]) for name in KEYS}
     table = table.drop_columns([f"key_{name}" for name in KEYS]).combine_chunks()
     persons = pc.equal(table["party_type"], "P").to_numpy(zero_copy_only=False)
-    readings = conn.fetchall("select name_std, pinyin_key from intermediate.int_name_pinyin "
-                             "where name_std is not null")
+    readings = conn.fetchall("select name_std, pinyin_key from serving.name_pinyin")
     names = pa.chunked_array([pa.array([r[0] for r in readings], pa.string())])
     pinyin = pa.array([r[1] for r in readings], pa.string())
     return LiveMentions(source, raw.schema, table, lookups, persons, SortedKey.of(names),

@@ -107,7 +107,7 @@ def holds_mobile(conn: Connection, party_id: str, mobile: str) -> bool:
                       if manual else "")
     return bool(conn.scalar(
         "select count(*) from ("
-        "select party_id from intermediate.int_mention_party where party_id = ? and mobile = ? "
+        "select party_id from serving.mention_party where party_id = ? and mobile = ? "
         f"{held_by_manual}"
         "union all select party_id from stewardship.attribute_override where party_id = ? "
         "and attribute = 'mobile' and override_value = ? and not revoked) as held",

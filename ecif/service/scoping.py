@@ -26,7 +26,7 @@ def owned_parties(role: str) -> str:
     user's owner code."""
     if role == "customer":
         return "select cast(? as text) as party_id"
-    return ("select mention.party_id from intermediate.int_mention_party as mention "
+    return ("select mention.party_id from serving.mention_party as mention "
             f"where {OWNING_MENTIONS[role]} and mention.agent_code = ?")
 
 

@@ -9,8 +9,8 @@ import json
 from dataclasses import dataclass
 
 from ecif.warehouse import Connection
+from matching.review_tasks import TASK_SEPARATOR
 
-PAIR_SEPARATOR = "+"
 COMPARED = ("party_id", "party_type", "name", "id_type", "id_no", "id_status", "gender",
             "birth_date", "mobile", "status")
 # A golden ID or mobile is valid or empty; a steward comparing parties still sees the
@@ -51,7 +51,7 @@ def queue(conn: Connection) -> list[SuspectGroup]:
         "select review_task_id, max(task_probability) from marts.person_suspect "
         "group by review_task_id order by 2 desc, 1")
     return ([SuspectGroup(g, members.split(","), score) for g, members, score in groups]
-            + [SuspectGroup(task, task.split(PAIR_SEPARATOR), p) for task, p in tasks])
+            + [SuspectGroup(task, task.split(TASK_SEPARATOR), p) for task, p in tasks])
 
 
 def queue_precision(conn: Connection) -> float | None:
@@ -63,10 +63,10 @@ def queue_precision(conn: Connection) -> float | None:
 
 def members(conn: Connection, group_id: str) -> list[str]:
     """The parties of a group still under review; empty when there is no such group."""
-    if PAIR_SEPARATOR in group_id:
+    if TASK_SEPARATOR in group_id:
         found = conn.scalar("select count(*) from marts.person_suspect "
                             "where review_task_id = ?", [group_id])
-        return sorted(group_id.split(PAIR_SEPARATOR)) if found else []
+        return sorted(group_id.split(TASK_SEPARATOR)) if found else []
     return [r[0] for r in conn.fetchall(
         "select party_id from marts.suspect_group_member where suspect_group_id = ? "
         "order by party_id", [group_id])]

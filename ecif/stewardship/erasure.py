@@ -38,7 +38,7 @@ def erase_party(conn: Connection, party_id: str, user: str, request_id: int) -> 
     mention_ids = mentions_of(conn, party_id)
     identifiers = conn.fetchall(
         "select distinct id_no, id_informative, mobile, mobile_valid and mobile_informative "
-        "from intermediate.int_mention_party where party_id = ?", [party_id])
+        "from serving.mention_party where party_id = ?", [party_id])
     mobiles = {mobile for _, _, mobile, _ in identifiers if mobile}
     _close_open_requests(conn, party_id, user, request_id)
     # requests about the party may carry its values (a modification, a manual creation)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ecif.staging_state import staged_mentions
 from ecif.stewardship.users import StewardshipError
 from ecif.translation import N_
 from ecif.warehouse import Connection
@@ -17,10 +18,7 @@ def mentions_of(conn: Connection, party_id: str) -> list[str]:
 
 def check_current(conn: Connection, mention_ids: list[str]) -> None:
     """Refuse a decision on a mention whose source row has been deleted since."""
-    current = {r[0] for r in conn.fetchall(
-        "select mention_id from intermediate.int_party_mention where mention_id in ("
-        + ", ".join("?" for _ in mention_ids) + ")", mention_ids)}
-    gone = sorted(set(mention_ids) - current)
+    gone = sorted(set(mention_ids) - staged_mentions(conn, mention_ids))
     if gone:
         raise StewardshipError(N_("mention {mention} no longer exists in its source ({gone} "
                                   "gone): the decision no longer applies"),

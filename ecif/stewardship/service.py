@@ -20,6 +20,7 @@ from ecif.identifiers import InvalidValue, check_attribute, check_date, check_pa
 from ecif.quarantine import held_batches
 from ecif.rebuild_queue import APPLIED, IN_FORCE, QUEUED, REBUILD
 from ecif.service.accounts import ensure_tables
+from ecif.staging_state import staged_business_date
 from ecif.stewardship import effects, links, requests, users
 from ecif.stewardship.audit import log
 from ecif.stewardship.history import Entry, HistoryQuery, search
@@ -179,7 +180,7 @@ def customer_contact_change(warehouse: Warehouse, party: str, user: str,
     made = []
     with _session(warehouse, user, "MODIFY", party) as conn:
         check_current(conn, mentions_of(conn, party)[:1])
-        as_of = conn.scalar("select max(_business_date) from intermediate.int_party_mention")
+        as_of = staged_business_date(conn)
         for attribute, value in checked.items():
             request_id = requests.own_change(
                 conn, "MODIFY", {"party": party, "attribute": attribute, "value": value,
@@ -268,8 +269,7 @@ def approve(warehouse: Warehouse, request_id: int, user: str, note: str | None =
         requests.check_decider(conn, request, user, at)
         step = REBUILD[request.kind]
         # a user's role change does not touch customer data (nor need a pipeline run)
-        as_of = conn.scalar("select max(_business_date) from intermediate.int_party_mention") \
-            if step else None
+        as_of = staged_business_date(conn) if step else None
         requests.close(conn, request_id, QUEUED if step else APPLIED, user, note)
         log(conn, user, "APPROVED", request_id=request_id, detail=note or "")
         effects.apply(conn, request, user, as_of)

@@ -30,6 +30,11 @@ def test_the_dag_runs_the_pipeline_in_order(dag):
             "dbt_marts.customer.test", "dbt_marts.customer_history_snapshot"} <= ids
     assert not any("stg_" in i or "int_party" in i for i in marts_)
     assert any(".rpt_" in i for i in marts_) and not any(".rpt_" in i for i in staging)
+    # what the service reads besides the marts is built with them, never with staging
+    # (a model without tests is one task, `<model>_run`)
+    serving = ("mention_party", "name_pinyin", "as_of")
+    assert all(any(i.split(".")[1].startswith(model) for i in marts_) for model in serving)
+    assert not any(i.split(".")[1].startswith(serving) for i in staging)
     for system in SYSTEMS:
         assert f"wait_for_{system}" in upstream_closure(dag, f"land_{system}")
         for task_id in staging:

@@ -30,7 +30,7 @@ XREF2 = {"c1": "P1", "c2": "P1", "c3": "P3", "u3": "P4", "c5": "P5", "t1": "P5"}
 
 
 def set_marts(conn: Connection, parties: dict, xrefs: dict) -> None:
-    for schema in ("marts", "intermediate", "stewardship"):
+    for schema in ("marts", "serving", "stewardship"):
         conn.execute(f"create schema if not exists {schema}")
     conn.execute("drop table if exists marts.customer")
     conn.execute("create table marts.customer (party_id text, party_type text, name text, "
@@ -45,9 +45,8 @@ def set_marts(conn: Connection, parties: dict, xrefs: dict) -> None:
     for key, party in xrefs.items():
         conn.execute("insert into marts.customer_xref values ('core', 'customer', ?, "
                      "'customer', ?)", [key, party])
-    conn.execute("create table if not exists intermediate.int_party_mention "
-                 "(_business_date text)")
-    conn.execute("insert into intermediate.int_party_mention values ('20260102')")
+    conn.execute("drop table if exists serving.as_of")
+    conn.execute("create table serving.as_of as select cast('20260102' as text) as business_date")
     conn.execute("create table if not exists stewardship.audit_log (action text, "
                  "party_id text)")
 

@@ -61,9 +61,10 @@ def copy_of(warehouse: Warehouse, folder: Path) -> Iterator[Warehouse]:
 
 
 def mart_tables(warehouse: Warehouse) -> list[str]:
-    return ["intermediate.int_mention_party", *(f"marts.{t}" for t in keys(
-        warehouse, "select table_name from information_schema.tables "
-                   "where table_schema = 'marts' order by table_name"))]
+    """The marts and what is built with them for the service (the serving schema)."""
+    return ["intermediate.int_mention_party", *keys(
+        warehouse, "select table_schema || '.' || table_name from information_schema.tables "
+                   "where table_schema in ('marts', 'serving') order by 1")]
 
 
 def published_events(warehouse: Warehouse, run_id: str) -> list[tuple]:

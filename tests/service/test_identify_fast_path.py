@@ -198,13 +198,12 @@ def test_live_mentions_are_read_again_after_a_rebuild(private_copy, monkeypatch)
     connections = ServiceConnections(private_copy)
     try:
         with connections.connect() as conn:
-            mobile = conn.scalar("select min(mobile) from intermediate.int_mention_party "
+            mobile = conn.scalar("select min(mobile) from serving.mention_party "
                                  "where party_type = 'P' and mobile_valid and mobile_informative")
             assert len(cache.current(conn).find("mobile", mobile, "P"))
-            # what a rebuild does: the table is replaced (here without that mobile)
-            conn.execute("create or replace table intermediate.int_mention_party as "
-                         "select * from intermediate.int_mention_party where mobile <> ?",
-                         [mobile])
+            # what a build of the marts does: the table is replaced (here without that mobile)
+            conn.execute("create or replace table serving.mention_party as "
+                         "select * from serving.mention_party where mobile <> ?", [mobile])
             assert not len(cache.current(conn).find("mobile", mobile, "P"))
     finally:
         connections.close()

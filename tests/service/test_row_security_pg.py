@@ -88,7 +88,7 @@ def test_rls_alone_shows_an_agent_only_their_rows(pg):
         assert names(conn) == ["张伟", "李娜"]
         assert len(conn.execute("select * from marts.customer_360").fetchall()) == 2
         assert {r[0] for r in conn.execute(
-            "select agent_code from intermediate.int_mention_party").fetchall()} == {"AGX"}
+            "select agent_code from serving.mention_party").fetchall()} == {"AGX"}
     with as_reader(pg, "agent", "AGY") as conn:
         assert names(conn) == ["王芳"]
     with as_reader(pg, "telesales", "S01") as conn:
@@ -97,6 +97,8 @@ def test_rls_alone_shows_an_agent_only_their_rows(pg):
         assert len(names(conn)) == 4
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("select * from marts.telesales_prospect")      # not the service's
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("select * from intermediate.int_mention_party")    # serving's source
 
 
 def test_nothing_the_reader_sets_for_itself_unlocks_rows(pg):
