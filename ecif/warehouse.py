@@ -76,7 +76,10 @@ class Warehouse:
         import psycopg
 
         params = {k: v for k, v in self.pg_params.items() if v != ""}
-        return Connection(self, psycopg.connect(**params, autocommit=True))
+        # no JIT: compiling the long expressions of matching's and dbt's queries costs
+        # minutes where running them takes a second (macros/planner_statistics.sql)
+        return Connection(self, psycopg.connect(**params, autocommit=True,
+                                                options="-c jit=off"))
 
     def open_duckdb(self, path: Path) -> Connection:
         """The DuckDB file `path` (the warehouse's own or a copy of it), opened with the
