@@ -269,20 +269,45 @@ def standardize_person_name(text: str | None) -> str | None:
     return re.sub(f"[{_BLANK}]+", " ", name).upper()
 
 
+@cache
+def _org_rules() -> dict[str, list[tuple[str, str]]]:
+    """Seed org_name_rule: rule → its (value, replacement) rows, longest value first, as
+    macro org_name_rules orders them (an alternation then prefers 股份有限公司 to 有限公司)."""
+    rules: dict[str, list[tuple[str, str]]] = {}
+    for r in sorted(_seed("org_name_rule"), key=lambda r: (-len(r["value"]), r["value"])):
+        rules.setdefault(r["rule"], []).append((r["value"], r["replacement"]))
+    return rules
+
+
+@cache
+def _name_key_legal_form() -> tuple[re.Pattern[str], str]:
+    """The legal forms the name key reads as one replacement (公司), and that replacement."""
+    forms = _org_rules()["name_key_legal_form"]
+    replacements = {r for _, r in forms}
+    if len(replacements) != 1:
+        raise ValueError(f"org_name_rule: name_key_legal_form needs one replacement, "
+                         f"has {sorted(replacements)}")
+    (replacement,) = replacements
+    return re.compile("|".join(v for v, _ in forms)), replacement   # as the macro: plain words
+
+
 def standardize_org_name(text: str | None) -> str | None:
     name = clean_text(text)
     if name is None:
         return None
     name = re.sub(f"[{_BLANK}]", "", name).translate(str.maketrans("【】[]〔〕", "()()()"))
-    return name.replace("有限责任公司", "有限公司")
+    for value, replacement in _org_rules().get("legal_form", []):
+        name = name.replace(value, replacement)
+    return name
 
 
 def org_name_key(org_name_std: str | None) -> str | None:
     """One key for the spellings of one registered name: brackets dropped, every legal
-    form read as 公司."""
+    form read as 公司 (org_name_rule seed)."""
     if org_name_std is None:
         return None
-    return re.sub("(股份)?有限公司|股份公司", "公司", re.sub("[()]", "", org_name_std))
+    forms, replacement = _name_key_legal_form()
+    return forms.sub(replacement, re.sub("[()]", "", org_name_std))
 
 
 def standardize_name(text: str | None, party_type: str) -> str | None:

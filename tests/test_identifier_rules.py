@@ -145,7 +145,8 @@ ANSWERS: dict[str, tuple[str, object]] = {
 def macro_answers(tmp_path_factory) -> dict[str, dict[str, object]]:
     """Each corpus value's answers from the dbt macros, run by DuckDB."""
     warehouse = Warehouse(f"duckdb:///{tmp_path_factory.mktemp('rules') / 'rules.duckdb'}")
-    run_dbt(warehouse, ["seed", "--select", "placeholder_value", "dq_rule_parameter"])
+    run_dbt(warehouse, ["seed", "--select", "placeholder_value", "dq_rule_parameter",
+                        "org_name_rule"])
     select = ", ".join(f"{sql} as {name}" for name, (sql, _) in ANSWERS.items())
     target = artifacts_dir(warehouse)
     compiled = dbtRunner().invoke([

@@ -19,39 +19,77 @@
     end
 {%- endmacro %}
 
+{#- The organization-name rules of seed org_name_rule, read when the model compiles:
+    rule → its [value, replacement] rows, longest value first, so an alternation of the
+    values prefers 股份有限公司 to 有限公司 where both start. The Python twin reads the
+    seed in ecif.identifiers._org_rules. -#}
+{% macro org_name_rules() -%}
+    {%- set seed = ref('org_name_rule') -%}   {#- parse time: the model depends on the seed -#}
+    {%- set rules = {} -%}
+    {%- if execute -%}
+        {%- for row in run_query("select rule, value, coalesce(replacement, '') from " ~ seed
+                                 ~ " order by rule, length(value) desc, value") -%}
+            {%- do rules.setdefault(row[0], []).append([row[1], row[2]]) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(rules) }}
+{%- endmacro %}
+
+{#- The words of one rule of org_name_rules() as a regular-expression alternation. -#}
+{% macro org_words(rules, rule) -%}
+    {{- rules.get(rule, []) | map(attribute=0) | join('|') -}}
+{%- endmacro %}
+
 {#- Organization names: brackets unified to (), blanks removed, the legal-form suffix
-    in its canonical form (有限责任公司 → 有限公司), so two spellings of one
-    registration compare equal. -#}
+    in its canonical form (legal_form rules: 有限责任公司 → 有限公司), so two spellings
+    of one registration compare equal. -#}
 {% macro standardize_org_name(expr) -%}
-    replace(
-        translate(regexp_replace({{ clean_text(expr) }}, '\s', '', 'g'), '【】[]〔〕', '()()()'),
-        '有限责任公司', '有限公司')
+    {#- a namespace: a plain set inside the loop would not outlive it -#}
+    {%- set name = namespace(sql="translate(regexp_replace(" ~ clean_text(expr)
+                                 ~ ", '\\s', '', 'g'), '【】[]〔〕', '()()()')") -%}
+    {%- for value, replacement in org_name_rules().get('legal_form', []) -%}
+        {%- set name.sql = "replace(" ~ name.sql ~ ", '" ~ value ~ "', '" ~ replacement ~ "')" -%}
+    {%- endfor -%}
+    {{ name.sql }}
 {%- endmacro %}
 
 {#- One key for the spellings of one registered organization name: the standardized
-    name with brackets dropped and every legal form read as 公司 (…股份有限公司 =
-    …有限公司 = …股份公司 = …公司), the branch marker kept. Matching compares
-    organizations by it. The Python twin is ecif.identifiers.org_name_key. -#}
+    name with brackets dropped and every legal form read as 公司 (name_key_legal_form
+    rules: …股份有限公司 = …有限公司 = …股份公司 = …公司), the branch marker kept.
+    Matching compares organizations by it. The Python twin is
+    ecif.identifiers.org_name_key. -#}
 {% macro org_name_key(org_name_std) -%}
+    {%- set rules = org_name_rules() -%}
+    {%- set forms = rules.get('name_key_legal_form', []) -%}
+    {%- set replacements = forms | map(attribute=1) | unique | list -%}
+    {%- if execute and replacements | length != 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "org_name_rule: name_key_legal_form needs one replacement, has " ~ replacements) }}
+    {%- endif -%}
     regexp_replace(regexp_replace({{ org_name_std }}, '[()]', '', 'g'),
-                   '(股份)?有限公司|股份公司', '公司', 'g')
+                   '{{ org_words(rules, 'name_key_legal_form') }}', '{{ replacements | first }}', 'g')
 {%- endmacro %}
 
 {#- Whether a name is an organization's: it carries a legal form or a word only
-    organizations use. Person names never contain these. -#}
+    organizations use (org_word rules). Person names never contain these. -#}
 {% macro is_org_name(expr) -%}
-    coalesce({{ expr }} ~ '(公司|集团|银行|合作社|事务所|研究所|研究院|医院|学校|学院|大学|协会|商会|基金会|委员会|商行|工厂|门市部|经营部|营业部|办事处)', false)
+    coalesce({{ expr }} ~ '({{ org_words(org_name_rules(), 'org_word') }})', false)
 {%- endmacro %}
 
-{#- The branch marker of an organization name: what follows the head company's name
-    (上海某某有限公司北京分公司 → 北京分公司), or null for a head office. -#}
+{#- The branch marker of an organization name: what follows the head's name (ending in
+    a head_word) up to a branch_word (上海某某有限公司北京分公司 → 北京分公司), or null
+    for a head office. -#}
 {% macro org_branch_marker(org_name_std) -%}
-    {{ regex_group(org_name_std, '^.+(?:公司|集团|银行)(.+?(?:分公司|分行|支公司|支行|营业部|办事处|分厂|分部))$') }}
+    {%- set rules = org_name_rules() -%}
+    {{ regex_group(org_name_std, '^.+(?:' ~ org_words(rules, 'head_word') ~ ')(.+?(?:'
+                                 ~ org_words(rules, 'branch_word') ~ '))$') }}
 {%- endmacro %}
 
 {% macro org_head_name(org_name_std) -%}
+    {%- set rules = org_name_rules() -%}
     coalesce(
-        {{ regex_group(org_name_std, '^(.+(?:公司|集团|银行)).+?(?:分公司|分行|支公司|支行|营业部|办事处|分厂|分部)$') }},
+        {{ regex_group(org_name_std, '^(.+(?:' ~ org_words(rules, 'head_word') ~ ')).+?(?:'
+                                     ~ org_words(rules, 'branch_word') ~ ')$') }},
         {{ org_name_std }})
 {%- endmacro %}
 
