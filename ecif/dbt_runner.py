@@ -86,10 +86,11 @@ def run_dbt(
             if on_node:
                 on_node(node.node_name, node.node_status)
 
-    all_vars = {**(dbt_vars or {}), **dbt_environment(warehouse)}
+    connection = dbt_environment(warehouse)
+    all_vars = {**(dbt_vars or {}), **connection}
     with _ONE_INVOCATION_AT_A_TIME:
         try:
-            manifest = _parsed_project(warehouse, all_vars)
+            manifest = _parsed_project(warehouse, dbt_vars or {}, connection)
             result = dbtRunner(manifest=manifest, callbacks=[callback]).invoke(
                 [*args, *_common_args(warehouse)], vars=all_vars)
         finally:
@@ -137,19 +138,19 @@ _KEPT_MANIFESTS = 4
 _manifests: OrderedDict[tuple, bytes] = OrderedDict()
 
 
-def _parsed_project(warehouse: Warehouse, all_vars: dict[str, object]):
+def _parsed_project(warehouse: Warehouse, dbt_vars: dict[str, object],
+                    connection: dict[str, str]):
     """The project's manifest as dbt would parse it for this invocation: parsed once per
     process for all warehouses whose relations it names alike (same engine, same
     database name; dbt's nodes name the database, nothing else of the connection)."""
     from dbt.contracts.graph.manifest import Manifest
     from dbt.parser.manifest import extended_mashumuro_decoder
 
-    parse_vars = {k: v for k, v in all_vars.items() if k not in RUN_TIME_VARS}
-    switches = {k: v for k, v in parse_vars.items() if k not in dbt_environment(warehouse)}
+    switches = {k: v for k, v in dbt_vars.items() if k not in RUN_TIME_VARS}
     key = (warehouse.kind, _database_name(warehouse), repr(sorted(switches.items())),
            _project_fingerprint())
     if key not in _manifests:
-        _manifests[key] = _parse(warehouse, parse_vars)
+        _manifests[key] = _parse(warehouse, {**switches, **connection})
         while len(_manifests) > _KEPT_MANIFESTS:
             _manifests.popitem(last=False)
     _manifests.move_to_end(key)
