@@ -13,9 +13,12 @@ When the warehouse lock is free again the service takes it, opens the warehouse,
 reads the new mentions, then (requests paused for a moment) replays what identification
 and lookups wrote into the copy, in one transaction: new manual customers and their
 party_mention rows (the same party ids), portal user names, CREATED events (numbered
-after the run's), personal-data access records. Then it serves the warehouse again and
-deletes the copy. A service stopped during the run leaves the copy; the next start
-replays it before serving.
+after the run's), personal-data access records, the exception centre's rows it opened or
+counted (a SERVICE_ERROR, say). Then it serves the warehouse again and deletes the
+copy. A service stopped during the run leaves the copy; the next start replays it
+before serving. The replay records the hand-over it replayed (by the time it was
+taken) in the same transaction, so a copy left by a crash after that commit is not
+replayed twice: it is deleted.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from pathlib import Path
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ecif import exceptions_centre as centre
 from ecif import hand_over as channel
 from ecif.events import outbox
 from ecif.run_lock import POLL_SECONDS, WarehouseBusy, exclusive
@@ -49,6 +53,10 @@ RESERVE = 100_000
 RETRY_AFTER_SECONDS = 300
 COPY = "handed"     # the copy's name in the warehouse while it is replayed
 MARK = "ops.hand_over"      # in the copy: when it was taken, the first event number free
+# in the copy: each exception's count when it was taken (what the service adds is the rest)
+COUNTED = "ops.hand_over_exception_count"
+# in the warehouse: the hand-overs replayed, by when they were taken
+REPLAYED_COPIES = "ops.hand_over_replayed"
 
 
 @dataclass
@@ -70,10 +78,7 @@ class HandOver:
 
     def start(self) -> None:
         """Replay a copy an earlier service left, then announce the channel."""
-        if self.copy.exists():
-            with exclusive(self.warehouse, "ecif serve: replaying the writes of a run's time"):
-                with self.connections.paused() as conn:
-                    self._replay(conn)
+        self.replay_left_copy()
         secret = secrets.token_urlsafe(32)
         hand_over = self
 
@@ -96,6 +101,13 @@ class HandOver:
         threading.Thread(target=self._server.serve_forever, daemon=True,
                          name="hand-over channel").start()
         channel.announce(self.warehouse, self._server.server_address[1], secret)
+
+    def replay_left_copy(self) -> None:
+        """The copy a service stopped (or crashed) during a run left, replayed."""
+        if self.copy.exists():
+            with exclusive(self.warehouse, "ecif serve: replaying the writes of a run's time"):
+                with self.connections.paused() as conn:
+                    self._replay(conn)
 
     def stop(self) -> None:
         if self._server is not None:
@@ -121,6 +133,8 @@ class HandOver:
                                    "(taken_at timestamp, first_seq bigint)")
                     served.execute(f"insert into {MARK} select ?, (select max(next_seq) "
                                    "from events.outbox_counter)", [_utc_now()])
+                    served.execute(f"create or replace table {COUNTED} as select "
+                                   f"exception_id, count from {centre.TABLE}")
                     self.live_mentions.install(None, served)
                 except BaseException:
                     served.close()
@@ -196,6 +210,12 @@ def replay(conn: Connection) -> None:
     """Inside a transaction: what the copy attached as COPY holds that the warehouse
     does not, written by identification and lookups while a run owned the warehouse."""
     taken_at, first_seq = conn.fetchone(f"select taken_at, first_seq from {COPY}.{MARK}")
+    conn.execute(f"create table if not exists {REPLAYED_COPIES} "
+                 "(taken_at timestamp primary key, replayed_at timestamp)")
+    if conn.scalar(f"select count(*) from {REPLAYED_COPIES} where taken_at = ?", [taken_at]):
+        return      # replayed before a crash kept the copy: the events, access records and
+        # counts it adds would be written twice (the other rows are keyed, but not those)
+    conn.execute(f"insert into {REPLAYED_COPIES} values (?, ?)", [taken_at, _utc_now()])
     new = f"select * from {COPY}.matching.party_mention where run_id = 'identify' " \
           "and mention_id not in (select mention_id from matching.party_mention)"
     parties = [r[0] for r in conn.fetchall(f"select party_id from ({new})")]
@@ -222,6 +242,43 @@ def replay(conn: Connection) -> None:
                                [first_seq])
         outbox.append(conn, [outbox.Change(t, p, json.loads(f), json.loads(d))
                              for t, p, f, d in events], "identify", None)
+    if _exists(conn, COPY, *COUNTED.split(".")):
+        _replay_exceptions(conn, taken_at)
+
+
+def _replay_exceptions(conn: Connection, taken_at: datetime) -> None:
+    """The exceptions the service opened or counted in the copy, counted in the
+    warehouse's of the same kind, system and key: their ids may differ (the run draws
+    from the warehouse's sequence meanwhile), the count adds what the service counted."""
+    changed = conn.fetchall(
+        f"select c.exception_id, c.kind, c.severity, c.system, c.key, c.first_seen, "
+        f"c.last_seen, c.count - coalesce(b.count, 0), c.sample, exists (select 1 from "
+        f"{COPY}.{centre.HISTORY} as h where h.exception_id = c.exception_id and "
+        "h.changed_at >= ? and h.action in ('OPENED', 'REOPENED')) "
+        f"from {COPY}.{centre.TABLE} as c left join {COPY}.{COUNTED} as b "
+        "using (exception_id) where c.last_seen >= ?", [taken_at, taken_at])
+    for copied, kind, severity, system, key, first, last, added, sample, opened in changed:
+        found = conn.fetchone(f"select exception_id from {centre.TABLE} where kind = ? "
+                              "and system = ? and key = ?", [kind, system, key])
+        if found is None:
+            exception_id = int(conn.scalar("select nextval('ops.exception_id_seq')"))
+            conn.execute(f"insert into {centre.TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                         "'OPEN', null, null)", [exception_id, kind, severity, system, key,
+                                                 first, last, added, sample])
+        else:
+            exception_id = found[0]
+            conn.execute(f"update {centre.TABLE} set count = count + ?, last_seen = "
+                         "greatest(last_seen, ?), sample = coalesce(?, sample), severity = ?, "
+                         "status = case when ? then 'OPEN' else status end "
+                         "where exception_id = ?",
+                         [added, last, sample, severity, opened, exception_id])
+        conn.execute(f"insert into {centre.HISTORY} select ?, changed_at, actor, action, "
+                     f"status, note from {COPY}.{centre.HISTORY} where exception_id = ? "
+                     "and changed_at >= ?", [exception_id, copied, taken_at])
+        conn.execute(f"insert into {centre.OCCURRENCE} select ?, occurrence from "
+                     f"{COPY}.{centre.OCCURRENCE} where exception_id = ? and occurrence not in "
+                     f"(select occurrence from {centre.OCCURRENCE} where exception_id = ?)",
+                     [exception_id, copied, exception_id])
 
 
 # answered while a run owns the warehouse, although they write: their writes are replayed
