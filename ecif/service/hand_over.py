@@ -34,13 +34,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from starlette.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ecif import exceptions_centre as centre
 from ecif import hand_over as channel
 from ecif.events import outbox
 from ecif.run_lock import POLL_SECONDS, WarehouseBusy, exclusive
+from ecif.service import pages
 from ecif.service.connections import ServiceConnections
 from ecif.service.live_mentions import LiveMentionsCache
 from ecif.service.party_numbers import PartyNumbers
@@ -291,6 +293,14 @@ def refused_during_run(method: str, path: str) -> bool:
     return path.startswith("/v1/events") or (method not in READING and path not in REPLAYED)
 
 
+def unavailable_page(request: Request) -> Response:
+    """The 503 of a page's form: a page in the reader's language (Chinese unless they
+    chose English), saying the nightly runs and to send it again after it."""
+    answer = pages.error_page(request, 503, pages.NIGHTLY_RUNNING)
+    answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return answer
+
+
 def unavailable(what: str) -> JSONResponse:
     return JSONResponse({"detail": f"{what}: the nightly run owns the warehouse; retry "
                                    "after it"}, status_code=503,
@@ -298,7 +308,8 @@ def unavailable(what: str) -> JSONResponse:
 
 
 class RefusedDuringRun:
-    """503 with Retry-After for what cannot be answered while a run owns the warehouse."""
+    """503 with Retry-After for what cannot be answered while a run owns the warehouse: a
+    page on the pages (a browser's form post), JSON on the API."""
 
     def __init__(self, app: ASGIApp, hand_over: HandOver) -> None:
         self.app = app
@@ -307,6 +318,9 @@ class RefusedDuringRun:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] == "http" and self.hand_over.during_run
                 and refused_during_run(scope["method"], scope["path"])):
-            await unavailable(f"{scope['method']} {scope['path']}")(scope, receive, send)
+            request = Request(scope)
+            answer = (unavailable_page(request) if pages.on_a_page(request)
+                      else unavailable(f"{scope['method']} {scope['path']}"))
+            await answer(scope, receive, send)
             return
         await self.app(scope, receive, send)

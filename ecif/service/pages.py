@@ -61,7 +61,11 @@ AREAS = ("steward", "agent")       # the pages' URL prefixes; everything else is
 ERROR_TITLES = {400: N_("The request is not understood"), 403: N_("Not allowed"),
                 404: N_("Not found"), 405: N_("Not possible here"),
                 409: N_("Refused"), 422: N_("A field is missing or wrong"),
-                500: N_("Something went wrong on our side: try again later")}
+                500: N_("Something went wrong on our side: try again later"),
+                503: N_("The nightly run is updating the customer master")}
+# what a form posted while the nightly run owns a DuckDB warehouse is told (its 503)
+NIGHTLY_RUNNING = N_("Nothing was saved: the nightly run is in progress. Go back and send "
+                     "the form again in a few minutes, after the run.")
 
 
 def reading(lang: str, dates: str) -> dict[str, object]:
@@ -164,6 +168,11 @@ def error_page(request: Request, status_code: int, detail: str | None = None,
     return page(request, "error.html", None, status_code=status_code, area=area,
                 title=ERROR_TITLES.get(status_code, ERROR_TITLES[400]), detail=detail,
                 fields=fields or [], error=None)
+
+
+def on_a_page(request: Request) -> bool:
+    """A path of the pages (their errors are pages), not of the API (JSON)."""
+    return _area(request) is not None
 
 
 def _area(request: Request) -> str | None:

@@ -1,4 +1,4 @@
-"""The DuckDB hand-over's replay (ecif.service.hand_over) in one process: the test holds
+"""The DuckDB hand-over (ecif.service.hand_over) in one process: the test holds
 the warehouse lock as a run does, the service serves its copy meanwhile and takes the
 warehouse back when the lock is free. (tests/service/test_always_on.py runs it whole,
 with `ecif run` in another process; PostgreSQL has no hand-over, hence DuckDB only.)"""
@@ -20,7 +20,7 @@ from ecif.run_lock import exclusive
 from ecif.service.app import create_app
 from ecif.service.config import ServiceConfig
 from ecif.warehouse import Warehouse
-from tests.service.conftest import SECRET, login
+from tests.service.conftest import PASSWORD, SECRET, login
 from tests.service.test_always_on import _person
 
 ROUTE = "GET /v1/a-route"
@@ -109,3 +109,21 @@ def test_a_copy_a_crash_left_after_its_replay_is_not_replayed_twice(served, serv
     hand_over.replay_left_copy()
     assert written() == once
     assert not hand_over.copy.exists()
+
+
+def test_a_page_form_posted_during_a_run_answers_a_page_the_api_json(served):
+    app, client = served
+    form = {"username": "stew", "password": PASSWORD}
+    with during_a_run(app):
+        page = client.post("/steward/login", data=form)
+        decision = client.post("/steward/requests/1/approve", data={"reason": "ok"})
+        english = client.post("/steward/login?lang=en", data=form)     # kept in a cookie
+        api = client.post("/v1/token", data=form)
+    for answer in (page, english, decision):
+        assert answer.status_code == 503 and answer.headers["retry-after"] == "300"
+        assert answer.headers["content-type"].startswith("text/html")
+    assert "夜间批处理正在运行" in page.text and "夜间批处理正在运行" in decision.text
+    assert "the nightly run is in progress" in english.text
+    assert api.status_code == 503 and api.headers["retry-after"] == "300"
+    assert "nightly run" in api.json()["detail"]
+    assert client.post("/steward/login", data=form).status_code != 503     # after the run
