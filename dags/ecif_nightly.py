@@ -20,7 +20,9 @@ DuckDB allows one writer per file. Each Cosmos group is one `dbt build` (the
 producer: one writer, dbt's own threads); the per-node tasks then report its result
 node by node. The Python tasks that open the warehouse share the pool
 `ecif_warehouse`: 1 slot for DuckDB, more for PostgreSQL so the systems land in
-parallel (README).
+parallel (README). Every task that writes holds the warehouse lock while it does, as
+`ecif run`'s steps do (the Python tasks through ecif.pipeline, dbt through `ecif-dbt`),
+so a running `ecif serve` hands a DuckDB file over to it and other writers wait.
 """
 
 from __future__ import annotations
@@ -44,7 +46,9 @@ from ecif.report_folders import reports_root
 
 # downstream DAGs schedule on this: it is updated once the marts of a date are published
 MARTS = Asset(name="ecif_marts", uri="ecif://marts")
-DBT = str(Path(sys.executable).parent / "dbt")  # the venv's dbt, never another one on PATH
+# the venv's dbt (never another one on PATH) under the warehouse lock, as `ecif run`'s
+# dbt is: a DuckDB service steps aside for it (ecif.orchestration.locked_dbt)
+DBT = str(Path(sys.executable).parent / "ecif-dbt")
 # ecif.pipeline.AFTER_MATCHING (the staging folders over what matching and the quality
 # gate write, the marts folder, all downstream of them, the reports and serving folders)
 # in a form Cosmos' selector and dbt agree on
@@ -223,9 +227,9 @@ def ecif_nightly():
     @task(pool=WAREHOUSE_POOL)
     def deliver_events() -> dict[str, int]:
         """One delivery round of the night's change events to the webhook subscriptions
-        (in the warehouse pool: on DuckDB no long-running `ecif dispatch` may hold the
-        file during the night). A receiver that is down is retried by the next round, of
-        `ecif dispatch` or of the next night."""
+        (in the warehouse pool; on DuckDB the round holds the warehouse lock, as the
+        rounds of `ecif dispatch` do). A receiver that is down is retried by the next
+        round, of `ecif dispatch` or of the next night."""
         from ecif.events.dispatcher import dispatch_once
 
         report = dispatch_once(task_settings().warehouse)

@@ -7,28 +7,44 @@ after an exponential back-off with jitter, holding the events behind it; after
 `max_attempts` the event goes to `events.dead_letter` and the next one follows. The
 cursor moves only after the receiver's 2xx, so a dispatcher killed mid-delivery sends
 that event again when it restarts, with the same id (at least once).
+
+On DuckDB each round holds the warehouse lock (ecif.run_lock), as a run's step does:
+a round never opens the file while a nightly has it (it waits for the run, up to the
+lock's wait, and the next round tries again), and a running `ecif serve` hands the
+file over for the round (ecif.hand_over). That is the simplest design that is right
+with one process per file: between rounds nothing is held, and the rounds are spaced
+(DUCKDB_POLL) since each is a hand-over of the service's file. On PostgreSQL rounds
+take no lock: they read the outbox and move their cursors beside a nightly as the
+service does, and waiting for the lock would hold deliveries for the whole night.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import random
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from ecif import ops_log
 from ecif.events import outbox
 from ecif.events.presentation import cloud_event
 from ecif.events.signature import HEADER, sign
 from ecif.events.subscriptions import Subscription, all_subscriptions, ensure_tables, move_cursor
 from ecif.exception_sources import collect
+from ecif.run_lock import WarehouseBusy, exclusive
 from ecif.stewardship.audit import now
 from ecif.warehouse import Connection, Warehouse
 
 BATCH = 100
+# seconds between idle rounds on DuckDB at least: each makes a running service copy
+# its file to step aside (about a second a gigabyte)
+DUCKDB_POLL = 60.0
 
 
 @dataclass(frozen=True)
@@ -103,22 +119,39 @@ def dispatch_once(warehouse: Warehouse, policy: Policy = Policy()) -> Report:
     """Deliver everything due now; returns when every subscription is caught up or
     waiting out a back-off."""
     report = Report()
-    with warehouse.connect() as conn:
-        ensure_tables(conn)
-        for sub in all_subscriptions(conn):
-            _deliver(conn, sub, policy, report)
-    if report.dead_lettered:
-        collect(warehouse)      # the dead letters into the exception centre
+    with _round(warehouse):
+        with warehouse.connect() as conn:
+            ensure_tables(conn)
+            for sub in all_subscriptions(conn):
+                _deliver(conn, sub, policy, report)
+        if report.dead_lettered:
+            collect(warehouse)      # the dead letters into the exception centre
     return report
+
+
+@contextmanager
+def _round(warehouse: Warehouse) -> Iterator[None]:
+    """DuckDB: the warehouse lock for the round (the module's docstring says why)."""
+    if warehouse.kind != "duckdb":
+        yield
+        return
+    with exclusive(warehouse, "ecif dispatch"):
+        yield
 
 
 def dispatch_forever(warehouse: Warehouse, policy: Policy = Policy(),
                      on_report: Callable[[Report], None] = lambda report: None) -> None:
     """`ecif dispatch`: rounds of dispatch_once, a pause of `poll` after a round that
     delivered nothing (back-offs fall due between rounds). The warehouse is opened per
-    round, not held between rounds."""
+    round, not held between rounds; a round that found it busy past the lock's wait (a
+    long nightly on DuckDB) is tried again after the pause."""
+    poll = max(policy.poll, DUCKDB_POLL) if warehouse.kind == "duckdb" else policy.poll
     while True:
-        report = dispatch_once(warehouse, policy)
+        try:
+            report = dispatch_once(warehouse, policy)
+        except WarehouseBusy as busy:
+            ops_log.event(f"dispatch round skipped: {busy}", logging.WARNING)
+            report = Report()
         on_report(report)
         if not report.delivered:
-            time.sleep(policy.poll)
+            time.sleep(poll)

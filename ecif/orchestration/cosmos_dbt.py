@@ -23,8 +23,13 @@ def point_at_warehouse(context: Any, operator: Any) -> None:
     """Cosmos interceptor, called just before a dbt command is built: the dbt target and
     connection of the settings' warehouse, as environment variables of the dbt subprocess
     only (the profile reads them from there)."""
-    warehouse = task_settings().warehouse
-    operator.env = {**(operator.env or {}), **dbt_environment(warehouse)}
+    found = task_settings()
+    warehouse = found.warehouse
+    # ecif-dbt (the DAG's dbt executable, ecif.orchestration.locked_dbt) takes the
+    # warehouse lock with the task's settings: Cosmos passes dbt no other environment
+    operator.env = {**(operator.env or {}), **dbt_environment(warehouse),
+                    "ECIF_WAREHOUSE": warehouse.url,
+                    "ECIF_LOCK_WAIT": str(found.lock_wait_seconds)}
     # profiles.yml has one output per engine, named like Warehouse.kind
     operator.profile_config = replace(operator.profile_config, target_name=warehouse.kind)
 

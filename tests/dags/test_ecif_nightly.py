@@ -4,6 +4,7 @@ settings name when a task runs."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -84,8 +85,12 @@ def test_dbt_builds_the_warehouse_the_settings_name_when_a_task_runs(dag, monkey
     assert point_at_warehouse in producer.interceptors
     monkeypatch.setenv("ECIF_WAREHOUSE", url)
     task = SimpleNamespace(env=None, profile_config=producer.profile_config)
+    monkeypatch.setenv("ECIF_LOCK_WAIT", "42")
     point_at_warehouse(None, task)
-    assert task.env == dbt_environment(Warehouse(url))
+    # and what ecif-dbt takes the warehouse lock with
+    assert task.env == {**dbt_environment(Warehouse(url)), "ECIF_WAREHOUSE": url,
+                        "ECIF_LOCK_WAIT": "42.0"}
+    assert Path(producer.dbt_executable_path).name == "ecif-dbt"
     assert task.profile_config.target_name == Warehouse(url).kind
     assert producer.profile_config.target_name == "duckdb"  # the parsed DAG is untouched
 

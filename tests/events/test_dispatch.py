@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,16 @@ PARTIES = ["P0000000001", "P0000000002", "P0000000003"]
 EVENTS = 9
 README = Path(__file__).parents[2] / "README.md"
 runner = CliRunner()
+# a nightly: holds the warehouse lock and has the warehouse open for argv[2] seconds
+NIGHTLY = """
+import sys, time
+from ecif.run_lock import exclusive
+from ecif.warehouse import Warehouse
+warehouse = Warehouse(sys.argv[1])
+with exclusive(warehouse, "ecif run"), warehouse.connect():
+    print("running", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
 
 
 def fill(warehouse: Warehouse, url: str) -> str:
@@ -163,3 +174,22 @@ def test_dead_letters_are_listed_and_replayed(duckdb_warehouse, receiver):
     listed = runner.invoke(app, ["events", "dead-letters", "--warehouse",
                                  duckdb_warehouse.url])
     assert "3 dead letter(s)" in listed.output
+
+
+def test_a_round_during_a_nightly_waits_for_it_on_duckdb_only(warehouse, receiver):
+    """On DuckDB the round waits for the run's lock instead of failing on the file the
+    run has open; on PostgreSQL it delivers beside the run."""
+    fill(warehouse, receiver.url)
+    receiver.start()
+    nightly = subprocess.Popen([sys.executable, "-c", NIGHTLY, warehouse.url, "4"],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert nightly.stdout.readline().strip() == "running"
+        started = time.monotonic()
+        report = dispatch_once(warehouse, Policy(timeout=2))
+        waited = time.monotonic() - started
+    finally:
+        nightly.kill()
+        nightly.wait()
+    assert report.delivered == EVENTS
+    assert (waited > 2) == (warehouse.kind == "duckdb"), waited

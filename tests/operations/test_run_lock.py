@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -16,6 +17,8 @@ from typer.testing import CliRunner
 from ecif.cli import app
 from ecif.hand_over import announce, announcement
 from ecif.run_lock import WAIT_VAR, WarehouseBusy, exclusive, lock_file, next_run_id
+
+ECIF_DBT = str(Path(sys.executable).with_name("ecif-dbt"))     # the DAG's dbt
 
 HOLD = """
 import sys, time
@@ -125,3 +128,18 @@ def test_a_service_that_does_not_step_aside_fails_the_writer_in_one_line(duckdb_
     # the announced process is gone: its announcement is ignored and removed
     with exclusive(duckdb_warehouse, "ecif run"):
         assert not announcement(duckdb_warehouse).exists()
+
+
+def test_the_dags_dbt_runs_only_under_the_lock(warehouse, holder):
+    """ecif-dbt, the DAG's dbt executable, with the environment its task gives it."""
+    env = {**os.environ, "ECIF_WAREHOUSE": warehouse.url, WAIT_VAR: "1"}
+    busy = subprocess.run([ECIF_DBT, "--version"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert busy.returncode == 1 and "installed" not in busy.stdout     # dbt did not run
+    assert busy.stderr.startswith("error: warehouse ") and "\n" not in busy.stderr.strip()
+    assert f"ecif run, pid {holder.pid}" in busy.stderr
+    holder.kill()
+    holder.wait()
+    free = subprocess.run([ECIF_DBT, "--version"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert free.returncode == 0 and "installed" in free.stdout, free.stdout + free.stderr
