@@ -51,6 +51,9 @@ from matching.stable_ids import assign_party_ids
 from matching.thresholds import Thresholds, load_thresholds
 from matching.training import MODEL_FILES
 
+# the run_id of the matching.party_mention rows of the parties identification creates
+IDENTIFY_RUN = "identify"
+
 log = logging.getLogger(__name__)
 
 _FRAME_COLUMNS = ("mention_id, party_type, strong_key, org_code, valid_id_type, valid_id_no, "
@@ -411,7 +414,26 @@ def _write_assignment(conn: Connection, local, run_id: str, delta: bool) -> None
                            local.sql("select mention_id from touched").df(),
                            ("mention_id",), rows)
     else:
-        write_frame(conn, "matching", "party_mention", rows)
+        write_frame(conn, "matching", "party_mention",
+                    pd.concat([rows, _created_by_identify(conn, rows)], ignore_index=True))
+
+
+def _created_by_identify(conn: Connection, rows: pd.DataFrame) -> pd.DataFrame:
+    """From scratch: the rows identification (ecif.service.identify) wrote for parties
+    whose mention this run has not seen (created after the staging build), kept as they
+    are: the next night, which sees the mention, keeps their id from them, as a night
+    does for any party identification created. On PostgreSQL the table is locked
+    against identification's inserts first, so none commits between this read and the
+    rewrite (one that waits lands in the rewritten table)."""
+    if not conn.table_exists("matching", "party_mention"):
+        return rows.iloc[:0]
+    if conn.kind == "postgres":
+        conn.execute("lock table matching.party_mention in share mode")
+    created = pd.DataFrame(conn.fetchall(
+        "select mention_id, party_type, party_id, run_id from matching.party_mention "
+        f"where run_id = '{IDENTIFY_RUN}'"), columns=["mention_id", "party_type", "party_id",
+                                                      "run_id"], dtype="object")
+    return created[~created["mention_id"].isin(rows["mention_id"])]
 
 
 def _previous_assignment(conn: Connection) -> pa.Table:

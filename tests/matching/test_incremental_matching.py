@@ -17,6 +17,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
+from ecif.identifiers import mention_id
 from ecif.warehouse import Warehouse, write_frame
 from matching import run
 from matching.mentions import COLUMNS
@@ -219,3 +220,25 @@ def test_changed_thresholds_or_models_start_from_scratch(duckdb_warehouse, tmp_p
         modes.append(run_matching(conn, "R000003", models=models).mode)
         modes.append(run_matching(conn, "R000004", models=models, full=True).mode)
     assert modes == ["FULL", "DELTA", "FULL", "FULL"]
+
+
+def test_a_run_from_scratch_keeps_the_parties_identification_created(warehouse):
+    """A party identification created after the staging build (its mention unseen by
+    the run) keeps its matching.party_mention row through `ecif run --full`'s matching,
+    and so its id the next night, which sees its mention."""
+    rows = people(random.Random(5), 10)
+    created = mention_id("steward", "manual_customer", "I0000000999", "customer")
+    write_night(warehouse, rows, [], [])
+    with warehouse.connect() as conn:
+        run_matching(conn, "R000001")
+        conn.execute("insert into matching.party_mention (mention_id, party_type, party_id, "
+                     "run_id) values (?, 'P', 'P0000000999', ?)", [created, run.IDENTIFY_RUN])
+        run_matching(conn, "R000002", full=True)
+        assert conn.fetchall("select party_id, run_id from matching.party_mention "
+                             "where mention_id = ?", [created]) == [("P0000000999", "identify")]
+    write_night(warehouse, [*rows, mention(created, "候补甲", "houbujia", birth=date(1975, 5, 5),
+                                           id_no=rid("310105", date(1975, 5, 5), "999"))],
+                [], [])
+    with warehouse.connect() as conn:
+        run_matching(conn, "R000003")
+    assert party_of(warehouse)[created] == "P0000000999"
