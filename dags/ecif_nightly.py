@@ -41,7 +41,12 @@ from ecif.extract_spec import SYSTEMS
 from ecif.orchestration import task_log
 from ecif.orchestration.control_files import missing_files
 from ecif.orchestration.cosmos_dbt import point_at_warehouse, run_producer_first
-from ecif.orchestration.runs import WAREHOUSE_POOL, business_date, task_settings
+from ecif.orchestration.runs import (
+    WAREHOUSE_POOL,
+    business_date,
+    task_settings,
+    warehouse_task,
+)
 from ecif.report_folders import reports_root
 
 # downstream DAGs schedule on this: it is updated once the marts of a date are published
@@ -135,9 +140,9 @@ def ecif_nightly():
     def land(system: str, day: str) -> list[str]:
         from ecif import pipeline
 
-        settings = task_settings()
-        report = pipeline.land_step(settings.warehouse, settings.extracts_dir, through=day,
-                                    systems=[system])
+        with warehouse_task(f"land_{system}") as settings:
+            report = pipeline.land_step(settings.warehouse, settings.extracts_dir, through=day,
+                                        systems=[system])
         return report.summary_lines()
 
     landed = [
@@ -152,9 +157,9 @@ def ecif_nightly():
     def match() -> str:
         from ecif import pipeline
 
-        settings = task_settings()
-        reports = reports_root(settings.warehouse, settings)
-        report = pipeline.match_step(settings.warehouse, reports_dir=reports / "matching")
+        with warehouse_task("match") as settings:
+            reports = reports_root(settings.warehouse, settings)
+            report = pipeline.match_step(settings.warehouse, reports_dir=reports / "matching")
         return (f"{report.run_id}: {report.mentions} mentions → {report.parties} parties, "
                 f"{report.merges} merges, {report.splits} splits")
 
@@ -169,11 +174,11 @@ def ecif_nightly():
         from ecif import pipeline
         from ecif.quarantine import unpublished_batches
 
-        settings = task_settings()
-        with settings.warehouse.connect() as conn:
-            new = unpublished_batches(conn)
-        docs = reports_root(settings.warehouse, settings) / "quality"
-        admitted = pipeline.admission_step(settings.warehouse, new, docs_dir=docs)
+        with warehouse_task("admission") as settings:
+            with settings.warehouse.connect() as conn:
+                new = unpublished_batches(conn)
+            docs = reports_root(settings.warehouse, settings) / "quality"
+            admitted = pipeline.admission_step(settings.warehouse, new, docs_dir=docs)
         if admitted.held:
             print(admitted.line())
         return admitted.run_id
@@ -186,11 +191,11 @@ def ecif_nightly():
         from ecif import pipeline
         from expectations.suites import AFTER_MARTS
 
-        settings = task_settings()
-        docs = reports_root(settings.warehouse, settings) / "quality"
-        report = (pipeline.gate_step(settings.warehouse, quality_run, docs_dir=docs) if gate
-                  else pipeline.quality_step(settings.warehouse, AFTER_MARTS, quality_run,
-                                             docs_dir=docs))
+        with warehouse_task(f"quality_{'before' if gate else 'after'}_marts") as settings:
+            docs = reports_root(settings.warehouse, settings) / "quality"
+            report = (pipeline.gate_step(settings.warehouse, quality_run, docs_dir=docs) if gate
+                      else pipeline.quality_step(settings.warehouse, AFTER_MARTS, quality_run,
+                                                 docs_dir=docs))
         return report.run_id
 
     @task(pool=WAREHOUSE_POOL)
@@ -199,9 +204,9 @@ def ecif_nightly():
         gate: they hear of the faults that stop a night too)."""
         from ecif import pipeline
 
-        settings = task_settings()
-        reports = reports_root(settings.warehouse, settings)
-        return pipeline.feedback_step(settings.warehouse, [day], reports / "feedback")
+        with warehouse_task("source_feedback") as settings:
+            reports = reports_root(settings.warehouse, settings)
+            return pipeline.feedback_step(settings.warehouse, [day], reports / "feedback")
 
     admitted = admission()
     gate = quality.override(task_id="quality_before_marts")(admitted, gate=True)
@@ -215,11 +220,12 @@ def ecif_nightly():
         from ecif import pipeline
         from ecif.rebuild_queue import queued
 
-        warehouse = task_settings().warehouse
-        with warehouse.connect() as conn:
-            built_with = queued(conn, decided_before=dag_run.start_date)
-        events = pipeline.publish_step(warehouse, applies=built_with)
-        customers = pipeline.customer_counts(warehouse)
+        with warehouse_task("publish_marts") as settings:
+            warehouse = settings.warehouse
+            with warehouse.connect() as conn:
+                built_with = queued(conn, decided_before=dag_run.start_date)
+            events = pipeline.publish_step(warehouse, applies=built_with)
+            customers = pipeline.customer_counts(warehouse)
         outlet_events[MARTS].extra = {"business_date": day, "customers": customers,
                                       "events": events}
         return customers
@@ -232,7 +238,8 @@ def ecif_nightly():
         round, of `ecif dispatch` or of the next night."""
         from ecif.events.dispatcher import dispatch_once
 
-        report = dispatch_once(task_settings().warehouse)
+        with warehouse_task("deliver_events") as settings:
+            report = dispatch_once(settings.warehouse)
         return {"delivered": report.delivered, "failed_attempts": report.failed_attempts,
                 "dead_lettered": report.dead_lettered}
 
@@ -242,11 +249,11 @@ def ecif_nightly():
         replaced on a retry)."""
         from ecif import exports
 
-        settings = task_settings()
-        return {name: exports.export_list(settings.warehouse, name,
-                                          settings.exports_dir / day / f"{name}.csv",
-                                          role="marketing")
-                for name in exports.LISTS}
+        with warehouse_task("export_lists") as settings:
+            return {name: exports.export_list(settings.warehouse, name,
+                                              settings.exports_dir / day / f"{name}.csv",
+                                              role="marketing")
+                    for name in exports.LISTS}
 
     @task(pool=WAREHOUSE_POOL)
     def archive_raw(day: str) -> str:
@@ -257,8 +264,9 @@ def ecif_nightly():
 
         from ecif import archive
 
-        report = archive.archive_raw(task_settings().warehouse,
-                                     today=datetime.strptime(day, "%Y%m%d").date())
+        with warehouse_task("archive_raw") as settings:
+            report = archive.archive_raw(settings.warehouse,
+                                         today=datetime.strptime(day, "%Y%m%d").date())
         return report.line()
 
     (landed >> dbt_staging >> source_feedback(day) >> admitted >> gate >> match() >> dbt_marts

@@ -10,6 +10,8 @@ touches no database and no variable, and the Airflow components started together
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -30,6 +32,19 @@ WAREHOUSE_POOL = "ecif_warehouse"
 def task_settings() -> settings.Settings:
     """The settings a task runs with, read when it calls this."""
     return settings.current(root=REPO)
+
+
+@contextmanager
+def warehouse_task(task_id: str) -> Iterator[settings.Settings]:
+    """The task's settings, its warehouse locked for the whole task as `ecif run` locks
+    it for the night (ecif.run_lock): the task's own reads around its step too (on
+    DuckDB a running service hands the file over to it) and no other writer between
+    them. The steps take the lock again without waiting."""
+    from ecif.run_lock import exclusive  # when the task runs: parsing imports none
+
+    found = task_settings()
+    with exclusive(found.warehouse, f"Airflow task {task_id}"):
+        yield found
 
 
 def business_date(run_date: datetime, override: str | None = None) -> str:

@@ -4,6 +4,9 @@ settings name when a task runs."""
 
 from __future__ import annotations
 
+import inspect
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -11,7 +14,9 @@ import pytest
 
 from ecif.dbt_runner import dbt_environment
 from ecif.extract_spec import SYSTEMS
+from ecif.run_lock import WarehouseBusy
 from ecif.warehouse import Warehouse
+from tests.operations.test_run_lock import HOLD
 
 
 def upstream_closure(dag, task_id: str) -> set[str]:
@@ -103,3 +108,27 @@ def test_failures_and_a_late_run_open_exceptions(dag):
     for task_id in ("land_core", "match", "publish_marts"):
         assert dag.get_task(task_id).on_failure_callback == [task_log.on_failure]
     assert dag.on_success_callback is dag.on_failure_callback is task_log.on_run_end
+
+
+def test_every_task_of_the_warehouse_pool_holds_the_warehouse_lock(dag, warehouse,
+                                                                   monkeypatch):
+    """Its reads around its step too: with another run holding the lock, each task
+    fails in one line naming it before it opens the warehouse (on DuckDB a service
+    hands the file over to the task as to `ecif run`; dbt's tasks: ecif-dbt)."""
+    monkeypatch.setenv("ECIF_WAREHOUSE", warehouse.url)
+    monkeypatch.setenv("ECIF_LOCK_WAIT", "0")
+    arguments = {"system": "core", "day": "20261101", "quality_run": "Q000001", "gate": True,
+                 "dag_run": None, "outlet_events": None}
+    pooled = [t for t in dag.tasks if t.pool == "ecif_warehouse"]
+    assert len(pooled) == len(SYSTEMS) + 9
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, warehouse.url],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        for task in pooled:
+            step = task.python_callable
+            with pytest.raises(WarehouseBusy, match=f"ecif run, pid {holder.pid}"):
+                step(**{name: arguments[name] for name in inspect.signature(step).parameters})
+    finally:
+        holder.kill()
+        holder.wait()
