@@ -214,9 +214,10 @@ def replay(conn: Connection) -> None:
     taken_at, first_seq = conn.fetchone(f"select taken_at, first_seq from {COPY}.{MARK}")
     conn.execute(f"create table if not exists {REPLAYED_COPIES} "
                  "(taken_at timestamp primary key, replayed_at timestamp)")
+    # replayed already, before a crash kept the copy: its events, access records and
+    # exception counts would be written twice (the other rows are keyed, those not)
     if conn.scalar(f"select count(*) from {REPLAYED_COPIES} where taken_at = ?", [taken_at]):
-        return      # replayed before a crash kept the copy: the events, access records and
-        # counts it adds would be written twice (the other rows are keyed, but not those)
+        return
     conn.execute(f"insert into {REPLAYED_COPIES} values (?, ?)", [taken_at, _utc_now()])
     new = f"select * from {COPY}.matching.party_mention where run_id = 'identify' " \
           "and mention_id not in (select mention_id from matching.party_mention)"
