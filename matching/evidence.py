@@ -30,7 +30,8 @@ CLUSTER_PAGE = "person_clusters.html"
 MASKED: dict[str, Callable[[str], str | None]] = {
     "valid_id_no": mask_id, "id_cmp": mask_id, "strong_key": mask_id,
     "mobile": mask_mobile, "phone": mask_mobile,
-    **dict.fromkeys(("name_std", "pinyin_key", "pinyin_key_swapped", "legal_rep", "address",
+    **dict.fromkeys(("name_std", "pinyin_key", "pinyin_key_swapped", "pinyin_key_alt",
+                     "mobile_digits", "legal_rep", "address",
                      "birth_date", "birth_year"), hide),
 }
 

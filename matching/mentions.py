@@ -19,10 +19,11 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ecif.warehouse import Connection
+from matching.person_model import NAME_COLUMNS, NAME_FOR_A_TIED_MOBILE
 
 COLUMNS = (
-    "mention_id", "party_type", "name_std", "pinyin_key", "org_head_name", "org_branch_marker",
-    "org_name_key",
+    "mention_id", "party_type", "name_std", "pinyin_key", "pinyin_key_alt", "org_head_name",
+    "org_branch_marker", "org_name_key",
     "id_type", "id_no", "id_problem", "id_valid", "id_informative", "id_birth_date",
     "gender", "birth_date", "birth_year", "mobile", "mobile_valid", "mobile_informative",
     "phone", "phone_problem", "city", "district", "address", "legal_rep",
@@ -38,6 +39,8 @@ select
     party_type,
     name_std,
     pinyin_key,
+    -- the surname read otherwise (曾 zeng as ceng, 程 cheng as chen: int_name_pinyin)
+    pinyin_key_alt,
     -- telesales may write a name in pinyin (ZHANG XIAOMING)
     regexp_matches(name_std, '^[A-Z ]+$') as name_romanized,
     -- and may put the surname last (XIAOMING ZHANG): this key moves the last word to
@@ -75,6 +78,10 @@ select
         as birth_year,
     case when mobile_valid then mobile end as mobile,
     coalesce(mobile_valid and not mobile_informative, false) as mobile_shared,
+    -- the mobile's digits in order: two digits swapped keep it (a transposed mobile's
+    -- blocking key, person_model.BLOCKING_RULES)
+    case when mobile_valid then array_to_string(list_sort(string_split(mobile, '')), '')
+    end as mobile_digits,
     case when phone_problem is null then phone end as phone,
     city,
     district,
@@ -105,7 +112,8 @@ def load_mentions(conn: Connection, local: duckdb.DuckDBPyConnection) -> int:
 def load_contract_links(conn: Connection, local: duckdb.DuckDBPyConnection) -> None:
     """Table `contract_links` in `local`: uids a, b of the mentions one policy, proposal
     or claim ties together under one name (`intermediate.int_contract_name_link`),
-    with their party type."""
+    and of the persons a tied mobile joins (_add_mobile_tie_links), with their party
+    type."""
     local.register("links", fetch_arrow(
         conn, "select mention_id_a, mention_id_b from intermediate.int_contract_name_link",
         ("mention_id_a", "mention_id_b")))
@@ -120,6 +128,37 @@ def load_contract_links(conn: Connection, local: duckdb.DuckDBPyConnection) -> N
             order by a, b""")
     finally:
         local.unregister("links")
+    _add_mobile_tie_links(conn, local)
+
+
+def _add_mobile_tie_links(conn: Connection, local: duckdb.DuckDBPyConnection) -> None:
+    """A mobile another record ties to a person mention (`intermediate.int_mobile_tie`:
+    a lead's contact event from another number, a claim reported from a phone by the
+    claimant or the holder) links it to each person carrying that mobile, informative,
+    under the same name (person_model.NAME_FOR_A_TIED_MOBILE): as strong as a contract
+    link, and like one never across a conflict. Under another name it links nothing:
+    a wife calling about her husband's lead is not her husband."""
+    local.register("ties", fetch_arrow(
+        conn, "select mention_id, mobile from intermediate.int_mobile_tie",
+        ("mention_id", "mobile")))
+    sides = ", ".join(f"{side}.{column} as {column}_{side}"
+                      for column in NAME_COLUMNS for side in "lr")
+    try:
+        local.execute(f"""
+            create or replace table contract_links as
+            select * from contract_links
+            union
+            select uid_l, uid_r, 'P' from (
+                select l.uid as uid_l, r.uid as uid_r, {sides}
+                from ties
+                join mentions as l on l.mention_id = ties.mention_id
+                join mentions as r on r.mobile = ties.mobile
+                where l.party_type = 'P' and r.party_type = 'P' and not r.mobile_shared
+                  and l.uid <> r.uid)
+            where {NAME_FOR_A_TIED_MOBILE}
+            order by a, b""")
+    finally:
+        local.unregister("ties")
 
 
 def contract_links(local: duckdb.DuckDBPyConnection, party_type: str) -> pd.DataFrame:

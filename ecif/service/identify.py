@@ -190,12 +190,13 @@ def _mention(attrs: PartyInput, live: LiveMentions) -> dict[str, Any]:
     mobile_valid = attrs.mobile is not None
     name_std = standardize_name(attrs.name, attrs.party_type)
     pinyin = live.pinyin_key(name_std) if attrs.party_type == "P" else None
+    pinyin_alt = live.pinyin_key_alt(name_std) if attrs.party_type == "P" else None
     birth = attrs.birth_date or id_birth
     record = dict.fromkeys(COLUMNS)
     record.update(
         mention_id=INPUT, party_type=attrs.party_type, name_std=name_std,
         org_name_key=org_name_key(name_std) if attrs.party_type == "O" else None,
-        pinyin_key=pinyin, id_type=id_type, id_no=attrs.id_no,
+        pinyin_key=pinyin, pinyin_key_alt=pinyin_alt, id_type=id_type, id_no=attrs.id_no,
         id_problem=None if id_valid else "EMPTY",
         id_valid=id_valid, id_informative=id_valid, id_birth_date=id_birth,
         gender=attrs.gender or "U", birth_date=birth, birth_year=birth.year if birth else None,

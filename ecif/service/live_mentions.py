@@ -97,6 +97,7 @@ class LiveMentions:
     persons: np.ndarray        # per row: a person's mention (else an organization's)
     names: SortedKey           # int_name_pinyin's names
     pinyin: pa.Array           # their pinyin keys, row for row
+    pinyin_alt: pa.Array       # and their keys with the surname read otherwise
 
     def find(self, key: str, value: Any, party_type: str) -> np.ndarray:
         """The rows of that party type whose `key` equals value, in mention id order."""
@@ -109,8 +110,14 @@ class LiveMentions:
         return self.mentions.take(positions).to_pylist()
 
     def pinyin_key(self, name_std: str) -> str | None:
+        return self._reading(self.pinyin, name_std)
+
+    def pinyin_key_alt(self, name_std: str) -> str | None:
+        return self._reading(self.pinyin_alt, name_std)
+
+    def _reading(self, keys: pa.Array, name_std: str) -> str | None:
         found = self.names.find(name_std)
-        return self.pinyin[int(found[0])].as_py() if len(found) else None
+        return keys[int(found[0])].as_py() if len(found) else None
 
 
 class LiveMentionsCache:
@@ -179,8 +186,10 @@ def read(conn: Connection, source: tuple) -> LiveMentions:
     lookups = {name: SortedKey.of(table[f"key_{name}"]) for name in KEYS}
     table = table.drop_columns([f"key_{name}" for name in KEYS]).combine_chunks()
     persons = pc.equal(table["party_type"], "P").to_numpy(zero_copy_only=False)
-    readings = conn.fetchall("select name_std, pinyin_key from serving.name_pinyin")
+    readings = conn.fetchall("select name_std, pinyin_key, pinyin_key_alt "
+                             "from serving.name_pinyin")
     names = pa.chunked_array([pa.array([r[0] for r in readings], pa.string())])
     pinyin = pa.array([r[1] for r in readings], pa.string())
+    pinyin_alt = pa.array([r[2] for r in readings], pa.string())
     return LiveMentions(source, raw.schema, table, lookups, persons, SortedKey.of(names),
-                        pinyin)
+                        pinyin, pinyin_alt)

@@ -123,6 +123,17 @@ def compile_expression(node: exp.Expression, column: ColumnReader) -> Compiled:
                        sub(node.args["end"]))
     if isinstance(node, exp.Transform) and isinstance(node.expression, exp.Lambda):
         return _transform(sub(node.this), node.expression, column)
+    # a string's characters in order (a transposed mobile's key): split into
+    # characters, sorted, joined; other separators are not needed, so not supported
+    if isinstance(node, exp.Split) and _literal(node.expression) and not node.expression.this:
+        return _strict(list, sub(node.this))
+    if isinstance(node, exp.ArraySort) and not node.expression:
+        return _strict(sorted, sub(node.this))
+    if isinstance(node, exp.ArrayToString) and _literal(node.expression) and len(
+            node.expressions) == 0:
+        separator = node.expression.this
+        return _strict(lambda items: separator.join(i for i in items if i is not None),
+                       sub(node.this))
     if isinstance(node, exp.JarowinklerSimilarity):
         return _strict(jaro_winkler_similarity, sub(node.this), sub(node.expression))
     if isinstance(node, exp.Anonymous) and node.name.lower() == "list_sum":

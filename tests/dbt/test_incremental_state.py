@@ -30,7 +30,8 @@ TABLES = [
         "telesales__contact_event", "finance__receipt", "finance__payout")
       for suffix in ("", "_disposition")),
     "intermediate.int_party_mention", "intermediate.int_name_pinyin",
-    "intermediate.int_contract_name_link", "quality.dq_exception",
+    "intermediate.int_contract_name_link", "intermediate.int_mobile_tie",
+    "quality.dq_exception",
 ]
 GENERATED_DAYS = ["20261101", "20261102"]
 

@@ -44,8 +44,10 @@ class Outcome(dict):
 
 @pytest.fixture
 def match(warehouse):
-    """match(mentions, links=()) → the Outcome of one run."""
-    def run(rows: list[dict], links: tuple[tuple[str, str], ...] = ()) -> Outcome:
+    """match(mentions, links=(), ties=()) → the Outcome of one run. links: mention
+    pairs of int_contract_name_link; ties: (mention_id, mobile) of int_mobile_tie."""
+    def run(rows: list[dict], links: tuple[tuple[str, str], ...] = (),
+            ties: tuple[tuple[str, str], ...] = ()) -> Outcome:
         frame = pd.DataFrame(rows, columns=list(COLUMNS)).astype(
             {"birth_date": "datetime64[s]", "id_birth_date": "datetime64[s]",
              "birth_year": "Int64", "id_valid": bool, "id_informative": bool,
@@ -56,6 +58,8 @@ def match(warehouse):
             conn.execute("create schema if not exists intermediate")
             write_frame(conn, "intermediate", "int_party_mention", frame)
             write_frame(conn, "intermediate", "int_contract_name_link", pairs)
+            write_frame(conn, "intermediate", "int_mobile_tie", pd.DataFrame(
+                list(ties) or None, columns=["mention_id", "mobile"], dtype="string"))
             run_matching(conn, "R000001")
             outcome = Outcome(conn.fetchall(
                 "select mention_id, party_id from matching.party_mention"))

@@ -74,6 +74,8 @@ def write_night(warehouse: Warehouse, rows: list[dict], links: list[tuple[str, s
         write_frame(conn, "intermediate", "int_party_mention", frame)
         write_frame(conn, "intermediate", "int_contract_name_link", pd.DataFrame(
             links or None, columns=["mention_id_a", "mention_id_b"], dtype="string"))
+        write_frame(conn, "intermediate", "int_mobile_tie", pd.DataFrame(
+            columns=["mention_id", "mobile"], dtype="string"))
         write_frame(conn, "matching", "link_constraint", pd.DataFrame(
             [(a, b, kind, "steward", at, reason) for a, b, kind, at, reason in constraints],
             columns=["mention_id_a", "mention_id_b", "kind", "decided_by", "decided_at",

@@ -1,5 +1,6 @@
 {#- Mentions that one policy, proposal or claim ties together under the same
-    standardized name: the payer of a policy named like its holder, a claimant named
+    name, read alike (the pinyin key: a payer keyed as 章军 on 张军's policy, or as
+    ZHANG JUN; organizations by their standardized name): the payer of a policy named like its holder, a claimant named
     like the insured, the payee of a claim named like its claimant, a proposal's
     insured named like its applicant. Receipts and payouts seldom carry
     the payer's ID, mobile or birth date, so without this evidence they could never
@@ -45,7 +46,7 @@ with contract_role as (
 
 named as (
     select distinct contract_role.contract, mention.mention_id, mention.party_type,
-           mention.name_std
+           coalesce(mention.pinyin_key, mention.name_std) as name_read
     from contract_role
     inner join {{ ref('int_party_mention') }} as mention
         on mention.mention_id = contract_role.mention_id
@@ -55,7 +56,7 @@ named as (
 
 anchored as (
     select contract, mention_id, party_type,
-           min(mention_id) over (partition by contract, party_type, name_std) as anchor_id
+           min(mention_id) over (partition by contract, party_type, name_read) as anchor_id
     from named
 )
 

@@ -83,6 +83,7 @@ checked as (
         case when party_type <> 'O' then {{ is_pinyin_name('named.name_std') }} else false end
             as name_is_pinyin,
         case when party_type <> 'O' then pinyin.pinyin_key end as pinyin_key,
+        case when party_type <> 'O' then pinyin.pinyin_key_alt end as pinyin_key_alt,
         case when party_type = 'O' then {{ org_head_name('named.name_std') }} end as org_head_name,
         case when party_type = 'O' then {{ org_branch_marker('named.name_std') }} end
             as org_branch_marker,
@@ -183,7 +184,8 @@ mobile_spread as (
 recomputed as (
     select
         mention_id, source_system, source_entity, source_key, source_role, party_type,
-        name, name_std, name_is_pinyin, pinyin_key, org_head_name, org_branch_marker, org_name_key,
+        name, name_std, name_is_pinyin, pinyin_key, pinyin_key_alt,
+        org_head_name, org_branch_marker, org_name_key,
         id_type, id_no, id_problem, id_problem is null as id_valid, id_birth_date, id_gender,
         case
             when id_type = 'RID' and id_problem is null then
@@ -202,7 +204,8 @@ recomputed as (
     union all
     select
         mention_id, source_system, source_entity, source_key, source_role, party_type,
-        name, name_std, name_is_pinyin, pinyin_key, org_head_name, org_branch_marker, org_name_key,
+        name, name_std, name_is_pinyin, pinyin_key, pinyin_key_alt,
+        org_head_name, org_branch_marker, org_name_key,
         id_type, id_no, id_problem, id_valid, id_birth_date, id_gender, id_consistent,
         gender, birth_date, birth_year,
         mobile, mobile_problem, mobile_valid,
@@ -216,7 +219,8 @@ recomputed as (
 
 select
     mention_id, source_system, source_entity, source_key, source_role, party_type,
-    name, name_std, name_is_pinyin, pinyin_key, org_head_name, org_branch_marker, org_name_key,
+    name, name_std, name_is_pinyin, pinyin_key, pinyin_key_alt,
+    org_head_name, org_branch_marker, org_name_key,
     recomputed.id_type, recomputed.id_no, id_problem, id_valid,
     -- a neighbour keeps its flag for the value whose spread was not recounted
     coalesce(id_valid and id_spread.names <= parameters.id_max_names, kept_id_informative)

@@ -19,6 +19,7 @@ select
     party_type,
     name_std,
     pinyin_key,
+    pinyin_key_alt,
     org_head_name,
     org_branch_marker,
     org_name_key,
