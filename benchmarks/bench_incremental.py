@@ -7,7 +7,8 @@ Generates the extracts (orgs = persons/10), runs `ecif run` night by night on on
 warehouse (night 1: the FULL batches, then one DELTA day per night), then once on a
 fresh warehouse over all days. Prints every night's step times and the ratios the
 issue sets targets for: a DELTA night against the run from scratch, the last night
-against night 2. Each run is `ecif.pipeline.run_nightly` in this process (DuckDB).
+against night 2; then whether both published the same (benchmarks/same_result.py).
+Each run is `ecif.pipeline.run_nightly` in this process (DuckDB).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import sys
 import tempfile
 from datetime import date
@@ -24,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.results_file import machine, write_section  # noqa: E402
+from benchmarks.same_result import compare  # noqa: E402
 
 START = date(2026, 11, 1)  # the generator's first business date
 
@@ -50,9 +53,14 @@ def main() -> None:
         parser.error("--days: at least 2 (night 1 is FULL, the rest DELTA)")
     work = args.work / f"{args.persons}x{args.days}"
     extracts = work / "extracts"
-    if not (extracts / "ground_truth").exists():
-        generate_extracts(extracts, args.persons, args.persons // 10, days=args.days, seed=5,
+    if not extracts.exists():
+        # written aside and renamed when complete: a killed run leaves no half folder that
+        # the next one would take for the extracts
+        partial = work / "extracts.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        generate_extracts(partial, args.persons, args.persons // 10, days=args.days, seed=5,
                           start_date=START)
+        partial.rename(extracts)
     os.chdir(work)  # reports/ of each run go there
     dates = [d.strftime("%Y%m%d") for d in business_dates(START, args.days)]
     nights = {}
@@ -62,8 +70,11 @@ def main() -> None:
     for number, day in enumerate(dates, start=1):
         nights[f"night {number}"] = night(incremental, extracts, day)
         print(f"night {number} ({day}):", _format(nights[f"night {number}"]), flush=True)
-    scratch = night(Warehouse(f"duckdb:///{work / 'scratch.duckdb'}"), extracts, dates[-1])
+    scratch_warehouse = Warehouse(f"duckdb:///{work / 'scratch.duckdb'}")
+    scratch = night(scratch_warehouse, extracts, dates[-1])
     print("from scratch:", _format(scratch), flush=True)
+    same = compare(incremental, scratch_warehouse)
+    print(*same, sep="\n")
     last = f"night {args.days}"
     ratios = {
         "night 2 / from scratch": nights["night 2"]["total"] / scratch["total"],
@@ -96,6 +107,10 @@ def main() -> None:
               for name, times in [*nights.items(), ("from scratch", scratch)]),
             "",
             *(f"- {name}: **{ratio:.2f}**" for name, ratio in ratios.items()),
+            "",
+            "Night by night against from scratch (party ids mapped by their source records):",
+            "",
+            *(f"- {line}" for line in same),
         ])
 
 
