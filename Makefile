@@ -36,8 +36,9 @@ demo: install
 
 # One test module (one engine's half of it) per worker, modules with slow tests first
 # (tests/conftest.py): a module's tests share one warehouse. `make test-fast` leaves the
-# slow end-to-end runs out, for the edit loop; CI runs everything.
-PYTEST := $(BIN)/pytest -n 2 --dist loadscope --no-loadscope-reorder -q
+# slow end-to-end runs out, for the edit loop; CI runs everything. The 25 slowest tests
+# close the report, so every CI log says where the suite's time went.
+PYTEST := $(BIN)/pytest -n 2 --dist loadscope --no-loadscope-reorder -q --durations=25
 test: install lint browser pg-client
 	$(PYTEST)
 
