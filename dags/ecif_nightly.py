@@ -234,8 +234,9 @@ def ecif_nightly():
     def deliver_events() -> dict[str, int]:
         """One delivery round of the night's change events to the webhook subscriptions
         (in the warehouse pool; on DuckDB the round holds the warehouse lock, as the
-        rounds of `ecif dispatch` do). A receiver that is down is retried by the next
-        round, of `ecif dispatch` or of the next night."""
+        rounds of `ecif dispatch` do, or is left to a running `ecif serve`, which
+        delivers them itself). A receiver that is down is retried by the next round, of
+        `ecif dispatch`, the service or the next night."""
         from ecif.events.dispatcher import dispatch_once
 
         with warehouse_task("deliver_events") as settings:

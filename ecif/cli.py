@@ -934,13 +934,24 @@ def dispatch(
         min=0.0, help="seconds before the second attempt, doubling after each")] = 2.0,
     warehouse: WarehouseOption = None,
 ) -> None:
-    """Deliver the change events to the webhook subscriptions (long-running)."""
+    """Deliver the change events to the webhook subscriptions (long-running). On DuckDB
+    a running `ecif serve` delivers them itself: then this says so and waits idle
+    (`--once`: exits)."""
     from ecif.events.dispatcher import Policy, Report, dispatch_forever, dispatch_once
 
     target = wh.resolve(warehouse)
     policy = Policy(timeout=timeout, max_attempts=max_attempts, backoff=backoff)
+    deferred_to: int | None = None
 
     def show(report: Report) -> None:
+        nonlocal deferred_to
+        if report.deferred_to != deferred_to:       # said once, not every idle round
+            if report.deferred_to is None:
+                line = "the service is gone: ecif dispatch delivers the change events"
+            else:
+                line = report.deferral(target) + ("" if once else "; waiting while it runs")
+            console.print(line, highlight=False, soft_wrap=True)
+            deferred_to = report.deferred_to
         if report.delivered or report.failed_attempts or report.dead_lettered:
             console.print(f"delivered {report.delivered}, failed attempts "
                           f"{report.failed_attempts}, dead-lettered {report.dead_lettered}"

@@ -6,7 +6,9 @@ owner only): its pid, a loopback port and a secret. Whoever takes the warehouse 
 (ecif.run_lock) asks the announced service to step aside before it opens the file;
 the service answers once it has closed the file (ecif.service.hand_over) and takes it
 back when the lock is free again. A service that does not answer fails the asking
-command with one line; an announcement whose process is gone is removed.
+command with one line; an announcement whose process is gone is removed. `ecif
+dispatch` reads the announcement too: a live service delivers the change feed itself,
+so the dispatcher does not take the lock for rounds of its own (serving_process).
 """
 
 from __future__ import annotations
@@ -56,18 +58,39 @@ def authentic(line: str, secret: str) -> str | None:
     return command if hmac.compare_digest(given.encode(), secret.encode()) else None
 
 
+def _announced(path: Path) -> tuple[int, int, str] | None:
+    """pid, port and secret of the announcement at `path` (None: there is none)."""
+    try:
+        service = json.loads(path.read_text())
+        return int(service["pid"]), int(service["port"]), str(service["secret"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError) as e:
+        raise ServiceDidNotStepAside(f"{path}: unreadable service announcement ({e}); "
+                                     "stop the service or remove the file") from None
+
+
+def serving_process(warehouse: Warehouse) -> int | None:
+    """The pid of a live service of another process that announces the warehouse, if
+    any. An unreadable announcement counts as none here: whoever then takes the lock
+    meets it in ask_to_step_aside, which says so."""
+    try:
+        service = _announced(announcement(warehouse))
+    except ServiceDidNotStepAside:
+        return None
+    if service is None or service[0] == os.getpid() or not _alive(service[0]):
+        return None
+    return service[0]
+
+
 def ask_to_step_aside(warehouse: Warehouse) -> None:
     """Returns when no other process serves the warehouse file (at once when none is
     announced)."""
     path = announcement(warehouse)
-    try:
-        service = json.loads(path.read_text())
-        pid, port, secret = int(service["pid"]), int(service["port"]), str(service["secret"])
-    except FileNotFoundError:
+    service = _announced(path)
+    if service is None:
         return
-    except (OSError, ValueError, KeyError) as e:
-        raise ServiceDidNotStepAside(f"{path}: unreadable service announcement ({e}); "
-                                     "stop the service or remove the file") from None
+    pid, port, secret = service
     if pid == os.getpid():
         return                  # the service itself, taking its warehouse back
     if not _alive(pid):

@@ -8,14 +8,23 @@ after an exponential back-off with jitter, holding the events behind it; after
 cursor moves only after the receiver's 2xx, so a dispatcher killed mid-delivery sends
 that event again when it restarts, with the same id (at least once).
 
-On DuckDB each round holds the warehouse lock (ecif.run_lock), as a run's step does:
-a round never opens the file while a nightly has it (it waits for the run, up to the
-lock's wait, and the next round tries again), and a running `ecif serve` hands the
-file over for the round (ecif.hand_over). That is the simplest design that is right
-with one process per file: between rounds nothing is held, and the rounds are spaced
-(DUCKDB_POLL) since each is a hand-over of the service's file. On PostgreSQL rounds
-take no lock: they read the outbox and move their cursors beside a nightly as the
-service does, and waiting for the lock would hold deliveries for the whole night.
+Where the rounds run depends on the engine:
+- PostgreSQL: `ecif dispatch` delivers; its rounds take no lock (they read the outbox
+  and move their cursors beside a nightly as the service does; waiting for the lock
+  would hold deliveries for the whole night).
+- DuckDB with `ecif serve` running: the service owns the file, so it delivers the
+  events itself (ecif.service.deliveries: the same rounds, `deliver_round`, on its live
+  database, paused while a run owns the warehouse). `ecif dispatch` finds the
+  service's announcement (ecif.hand_over.serving_process) and does not compete:
+  `--once` says so in one line and exits 0; the long-running form says so once and
+  waits idle, looking again every DUCKDB_POLL, and delivers again itself once the
+  service is gone. A round of its own would take the warehouse lock, which makes the
+  service copy its whole file (seconds a gigabyte) and refuse writes meanwhile.
+- DuckDB without a service: each round of `ecif dispatch` holds the warehouse lock
+  (ecif.run_lock), as a run's step does: it never opens the file while a nightly has
+  it (it waits for the run, up to the lock's wait, and the next round tries again).
+  Between rounds nothing is held; idle rounds are DUCKDB_POLL apart, since a service
+  started meanwhile would hand its file over for each.
 """
 
 from __future__ import annotations
@@ -37,13 +46,15 @@ from ecif.events.presentation import cloud_event
 from ecif.events.signature import HEADER, sign
 from ecif.events.subscriptions import Subscription, all_subscriptions, ensure_tables, move_cursor
 from ecif.exception_sources import collect
+from ecif.hand_over import serving_process
 from ecif.run_lock import WarehouseBusy, exclusive
 from ecif.stewardship.audit import now
 from ecif.warehouse import Connection, Warehouse
 
 BATCH = 100
-# seconds between idle rounds on DuckDB at least: each makes a running service copy
-# its file to step aside (about a second a gigabyte)
+# seconds between idle rounds on DuckDB at least (and between looks at whether the
+# service that delivers instead is still there): a round's lock would make a service
+# started meanwhile copy its file to step aside (about a second a gigabyte)
 DUCKDB_POLL = 60.0
 
 
@@ -68,6 +79,12 @@ class Report:
     failed_attempts: int = 0
     dead_lettered: int = 0
     waiting: list[str] = field(default_factory=list)    # subscriptions in back-off
+    # DuckDB: the pid of the running `ecif serve` that delivers instead (nothing was done)
+    deferred_to: int | None = None
+
+    def deferral(self, warehouse: Warehouse) -> str:
+        return (f"the service serving {warehouse.duckdb_path} (pid {self.deferred_to}) "
+                "delivers the change events; ecif dispatch leaves them to it")
 
 
 def post(sub: Subscription, body: bytes, event_id: str, timeout: float) -> None:
@@ -81,9 +98,10 @@ def post(sub: Subscription, body: bytes, event_id: str, timeout: float) -> None:
                                          None)
 
 
-def _deliver(conn: Connection, sub: Subscription, policy: Policy, report: Report) -> None:
-    """Send the subscription's due events until it is caught up or a failure makes it
-    wait."""
+def _deliver(conn: Connection, sub: Subscription, policy: Policy, report: Report,
+             stop: Callable[[], bool]) -> None:
+    """Send the subscription's due events until it is caught up, a failure makes it
+    wait, or `stop()` says to stop (looked at before each event)."""
     if sub.next_attempt_at is not None and sub.next_attempt_at > now():
         report.waiting.append(sub.subscription_id)
         return
@@ -92,6 +110,8 @@ def _deliver(conn: Connection, sub: Subscription, policy: Policy, report: Report
         if not events:
             return
         for event in events:
+            if stop():
+                return
             body = json.dumps(cloud_event(event, sub.role), ensure_ascii=False,
                               default=str).encode()
             try:
@@ -117,15 +137,32 @@ def _deliver(conn: Connection, sub: Subscription, policy: Policy, report: Report
 
 def dispatch_once(warehouse: Warehouse, policy: Policy = Policy()) -> Report:
     """Deliver everything due now; returns when every subscription is caught up or
-    waiting out a back-off."""
-    report = Report()
+    waiting out a back-off. On DuckDB with a service running elsewhere: nothing, the
+    report naming the service (it delivers)."""
+    if warehouse.kind == "duckdb":
+        service = serving_process(warehouse)
+        if service is not None:
+            return Report(deferred_to=service)
     with _round(warehouse):
         with warehouse.connect() as conn:
             ensure_tables(conn)
+        return deliver_round(warehouse, policy)
+
+
+def deliver_round(warehouse: Warehouse, policy: Policy,
+                  stop: Callable[[], bool] = lambda: False) -> Report:
+    """One round on whatever `warehouse.connect()` opens, taking no lock (the caller
+    owns the warehouse for it: dispatch_once, or the service on its live database);
+    a warehouse without the subscriptions table has nothing to deliver."""
+    report = Report()
+    with warehouse.connect() as conn:
+        if conn.table_exists("events", "subscription"):
             for sub in all_subscriptions(conn):
-                _deliver(conn, sub, policy, report)
-        if report.dead_lettered:
-            collect(warehouse)      # the dead letters into the exception centre
+                if stop():
+                    break
+                _deliver(conn, sub, policy, report, stop)
+    if report.dead_lettered:
+        collect(warehouse)      # the dead letters into the exception centre
     return report
 
 
@@ -144,7 +181,8 @@ def dispatch_forever(warehouse: Warehouse, policy: Policy = Policy(),
     """`ecif dispatch`: rounds of dispatch_once, a pause of `poll` after a round that
     delivered nothing (back-offs fall due between rounds). The warehouse is opened per
     round, not held between rounds; a round that found it busy past the lock's wait (a
-    long nightly on DuckDB) is tried again after the pause."""
+    long nightly on DuckDB) is tried again after the pause, and so is one that left
+    the events to a running service (the module's docstring says why)."""
     poll = max(policy.poll, DUCKDB_POLL) if warehouse.kind == "duckdb" else policy.poll
     while True:
         try:

@@ -40,6 +40,7 @@ from ecif.service import (
 from ecif.service.accounts import RecentUsers, ensure_tables
 from ecif.service.config import ServiceConfig
 from ecif.service.connections import ServiceConnections
+from ecif.service.deliveries import Deliveries
 from ecif.service.hand_over import HandOver, RefusedDuringRun, unavailable
 from ecif.service.live_mentions import LiveMentionsCache
 from ecif.service.metrics import RequestMetrics, ServiceMetrics
@@ -52,13 +53,16 @@ from ecif.stewardship.users import StewardshipError
 def create_app(config: ServiceConfig) -> FastAPI:
     connections = ServiceConnections(config.warehouse)
     live_mentions, party_numbers = LiveMentionsCache(), PartyNumbers()
-    hand_over = HandOver(connections, live_mentions, party_numbers)
+    deliveries = Deliveries(config.warehouse, config.delivery)
+    hand_over = HandOver(connections, live_mentions, party_numbers, deliveries)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if config.warehouse.kind == "duckdb":
             hand_over.start()       # a run may ask for the file: ecif.service.hand_over
+            deliveries.start()      # the file is ours: so is the change feed's delivery
         yield
+        await run_in_threadpool(deliveries.stop)     # after its current event at most
         hand_over.stop()
         connections.close()
 
@@ -70,6 +74,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.state.live_mentions = live_mentions
     app.state.party_numbers = party_numbers
     app.state.hand_over = hand_over
+    app.state.deliveries = deliveries
     app.state.recent_users = RecentUsers()
     app.state.request_rate = RequestRate(config.requests_per_minute, config.request_burst)
     app.state.metrics = ServiceMetrics(connections)

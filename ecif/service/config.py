@@ -1,6 +1,7 @@
 """What one running service needs: the warehouse it owns, the reader login it reads
 customer data through on PostgreSQL, the secret its tokens are signed with, when
-failed logins lock an account, and whether its cookies are sent over TLS only."""
+failed logins lock an account, whether its cookies are sent over TLS only, and how it
+delivers the change feed on DuckDB."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import urlparse, urlunparse
 
+from ecif.events.dispatcher import Policy
 from ecif.service.accounts import LoginPolicy
 from ecif.service.row_security import READER_LOGIN
 from ecif.settings import Settings
@@ -31,6 +33,8 @@ class ServiceConfig:
     # the steward pages' cookie is Secure when the request came over https, or always
     # with this set (behind a proxy that ends TLS and forwards plain http)
     secure_cookie: bool = False
+    # DuckDB: how the service delivers the change feed itself (ecif.service.deliveries)
+    delivery: Policy = Policy()
 
 
 def from_settings(warehouse: Warehouse, chosen: Settings) -> ServiceConfig:

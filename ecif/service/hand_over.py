@@ -7,7 +7,9 @@ start after it), copies the file beside it (`<file>.during-run`) and serves from
 copy, read and write, until the run ends: lookups read the night published before the
 run, identification finds and creates parties as always. Writes that are not replayed
 are refused meanwhile (503 with Retry-After, ecif.service.app): steward decisions and
-requests, logins, the change feed (whose numbers the run is handing out).
+requests, logins, the change feed (whose numbers the run is handing out). The service's
+own deliveries of the change feed pause before it copies the file and go on once it
+serves the warehouse again (ecif.service.deliveries).
 
 When the warehouse lock is free again the service takes it, opens the warehouse,
 reads the new mentions, then (requests paused for a moment) replays what identification
@@ -44,6 +46,7 @@ from ecif.events import outbox
 from ecif.run_lock import POLL_SECONDS, WarehouseBusy, exclusive
 from ecif.service import pages
 from ecif.service.connections import ServiceConnections
+from ecif.service.deliveries import Deliveries
 from ecif.service.live_mentions import LiveMentionsCache
 from ecif.service.party_numbers import PartyNumbers
 from ecif.warehouse import Connection, Warehouse
@@ -66,6 +69,7 @@ class HandOver:
     connections: ServiceConnections
     live_mentions: LiveMentionsCache
     party_numbers: PartyNumbers
+    deliveries: Deliveries
     during_run: bool = False
 
     def __post_init__(self) -> None:
@@ -121,32 +125,41 @@ class HandOver:
         with self._switching:
             if self.during_run:
                 return
-            with self.connections.paused() as conn:
-                first = _reserve_numbers(conn)
-                conn.execute("checkpoint")      # the whole state in the file, none in a WAL
-                shutil.copyfile(self.warehouse.duckdb_path, self.copy)
-                served = self.warehouse.open_duckdb(self.copy)
-                try:
-                    if first is not None:
-                        served.execute("update matching.party_id_sequence set next_number = ?",
-                                       [first])
-                    served.execute("create schema if not exists ops")
-                    served.execute(f"create or replace table {MARK} "
-                                   "(taken_at timestamp, first_seq bigint)")
-                    served.execute(f"insert into {MARK} select ?, (select max(next_seq) "
-                                   "from events.outbox_counter)", [_utc_now()])
-                    served.execute(f"create or replace table {COUNTED} as select "
-                                   f"exception_id, count from {centre.TABLE}")
-                    self.live_mentions.install(None, served)
-                except BaseException:
-                    served.close()
-                    self.copy.unlink(missing_ok=True)
-                    raise
-                self.connections.switch(served.raw).close()
-                self.party_numbers.ceiling = None if first is None else first + RESERVE
-                self.during_run = True
+            # no delivery from the copy: its moved cursors would be lost (deliveries.py)
+            self.deliveries.pause()
+            try:
+                self._serve_copy()
+            except BaseException:
+                self.deliveries.resume()
+                raise
         log.info("serving a copy while a run owns %s", self.warehouse.duckdb_path)
         threading.Thread(target=self._take_back, daemon=True, name="hand-over wait").start()
+
+    def _serve_copy(self) -> None:
+        with self.connections.paused() as conn:
+            first = _reserve_numbers(conn)
+            conn.execute("checkpoint")      # the whole state in the file, none in a WAL
+            shutil.copyfile(self.warehouse.duckdb_path, self.copy)
+            served = self.warehouse.open_duckdb(self.copy)
+            try:
+                if first is not None:
+                    served.execute("update matching.party_id_sequence set next_number = ?",
+                                   [first])
+                served.execute("create schema if not exists ops")
+                served.execute(f"create or replace table {MARK} "
+                               "(taken_at timestamp, first_seq bigint)")
+                served.execute(f"insert into {MARK} select ?, (select max(next_seq) "
+                               "from events.outbox_counter)", [_utc_now()])
+                served.execute(f"create or replace table {COUNTED} as select "
+                               f"exception_id, count from {centre.TABLE}")
+                self.live_mentions.install(None, served)
+            except BaseException:
+                served.close()
+                self.copy.unlink(missing_ok=True)
+                raise
+            self.connections.switch(served.raw).close()
+            self.party_numbers.ceiling = None if first is None else first + RESERVE
+            self.during_run = True
 
     def _take_back(self) -> None:
         """Waits for the warehouse lock, then serves the warehouse again."""
@@ -178,6 +191,7 @@ class HandOver:
                 self.live_mentions.install(live, conn)
                 self.party_numbers.ceiling = None
                 self.during_run = False
+            self.deliveries.resume()
         log.info("serving %s again", self.warehouse.duckdb_path)
 
     def _replay(self, conn: Connection) -> None:
@@ -219,13 +233,8 @@ def replay(conn: Connection) -> None:
     if conn.scalar(f"select count(*) from {REPLAYED_COPIES} where taken_at = ?", [taken_at]):
         return
     conn.execute(f"insert into {REPLAYED_COPIES} values (?, ?)", [taken_at, _utc_now()])
-    new = f"select * from {COPY}.matching.party_mention where run_id = 'identify' " \
-          "and mention_id not in (select mention_id from matching.party_mention)"
-    parties = [r[0] for r in conn.fetchall(f"select party_id from ({new})")]
-    conn.execute(f"insert into matching.party_mention by name {new}")
-    conn.execute(f"insert into stewardship.manual_customer by name select * from "
-                 f"{COPY}.stewardship.manual_customer where manual_key not in "
-                 "(select manual_key from stewardship.manual_customer)")
+    parties = _replay_parties(conn) if _exists(conn, COPY, "matching", "party_mention") \
+        else []     # no night built before the run (the first): nobody was identified
     if _exists(conn, COPY, "stewardship", "identity_key"):
         conn.execute(f"insert into stewardship.identity_key by name select * from "
                      f"{COPY}.stewardship.identity_key as c where not exists (select 1 from "
@@ -247,6 +256,19 @@ def replay(conn: Connection) -> None:
                              for t, p, f, d in events], "identify", None)
     if _exists(conn, COPY, *COUNTED.split(".")):
         _replay_exceptions(conn, taken_at)
+
+
+def _replay_parties(conn: Connection) -> list[str]:
+    """The parties identification created in the copy: their mentions and manual
+    customers; their ids."""
+    new = f"select * from {COPY}.matching.party_mention where run_id = 'identify' " \
+          "and mention_id not in (select mention_id from matching.party_mention)"
+    parties = [r[0] for r in conn.fetchall(f"select party_id from ({new})")]
+    conn.execute(f"insert into matching.party_mention by name {new}")
+    conn.execute(f"insert into stewardship.manual_customer by name select * from "
+                 f"{COPY}.stewardship.manual_customer where manual_key not in "
+                 "(select manual_key from stewardship.manual_customer)")
+    return parties
 
 
 def _replay_exceptions(conn: Connection, taken_at: datetime) -> None:
