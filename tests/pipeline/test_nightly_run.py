@@ -86,9 +86,12 @@ def test_no_golden_id_or_mobile_fails_its_rule_or_is_a_placeholder(sample):
     assert not [r for r in rows if r[2] is not None and id_problem(r[1], r[2])]
     assert not [r for r in rows if r[4] is not None and mobile_problem(r[4])]
     assert all((r[2] is not None) == (r[3] == "VALID") for r in rows)
-    # the sample holds bad and placeholder IDs (generator traps), persons and organizations
+    # the sample holds bad and placeholder IDs (generator traps), persons and organizations:
+    # an organization whose every ID is bad (its person of that kind, a payer with a bad
+    # check digit, is one with the holder of the policy it pays, whose ID is valid: the
+    # contract-name link reads 郑燕健 and the holder's 正燕健 alike)
     seen = {(r[0], r[3]) for r in rows}
-    assert {("P", "VALID"), ("O", "VALID"), ("P", "INVALID_ONLY")} <= seen
+    assert {("P", "VALID"), ("O", "VALID"), ("O", "INVALID_ONLY")} <= seen
     invalid = fetch(warehouse, (
         "select count(*) from marts.customer_attribute_lineage as lineage "
         "join marts.customer as c on c.party_id = lineage.party_id "
