@@ -88,6 +88,22 @@ def _logged(name: str, warehouse: str | None) -> Iterator[None]:
         yield
 
 
+def beside_the_service(command: Callable[..., Any]) -> Callable[..., Any]:
+    """A command that opens the warehouse outside a run (its `warehouse` option): on
+    DuckDB, while `ecif serve` keeps the file open, it holds the warehouse lock for its
+    time, the service serving a copy meanwhile (ecif.run_lock.beside_the_service)."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ecif.run_lock import beside_the_service as holding_aside
+
+        with holding_aside(wh.resolve(kwargs.get("warehouse")),
+                           f"command {command.__name__.replace('_', '-')}"):
+            return command(*args, **kwargs)
+
+    return wrapper
+
+
 @app.command()
 @one_line_errors
 def generate(
@@ -232,6 +248,7 @@ def _export(name: str, out: Path, warehouse: str | None, unmasked: bool, headers
 
 @export_app.command("renewal-targets")
 @one_line_errors
+@beside_the_service
 def export_renewal_targets(
     out: Annotated[Path, typer.Option(help="FILE.csv or FILE.xlsx")],
     within_days: Annotated[int, typer.Option(min=0, help="policies expiring within N days")] = 60,
@@ -245,6 +262,7 @@ def export_renewal_targets(
 
 @export_app.command("telesales-prospects")
 @one_line_errors
+@beside_the_service
 def export_telesales_prospects(
     out: Annotated[Path, typer.Option(help="FILE.csv or FILE.xlsx")],
     warehouse: WarehouseOption = None,
@@ -271,6 +289,7 @@ def export_telesales_prospects(
 
 @app.command()
 @one_line_errors
+@beside_the_service
 def lookup(
     phone: Annotated[str | None, typer.Option(help="a caller's number, any format")] = None,
     id_no: Annotated[str | None, typer.Option(help="an ID number (15/18 digits, USCC...)")] = None,
@@ -316,6 +335,7 @@ def lookup(
 
 @app.command()
 @one_line_errors
+@beside_the_service
 def evaluate(
     truth: Annotated[Path, typer.Option(
         help="ground_truth/mentions.csv, or the extracts folder holding ground_truth/")],
@@ -346,6 +366,7 @@ def evaluate(
 
 @app.command("train-model")
 @one_line_errors
+@beside_the_service
 def train_model(
     warehouse: WarehouseOption = None,
     out: Annotated[Path | None, typer.Option(
@@ -407,6 +428,7 @@ def _acting(warehouse: str | None) -> tuple[wh.Warehouse, str]:
 
 @app.command()
 @one_line_errors
+@beside_the_service
 def login(user: Annotated[str | None, typer.Option(
               "--user", help="your user name (default ECIF_USER, else asked)")] = None,
           password_stdin: PasswordStdinOption = False,
@@ -423,6 +445,7 @@ def login(user: Annotated[str | None, typer.Option(
 
 @app.command()
 @one_line_errors
+@beside_the_service
 def logout(warehouse: WarehouseOption = None) -> None:
     """End the session: the token is revoked, not only forgotten."""
     from ecif.cli_session import logout as log_out
@@ -452,6 +475,7 @@ OwnerCodeOption = Annotated[str | None, typer.Option(
 
 @steward_app.command("user-add")
 @one_line_errors
+@beside_the_service
 @_user_command
 def steward_user_add(name: str, role: Annotated[str, typer.Option()],
                      owner_code: OwnerCodeOption = None,
@@ -471,6 +495,7 @@ def steward_user_add(name: str, role: Annotated[str, typer.Option()],
 
 @steward_app.command("password")
 @one_line_errors
+@beside_the_service
 @_user_command
 def steward_password(name: str, password_stdin: PasswordStdinOption = False,
                      warehouse: WarehouseOption = None) -> None:
@@ -486,6 +511,7 @@ def steward_password(name: str, password_stdin: PasswordStdinOption = False,
 
 @steward_app.command("user-role")
 @one_line_errors
+@beside_the_service
 @_user_command
 def steward_user_role(name: str, role: Annotated[str, typer.Option()], reason: ReasonOption,
                       owner_code: OwnerCodeOption = None,
@@ -507,6 +533,7 @@ def _set_disabled(name: str, disabled: bool, warehouse: str | None) -> None:
 
 @steward_app.command("user-disable")
 @one_line_errors
+@beside_the_service
 def steward_user_disable(name: str, warehouse: WarehouseOption = None) -> None:
     """Disable a user (admin): login and every token refused, until re-enabled."""
     _set_disabled(name, True, warehouse)
@@ -514,6 +541,7 @@ def steward_user_disable(name: str, warehouse: WarehouseOption = None) -> None:
 
 @steward_app.command("user-enable")
 @one_line_errors
+@beside_the_service
 def steward_user_enable(name: str, warehouse: WarehouseOption = None) -> None:
     """Enable a disabled user again (admin)."""
     _set_disabled(name, False, warehouse)
@@ -521,6 +549,7 @@ def steward_user_enable(name: str, warehouse: WarehouseOption = None) -> None:
 
 @steward_app.command("user-delete")
 @one_line_errors
+@beside_the_service
 def steward_user_delete(name: str, warehouse: WarehouseOption = None) -> None:
     """Delete a user with no pending requests (admin); the audit trail keeps its name."""
     from ecif.stewardship import service
@@ -532,6 +561,7 @@ def steward_user_delete(name: str, warehouse: WarehouseOption = None) -> None:
 
 @steward_app.command("user-list")
 @one_line_errors
+@beside_the_service
 def steward_user_list(warehouse: WarehouseOption = None) -> None:
     """Every user with role, owner code and state (admin)."""
     from ecif.stewardship import service
@@ -546,6 +576,7 @@ def steward_user_list(warehouse: WarehouseOption = None) -> None:
 
 @steward_app.command("merge")
 @one_line_errors
+@beside_the_service
 def steward_merge(parties: list[str], reason: ReasonOption,
                   warehouse: WarehouseOption = None) -> None:
     """人工强制归并: ask to merge two or more parties (e.g. a suspect group)."""
@@ -557,6 +588,7 @@ def steward_merge(parties: list[str], reason: ReasonOption,
 
 @steward_app.command("split")
 @one_line_errors
+@beside_the_service
 def steward_split(party: str, mentions: Annotated[list[str], typer.Option(
                       "--mention", help="a mention id to take out (repeat)")],
                   reason: ReasonOption,
@@ -570,6 +602,7 @@ def steward_split(party: str, mentions: Annotated[list[str], typer.Option(
 
 @steward_app.command("reject-suspect")
 @one_line_errors
+@beside_the_service
 def steward_reject_suspect(parties: list[str], reason: ReasonOption,
                            warehouse: WarehouseOption = None) -> None:
     """Ask to record that suspected parties are different (never suggested again)."""
@@ -581,6 +614,7 @@ def steward_reject_suspect(parties: list[str], reason: ReasonOption,
 
 @steward_app.command("revoke")
 @one_line_errors
+@beside_the_service
 def steward_revoke(request_id: int, reason: ReasonOption,
                    warehouse: WarehouseOption = None) -> None:
     """Ask to stop enforcing an approved merge, split or rejection (automatic result)."""
@@ -593,6 +627,7 @@ def steward_revoke(request_id: int, reason: ReasonOption,
 
 @steward_app.command("rollback")
 @one_line_errors
+@beside_the_service
 def steward_rollback(request_id: int, reason: ReasonOption,
                      warehouse: WarehouseOption = None) -> None:
     """Ask to undo a decision and the later ones built on it, restoring earlier parties."""
@@ -605,6 +640,7 @@ def steward_rollback(request_id: int, reason: ReasonOption,
 
 @steward_app.command("modify")
 @one_line_errors
+@beside_the_service
 def steward_modify(party: str, attribute: Annotated[str, typer.Option()],
                    value: Annotated[str, typer.Option()], reason: ReasonOption,
                    warehouse: WarehouseOption = None) -> None:
@@ -625,6 +661,7 @@ def _ask_party_change(kind: str, party: str, reason: str, warehouse: str | None)
 
 @steward_app.command("deactivate")
 @one_line_errors
+@beside_the_service
 def steward_deactivate(party: str, reason: ReasonOption,
                        warehouse: WarehouseOption = None) -> None:
     """停用: ask to deactivate a customer (kept, excluded from marketing lists)."""
@@ -633,6 +670,7 @@ def steward_deactivate(party: str, reason: ReasonOption,
 
 @steward_app.command("reactivate")
 @one_line_errors
+@beside_the_service
 def steward_reactivate(party: str, reason: ReasonOption,
                        warehouse: WarehouseOption = None) -> None:
     """Ask to re-activate a deactivated customer (back on marketing lists)."""
@@ -654,6 +692,7 @@ def _ask_relationship(action: str, party: str, related: str, relationship_type: 
 
 @steward_app.command("relationship-add")
 @one_line_errors
+@beside_the_service
 def steward_relationship_add(party: str, related: str, relationship_type: RelationshipTypeOption,
                              reason: ReasonOption, warehouse: WarehouseOption = None) -> None:
     """关系与组合: ask to add a relationship the sources do not show (PARTY is RELATED's …)."""
@@ -662,6 +701,7 @@ def steward_relationship_add(party: str, related: str, relationship_type: Relati
 
 @steward_app.command("relationship-end")
 @one_line_errors
+@beside_the_service
 def steward_relationship_end(party: str, related: str, relationship_type: RelationshipTypeOption,
                              reason: ReasonOption, warehouse: WarehouseOption = None) -> None:
     """Ask to end a relationship, derived or added by hand (it stays ended at every run)."""
@@ -670,6 +710,7 @@ def steward_relationship_end(party: str, related: str, relationship_type: Relati
 
 @steward_app.command("relationship-correct")
 @one_line_errors
+@beside_the_service
 def steward_relationship_correct(
         party: str, related: str, relationship_type: RelationshipTypeOption,
         reason: ReasonOption,
@@ -683,6 +724,7 @@ def steward_relationship_correct(
 
 @steward_app.command("parent")
 @one_line_errors
+@beside_the_service
 def steward_parent(company: str, reason: ReasonOption,
                    parent: Annotated[str | None, typer.Argument(
                        help="the parent company; leave out with --none")] = None,
@@ -701,6 +743,7 @@ def steward_parent(company: str, reason: ReasonOption,
 
 @steward_app.command("erase")
 @one_line_errors
+@beside_the_service
 def steward_erase(party: str, reason: ReasonOption,
                   warehouse: WarehouseOption = None) -> None:
     """Ask to erase a person's data physically (only a non-personal audit row stays)."""
@@ -709,6 +752,7 @@ def steward_erase(party: str, reason: ReasonOption,
 
 @steward_app.command("create")
 @one_line_errors
+@beside_the_service
 def steward_create(name: Annotated[str, typer.Option()], reason: ReasonOption,
                    party_type: Annotated[str, typer.Option()] = "P",
                    id_type: Annotated[str | None, typer.Option()] = None,
@@ -726,6 +770,7 @@ def steward_create(name: Annotated[str, typer.Option()], reason: ReasonOption,
 
 @steward_app.command("enhance")
 @one_line_errors
+@beside_the_service
 def steward_enhance(file: Path, reason: ReasonOption,
                     warehouse: WarehouseOption = None) -> None:
     """批量增强: ask to apply a file of confirmed contacts (party_id,attribute,value)."""
@@ -737,6 +782,7 @@ def steward_enhance(file: Path, reason: ReasonOption,
 
 @steward_app.command("approve")
 @one_line_errors
+@beside_the_service
 def steward_approve(request_id: int, note: Annotated[str | None, typer.Option()] = None,
                     rebuild: Annotated[bool, typer.Option(
                         help="then apply the queued decisions at once, as `ecif rebuild` "
@@ -767,6 +813,7 @@ def _apply_decisions(target: wh.Warehouse) -> str:
 
 @steward_app.command("reject")
 @one_line_errors
+@beside_the_service
 def steward_reject(request_id: int, note: Annotated[str | None, typer.Option()] = None,
                    warehouse: WarehouseOption = None) -> None:
     """Reject a pending request."""
@@ -779,6 +826,7 @@ def steward_reject(request_id: int, note: Annotated[str | None, typer.Option()] 
 
 @steward_app.command("tasks")
 @one_line_errors
+@beside_the_service
 def steward_tasks(everyone: Annotated[bool, typer.Option(
                       "--all", help="every user's pending requests, by maker (approvers)")] = False,
                   warehouse: WarehouseOption = None) -> None:
@@ -814,6 +862,7 @@ def _day(value: str | None, option: str) -> date | None:
 
 @steward_app.command("history")
 @one_line_errors
+@beside_the_service
 def steward_history(
     party: Annotated[str | None, typer.Argument(help="a party id")] = None,
     steward: Annotated[str | None, typer.Option(help="actions of this user")] = None,
@@ -880,6 +929,7 @@ def reader_login(warehouse: WarehouseOption = None) -> None:
 
 @app.command()
 @one_line_errors
+@beside_the_service
 def report(
     out: Annotated[Path, typer.Option(help="folder for the static HTML site (index.html)")],
     warehouse: WarehouseOption = None,
@@ -992,6 +1042,7 @@ def rebuild(
 
 @events_app.command("dead-letters")
 @one_line_errors
+@beside_the_service
 def events_dead_letters(warehouse: WarehouseOption = None) -> None:
     """Events that were not delivered after the last attempt, not replayed yet."""
     from ecif.events.subscriptions import dead_letters, ensure_tables
@@ -1007,6 +1058,7 @@ def events_dead_letters(warehouse: WarehouseOption = None) -> None:
 
 @events_app.command("replay")
 @one_line_errors
+@beside_the_service
 def events_replay(
     subscription: Annotated[str, typer.Option(help="the subscription id (S...)")],
     from_seq: Annotated[int, typer.Option("--from", min=1, help="the first seq to send again")],
@@ -1030,6 +1082,7 @@ app.add_typer(quarantine_app, name="quarantine")
 
 @quarantine_app.command("list")
 @one_line_errors
+@beside_the_service
 def quarantine_list(warehouse: WarehouseOption = None) -> None:
     """One line per quarantined batch: system, business date, entity, batch."""
     from ecif.quarantine import held_batches
@@ -1043,6 +1096,7 @@ def quarantine_list(warehouse: WarehouseOption = None) -> None:
 
 @quarantine_app.command("release")
 @one_line_errors
+@beside_the_service
 def quarantine_release(system: str, business_date: str, reason: ReasonOption,
                        warehouse: WarehouseOption = None) -> None:
     """Ask to release a source's batches of one date: another user approves
@@ -1064,6 +1118,7 @@ NoteOption = Annotated[str | None, typer.Option("--note", help="kept in its hist
 
 @exceptions_app.command("list")
 @one_line_errors
+@beside_the_service
 def exceptions_list(
     status: Annotated[str | None, typer.Option(
         help="OPEN, ACKNOWLEDGED or RESOLVED (default: open and acknowledged)")] = None,
@@ -1089,6 +1144,7 @@ def exceptions_list(
 
 @exceptions_app.command("show")
 @one_line_errors
+@beside_the_service
 def exceptions_show(exception_id: int, warehouse: WarehouseOption = None) -> None:
     """One exception: its line, masked sample, notes and history."""
     from ecif import exceptions_centre as centre
@@ -1128,6 +1184,7 @@ def _exception_act(act: str, exception_id: int, note: str | None, assignee: str 
 
 @exceptions_app.command("ack")
 @one_line_errors
+@beside_the_service
 def exceptions_ack(exception_id: int, note: NoteOption = None,
                    assignee: Annotated[str | None, typer.Option(
                        help="who is on it (default: you)")] = None,
@@ -1138,6 +1195,7 @@ def exceptions_ack(exception_id: int, note: NoteOption = None,
 
 @exceptions_app.command("resolve")
 @one_line_errors
+@beside_the_service
 def exceptions_resolve(exception_id: int, note: NoteOption = None,
                        warehouse: WarehouseOption = None) -> None:
     """Resolve: dealt with (it opens again if it recurs)."""

@@ -103,7 +103,9 @@ def _dbt_step(warehouse: Warehouse, label: str, args: list[str], on_progress: Pr
         done += 1
         on_progress(label, done, None)
 
-    return run_dbt(warehouse, args, on_node=on_node, dbt_vars=dbt_vars)
+    code = run_dbt(warehouse, args, on_node=on_node, dbt_vars=dbt_vars)
+    on_progress(label, done, done)      # the count is known now: the bar stops its clock
+    return code
 
 
 def _from_scratch_args(warehouse: Warehouse) -> list[str]:

@@ -32,9 +32,13 @@ class ProgressDisplay:
         self._tasks: dict[str, int] = {}
 
     def update(self, label: str, done: int, total: int | None) -> None:
-        if label not in self._tasks:
-            self._tasks[label] = self._progress.add_task(label, total=total)
-        self._progress.update(self._tasks[label], completed=done, total=total)
+        """One bar per label up to a colon: `landing: <batch>` moves the landing bar and
+        shows the batch. A bar stops its clock when done reaches total."""
+        key = label.split(":")[0]
+        if key not in self._tasks:
+            self._tasks[key] = self._progress.add_task(label, total=total)
+        self._progress.update(self._tasks[key], completed=done, total=total,
+                              description=label)
 
     def __enter__(self) -> ProgressDisplay:
         self._progress.start()

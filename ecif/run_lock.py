@@ -10,7 +10,8 @@ waiting.
   host, start time, what). The kernel releases a lock whose process died, so a lock
   file left behind by a killed run is stale by construction and never blocks. Once it
   holds the lock, the holder asks a service that has the file open to step aside
-  (ecif.hand_over).
+  (ecif.hand_over). A command that opens the file outside a run (`ecif steward …`)
+  holds it too while a service runs (`beside_the_service`), for the same hand-over.
 - PostgreSQL: a session-level advisory lock on a connection of its own, whose
   `application_name` names the holder (pg_stat_activity shows it); the server
   releases it when that connection ends, however the process ended.
@@ -33,7 +34,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from ecif import settings
-from ecif.hand_over import ServiceDidNotStepAside, ask_to_step_aside
+from ecif.hand_over import ServiceDidNotStepAside, ask_to_step_aside, serving_process
 from ecif.warehouse import Connection, Warehouse
 
 WAIT_VAR = "ECIF_LOCK_WAIT"
@@ -96,6 +97,21 @@ def exclusive(warehouse: Warehouse, what: str) -> Iterator[None]:
             release()
     finally:
         in_process.release()
+
+
+@contextmanager
+def beside_the_service(warehouse: Warehouse, what: str) -> Iterator[None]:
+    """DuckDB, while `ecif serve` keeps the file open: hold the lock for `what` (a
+    command that opens the warehouse outside a run), so that the service steps aside
+    and takes the file back after it. What `what` wrote stays: the service's replay
+    only adds the rows identification wrote into its copy. Nothing otherwise: with no
+    service the command opens the file itself, and PostgreSQL takes concurrent
+    sessions."""
+    if warehouse.kind == "duckdb" and serving_process(warehouse) is not None:
+        with exclusive(warehouse, what):
+            yield
+    else:
+        yield
 
 
 def next_run_id(conn: Connection, table: str, prefix: str) -> str:

@@ -16,13 +16,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 from splink import DuckDBAPI, Linker
 
 from ecif.masking import hide, mask_id, mask_mobile
 from ecif.report_folders import reports_root
 from ecif.warehouse import Warehouse
-from matching.scoring import Scored
 
 SHOWN = 5
 CLUSTER_PAGE = "person_clusters.html"
@@ -53,44 +51,54 @@ def forget_pages(ids: Iterable[str], root: Path) -> list[Path]:
     return gone
 
 
-def write_evidence(out_dir: Path, persons: Scored, orgs: Scored, party_of: pd.Series
-                   ) -> list[Path]:
+def write_evidence(out_dir: Path, persons: Linker, orgs: Linker) -> list[Path]:
+    """persons, orgs: linkers with the saved models over the run's local DuckDB, whose
+    tables `mentions`, `assignment` (mention_id → party_id) and `new_match_edge` (the
+    stored pairs) pick the clusters shown (_shown_clusters)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, scored in (("person", persons), ("organization", orgs)):
+    for name, linker in (("person", persons), ("organization", orgs)):
         path = out_dir / f"{name}_match_weights.html"
-        path.write_text(scored.linker.visualisations.match_weights_chart().to_html(inline=True),
+        path.write_text(linker.visualisations.match_weights_chart().to_html(inline=True),
                         encoding="utf-8")
         written.append(path)
-    written.append(_cluster_studio(out_dir / CLUSTER_PAGE, persons, party_of))
+    written.append(_cluster_studio(out_dir / CLUSTER_PAGE, persons))
     return written
 
 
-def _cluster_studio(path: Path, scored: Scored, party_of: pd.Series) -> Path:
+def _shown_clusters(local: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
+    """(chosen, largest): the SHOWN largest person parties (ties: the smaller id), then
+    the SHOWN others whose weakest internal link is weakest. In SQL over the stored
+    pairs: a night need not pull every pair and every mention's party into pandas."""
+    largest = [p for (p,) in local.execute(f"""
+        select party_id from assignment where party_id like 'P%'
+        group by party_id order by count(*) desc, party_id limit {SHOWN}""").fetchall()]
+    weakest = [p for (p,) in local.execute(f"""
+        select l.party_id from new_match_edge as e
+        join assignment as l on l.mention_id = e.mention_id_l
+        join assignment as r on r.mention_id = e.mention_id_r
+        where e.party_type = 'P' and l.party_id = r.party_id
+          and l.party_id not in (select unnest(?::varchar[]))
+        group by l.party_id order by min(e.match_probability), l.party_id
+        limit {SHOWN}""", [largest]).fetchall()]
+    return largest + weakest, largest
+
+
+def _cluster_studio(path: Path, persons: Linker) -> Path:
     """The largest clusters and the most uncertain ones (weakest internal link).
 
     Cluster studio needs every compared column in the predictions, which the
     nightly predict does not keep (it would slow it): the chosen clusters' mentions
     are scored again on their own, then their personal data is masked.
     """
-    pairs = scored.pairs.assign(party_l=party_of.reindex(scored.pairs["uid_l"]).to_numpy(),
-                                party_r=party_of.reindex(scored.pairs["uid_r"]).to_numpy())
-    inside = pairs[pairs["party_l"] == pairs["party_r"]]
-    sizes = party_of[party_of.str.startswith("P")].value_counts()
-    largest = list(sizes.sort_index().sort_values(ascending=False, kind="stable").index[:SHOWN])
-    weakest = (inside.groupby("party_l")["match_probability"].min().sort_index()
-               .sort_values(kind="stable").index)
-    chosen = list(dict.fromkeys([*largest, *[p for p in weakest if p not in largest][:SHOWN]]))
-    nodes = party_of[party_of.isin(chosen)]
-    local = scored.linker._db_api._con
-    local.register("_evidence_nodes", pd.DataFrame({"uid": nodes.index.to_numpy(),
-                                                    "cluster_id": nodes.to_numpy()}))
-    try:
-        local.execute("create or replace table evidence_mentions as select m.*, n.cluster_id "
-                      "from _evidence_nodes n join mentions m using (uid)")
-    finally:
-        local.unregister("_evidence_nodes")
-    model = scored.linker.misc.save_model_to_json()
+    local = persons._db_api._con
+    chosen, largest = _shown_clusters(local)
+    local.execute("""
+        create or replace table evidence_mentions as
+        select m.*, a.party_id as cluster_id from mentions as m
+        join assignment as a using (mention_id)
+        where a.party_id in (select unnest(?::varchar[])) order by m.uid""", [chosen])
+    model = persons.misc.save_model_to_json()
     model.update(retain_matching_columns=True, retain_intermediate_calculation_columns=True)
     db_api = DuckDBAPI(connection=local)
     linker = Linker(db_api.register("evidence_mentions"), model, log_level=logging.WARNING)

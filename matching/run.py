@@ -46,7 +46,7 @@ from matching.org_clusters import cluster_orgs, suspect_groups
 from matching.person_clusters import cluster_persons
 from matching.person_model import MOBILE_NAMES
 from matching.review_tasks import expected_precision, review_queue
-from matching.scoring import Scored, model_linker, score_pairs
+from matching.scoring import model_linker, score_pairs
 from matching.stable_ids import assign_party_ids
 from matching.thresholds import Thresholds, load_thresholds
 from matching.training import MODEL_FILES
@@ -224,8 +224,7 @@ def _score(local, party_type: str, model: Path, minimum: float, rescore: str | N
            ) -> None:
     """Score the pairs of the mentions to rescore (all with rescore None) into
     `new_match_edge`. Suspect flags are set later, by the clustering."""
-    scored = score_pairs(local, party_type, model, minimum, rescore)
-    local.register("scored_pairs", scored.pairs)
+    local.register("scored_pairs", score_pairs(local, party_type, model, minimum, rescore))
     try:
         local.execute("""
             insert into new_match_edge
@@ -328,8 +327,9 @@ def _canonical(frame: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
 
 
 def _new_state(local) -> None:
-    """Tables `assignment` (every mention's party) and `new_mention_state`; `touched`:
-    the mentions whose stored rows this run replaces."""
+    """Tables `assignment` (every mention's party); `touched`: the mentions whose stored
+    rows this run replaces; `new_mention_state`: their rows (every mention's from
+    scratch, where the region is every mention)."""
     local.execute("""
         create or replace table assignment as
         select mention_id, party_type, party_id from assigned
@@ -337,13 +337,16 @@ def _new_state(local) -> None:
         select m.mention_id, m.party_type, p.party_id from mentions as m
         join previous_party as p using (mention_id)
         where m.uid not in (select uid from region)""")
+    local.execute("create or replace table touched as select mention_id from region "
+                  "union select mention_id from deleted")
+    # the region's mentions only: the others' stored rows stand, and joining every
+    # mention's fingerprint, component and party costs a night what a run from
+    # scratch pays
     local.execute("""
         create or replace table new_mention_state as
         select mention_id, party_type, fingerprint, component, party_id
-        from new_fingerprint join component using (mention_id)
-        join assignment using (mention_id, party_type)""")
-    local.execute("create or replace table touched as select mention_id from region "
-                  "union select mention_id from deleted")
+        from region join new_fingerprint using (mention_id) join component using (mention_id)
+        join assigned using (mention_id, party_type)""")
 
 
 _PERSON_SUSPECTS = """
@@ -383,24 +386,11 @@ def _suspect_groups(local, thresholds: Thresholds) -> pd.DataFrame:
 
 
 def _evidence(local, report_dir: Path, models: dict[str, Path]) -> None:
-    """Evidence over every stored pair, with the models as saved (a night's linkers
-    compare only what changed)."""
+    """Evidence with the models as saved (a night's linkers compare only what changed)."""
     from matching.evidence import write_evidence
 
-    evidence = {}
-    for party_type in ("P", "O"):
-        pairs = local.sql(f"""
-            select l.uid as uid_l, r.uid as uid_r, match_weight, match_probability
-            from new_match_edge join mentions as l on l.mention_id = mention_id_l
-            join mentions as r on r.mention_id = mention_id_r
-            where new_match_edge.party_type = '{party_type}'
-            order by uid_l, uid_r""").df()
-        evidence[party_type] = Scored(model_linker(local, party_type, models[party_type]),
-                                      pairs)
-    party = local.sql("select uid, party_id from mentions join assignment using (mention_id) "
-                      "order by uid").df()
-    write_evidence(report_dir, evidence["P"], evidence["O"],
-                   pd.Series(party["party_id"].to_numpy(), index=party["uid"].to_numpy()))
+    write_evidence(report_dir, *(model_linker(local, party_type, models[party_type])
+                                 for party_type in ("P", "O")))
 
 
 def _write_assignment(conn: Connection, local, run_id: str, delta: bool) -> None:

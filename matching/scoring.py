@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -15,17 +14,11 @@ from matching import person_model
 from matching.training import party_table
 
 
-@dataclass
-class Scored:
-    linker: Linker
-    # uid_l, uid_r, match_weight, match_probability, corroborated (persons: see
-    # person_model.CORROBORATED)
-    pairs: pd.DataFrame
-
-
 def score_pairs(local: duckdb.DuckDBPyConnection, party_type: str, model: Path,
-                min_weight: float, rescore: str | None = None) -> Scored:
-    """Every blocked pair of one party type at or above min_weight.
+                min_weight: float, rescore: str | None = None) -> pd.DataFrame:
+    """Every blocked pair of one party type at or above min_weight: uid_l, uid_r,
+    match_weight, match_probability, corroborated (persons: see
+    person_model.CORROBORATED).
 
     rescore: a table of uids (column uid) in `local`; only the pairs with at least one
     of them are scored, exactly those a run over every mention would give them.
@@ -47,12 +40,11 @@ def score_pairs(local: duckdb.DuckDBPyConnection, party_type: str, model: Path,
             + f" from mentions) using (uid_{side})" for side in "lr")
     else:
         corroborated, sides = "false", ""
-    pairs = local.sql(f"""
+    return local.sql(f"""
         select uid_l, uid_r, match_weight, match_probability,
                {corroborated} as corroborated
         from {predictions.physical_name}{sides}
         order by uid_l, uid_r""").df()
-    return Scored(linker, pairs)
 
 
 def model_linker(local: duckdb.DuckDBPyConnection, party_type: str, model: Path) -> Linker:

@@ -84,10 +84,10 @@ def land(warehouse: Warehouse, extracts_dir: Path, through: str | None = None,
             run.latest[key] = max(run.latest.get(key, ""), b.business_date)
         for done, delivery in enumerate(found.deliveries):
             if on_progress:
-                on_progress(delivery.batch_id, done, total)
+                on_progress(f"landing: {delivery.batch_id}", done, total)
             run.process(conn, delivery)
         if on_progress:
-            on_progress("landing done", total, total)
+            on_progress("landing", total, total)
     return run.report
 
 

@@ -56,7 +56,8 @@ Reason = Annotated[str, Form(min_length=1)]
 CSRF_COOKIE = "ecif_csrf"
 LANG_COOKIE = "ecif_lang"
 DATES_COOKIE = "ecif_dates"
-AREAS = ("steward", "agent")       # the pages' URL prefixes; everything else is the API
+# the pages' URL prefixes (the customer portal's too); everything else is the API
+AREAS = ("steward", "agent", "portal")
 # The heading of the error page of each status the pages answer with (message ids).
 ERROR_TITLES = {400: N_("The request is not understood"), 403: N_("Not allowed"),
                 404: N_("Not found"), 405: N_("Not possible here"),
@@ -164,7 +165,7 @@ def error_page(request: Request, status_code: int, detail: str | None = None,
     """An error of the pages as a page in the reader's language: what went wrong (its
     heading), the detail (a message of the catalog, or a refusal's own words) and the
     form fields at fault; a link back to the start of the area."""
-    area = "agent" if _area(request) == "agent" else "steward"
+    area = _area(request) or "steward"
     return page(request, "error.html", None, status_code=status_code, area=area,
                 title=ERROR_TITLES.get(status_code, ERROR_TITLES[400]), detail=detail,
                 fields=fields or [], error=None)
@@ -176,7 +177,7 @@ def on_a_page(request: Request) -> bool:
 
 
 def _area(request: Request) -> str | None:
-    """steward or agent for the pages' paths; None for the API's."""
+    """steward, agent or portal for the pages' paths; None for the API's."""
     first = request.url.path.strip("/").split("/")[0]
     return first if first in AREAS else None
 

@@ -97,10 +97,15 @@ def nights(module_warehouse, tmp_path_factory):
     leads = keys(warehouse, "select lead_id from staging.stg_telesales__lead "
                             "order by lead_id limit 2")
     core_delta(extracts, customers)
-    # a FULL batch replaces the whole lead state
+    # a FULL batch replaces the whole lead state; four new leads of four names carry the
+    # mobile of an untouched mention, which five names now share: that mention is not
+    # rebuilt, yet its mobile stops being informative
+    mention, mobile = shared_mobile(warehouse)
     deliver(extracts, "telesales", "lead", "20261104", extract_type="FULL", rows=[
-        {"lead_id": lead, "name": "ZHANG WEI", "mobile": "13812345678", "op": "I"}
-        for lead in leads])
+        *({"lead_id": lead, "name": "ZHANG WEI", "mobile": "13812345678", "op": "I"}
+          for lead in leads),
+        *({"lead_id": f"SHARED{n}", "name": name, "mobile": mobile, "op": "I"}
+          for n, name in enumerate(["欧阳甲", "欧阳乙", "欧阳丙", "欧阳丁"]))])
     night(warehouse, extracts, "20261104")
     # the source re-delivers 20261104 without the delete (`--rerun core:20261104`), and
     # a claim is updated on 20261105
@@ -114,7 +119,20 @@ def nights(module_warehouse, tmp_path_factory):
     with warehouse.connect() as conn:
         pending = pending_batches(conn)
     report = night(warehouse, extracts, "20261105")
+    with warehouse.connect() as conn:
+        assert conn.scalar("select mobile_informative from intermediate.int_party_mention "
+                           "where mention_id = ?", [mention]) is False
     return extracts, warehouse, before, pending, report, root
+
+
+def shared_mobile(warehouse: Warehouse) -> tuple[str, str]:
+    """A mention whose mobile is valid and informative, and the mobile: of a source
+    entity no later night rebuilds whole (core's re-delivery rebuilds every customer)."""
+    with warehouse.connect() as conn:
+        return conn.fetchone(
+            "select mention_id, mobile from intermediate.int_party_mention "
+            "where source_system in ('uw', 'finance') and mobile_informative "
+            "order by mention_id desc limit 1")
 
 
 def test_every_night_leaves_what_a_build_from_scratch_gives(nights):
@@ -128,7 +146,7 @@ def test_every_night_leaves_what_a_build_from_scratch_gives(nights):
     assert keys(warehouse, "select _disposition from staging.stg_core__customer_disposition "
                            "where _key = 'N0001' order by _disposition") == [
         "CURRENT", "SUPERSEDED"]
-    assert keys(warehouse, "select count(*) from staging.stg_telesales__lead") == [2]
+    assert keys(warehouse, "select count(*) from staging.stg_telesales__lead") == [6]
 
 
 def test_a_night_without_new_batches_does_nothing_and_says_so(nights):

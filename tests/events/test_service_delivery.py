@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from ecif.service.config import ServiceConfig
 from ecif.warehouse import Warehouse
 from tests.events.receiver import Receiver
 from tests.events.test_dispatch import EVENTS, SECRET, assert_in_order, fill, readme_verify
+from tests.service.service_process import wait_until
 
 ECIF = str(Path(sys.executable).with_name("ecif"))
 SERVICE_SECRET = "a-service-secret-of-at-least-thirty-two-bytes"
@@ -48,13 +49,6 @@ def service(warehouse: Warehouse) -> Iterator[FastAPI]:
     app = create_app(ServiceConfig(warehouse, SERVICE_SECRET, reader=None, delivery=DELIVERY))
     with TestClient(app):
         yield app
-
-
-def wait_until(done: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT
-    while not done():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.05)
 
 
 def stored_ids(warehouse: Warehouse) -> list[str]:

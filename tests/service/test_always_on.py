@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from datetime import date, timedelta
@@ -19,12 +18,12 @@ import pytest
 from ecif.identifiers import rid_check_char
 from ecif.service import row_security
 from ecif.warehouse import Warehouse
-from tests.conftest import free_port, temporary_pg_database
+from tests.conftest import temporary_pg_database
 from tests.landing.landing_files import customer, deliver
-from tests.service.conftest import PASSWORD, SECRET, add_users, owned
+from tests.service.conftest import add_users, owned
+from tests.service.service_process import ECIF, bearer, serving
 from tests.service.test_row_security_pg import READER_PASSWORD, reader_of
 
-ECIF = str(Path(sys.executable).with_name("ecif"))
 NIGHTS = ("20261104", "20261105")
 RUN_SECONDS = 600
 pytestmark = pytest.mark.slow   # two or three nights per engine
@@ -71,32 +70,12 @@ def _person(serial: int) -> dict:
 
 def test_identify_and_lookups_answer_during_the_night_and_new_ids_last(warehouse, tmp_path):
     agent1 = owned(warehouse)
-    port = free_port()
-    env = {**os.environ, "ECIF_SERVICE_SECRET": SECRET, "ECIF_LOG_DIR": str(tmp_path)}
+    env = {"ECIF_LOG_DIR": str(tmp_path)}
     if warehouse.kind == "postgres":
         env["ECIF_SERVICE_READER_URL"] = reader_of(warehouse).url
-    service = subprocess.Popen([ECIF, "serve", "--port", str(port), "--warehouse",
-                                warehouse.url], env=env,
-                               stdout=subprocess.DEVNULL,
-                               stderr=(tmp_path / "service.log").open("w"))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        http = httpx.Client(base_url=base, timeout=60)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if http.get("/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert service.poll() is None and time.monotonic() < deadline, "no service"
-            time.sleep(0.2)
-
-        def token(user: str) -> dict[str, str]:
-            answer = http.post("/v1/token", data={"username": user, "password": PASSWORD})
-            assert answer.status_code == 200, answer.text
-            return {"Authorization": f"Bearer {answer.json()['access_token']}"}
-        system, agent = token("sys"), token("ag1")
+    with serving(warehouse, tmp_path / "service.log", env) as http:
+        base = str(http.base_url)
+        system, agent = bearer(http, "sys"), bearer(http, "ag1")
 
         errors: list[str] = []
         created: list[tuple[str, dict]] = []
@@ -156,12 +135,5 @@ def test_identify_and_lookups_answer_during_the_night_and_new_ids_last(warehouse
             read = http.get(f"/v1/customers/{party_id}", headers=system)
             assert read.status_code == 200, read.text
             assert read.json()["profile"]["party_id"] == party_id
-    finally:
-        service.terminate()
-        try:
-            service.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            service.kill()
-            service.wait()
     if warehouse.kind == "duckdb":
         assert not Path(f"{warehouse.duckdb_path}.during-run").exists()

@@ -127,3 +127,22 @@ def test_a_page_form_posted_during_a_run_answers_a_page_the_api_json(served):
     assert api.status_code == 503 and api.headers["retry-after"] == "300"
     assert "nightly run" in api.json()["detail"]
     assert client.post("/steward/login", data=form).status_code != 503     # after the run
+
+
+def test_a_portal_form_posted_during_a_run_answers_a_portal_page(served):
+    app, client = served
+    form = {"username": "portal_x", "password": PASSWORD, "name": "张三",
+            "id_no": "110101199003071234", "mobile": "13800000000"}
+    with during_a_run(app):
+        pages = [client.post("/portal/register", data=form),
+                 client.post("/portal/login", data=form),
+                 client.post("/portal/account/contact?lang=en", data={"mobile": "13800000001"})]
+        api = client.post("/v1/portal/register", json=form)
+    for answer in pages:
+        assert answer.status_code == 503 and answer.headers["retry-after"] == "300"
+        assert answer.headers["content-type"].startswith("text/html")
+        assert 'href="/portal/account"' in answer.text and "/steward/" not in answer.text
+    assert "<title>客户门户</title>" in pages[0].text and "夜间批处理正在运行" in pages[0].text
+    assert "<title>Customer portal</title>" in pages[2].text
+    assert "the nightly run is in progress" in pages[2].text
+    assert api.status_code == 503 and "nightly run" in api.json()["detail"]
