@@ -161,6 +161,9 @@ def run(
         raise UsageError("--from-archive rebuilds from all history: use it with --full")
     if not extracts.is_dir():
         raise NotADirectoryError(f"extracts folder {extracts} does not exist")
+    from ecif.run_lock import yield_to_the_service
+
+    yield_to_the_service()
     summary = _run_and_report(wh.resolve(warehouse), extracts, through, _parse_reruns(rerun),
                               full, from_archive)
     if summary.needs_attention:

@@ -21,6 +21,7 @@ Business parameters are not settings: they are seeds (ecif.reference).
 | ECIF_LOG_DIR | folder of the operations log (ecif.ops_log) | beside the warehouse |
 | ECIF_RUN_ID | run id of the log's lines (the DAG: Airflow's) | drawn per run |
 | ECIF_LOCK_WAIT | seconds a second writer waits for the lock | 300 |
+| ECIF_RUN_NICE | how much nicer a run's CPU priority is than the service's (0-19) | 10 |
 | ECIF_LOGIN_MAX_FAILURES | wrong passwords in a row that lock an account | 5 |
 | ECIF_LOGIN_LOCK_MINUTES | how long a locked account stays locked | 15 |
 | ECIF_SERVICE_SECRET | what the service signs its tokens with | random per process |
@@ -76,6 +77,7 @@ class Settings:
     log_dir: Path | None = None
     run_id: str | None = None
     lock_wait_seconds: float = 300.0
+    run_nice: int = 10
     login_max_failures: int = 5
     login_lock_minutes: int = 15
     service_secret: str | None = None
@@ -137,6 +139,7 @@ class Settings:
             "log_dir": folder("LOG_DIR"),
             "run_id": text("RUN_ID"),
             "lock_wait_seconds": parsed("LOCK_WAIT", float, "a number of seconds"),
+            "run_nice": whole("RUN_NICE"),
             "login_max_failures": whole("LOGIN_MAX_FAILURES", least=1),
             "login_lock_minutes": whole("LOGIN_LOCK_MINUTES"),
             "service_secret": text("SERVICE_SECRET"),

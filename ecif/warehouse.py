@@ -78,8 +78,13 @@ class Warehouse:
         params = {k: v for k, v in self.pg_params.items() if v != ""}
         # no JIT: compiling the long expressions of matching's and dbt's queries costs
         # minutes where running them takes a second (macros/planner_statistics.sql)
-        return Connection(self, psycopg.connect(**params, autocommit=True,
-                                                options="-c jit=off"))
+        try:
+            raw = psycopg.connect(**params, autocommit=True, options="-c jit=off")
+        except psycopg.OperationalError as e:     # a missing database, say: one line
+            raise WarehouseError(f"cannot connect to PostgreSQL database {params['dbname']} "
+                                 f"at {params['host']}:{params['port']}: "
+                                 f"{' '.join(str(e).split())}") from e
+        return Connection(self, raw)
 
     def open_duckdb(self, path: Path) -> Connection:
         """The DuckDB file `path` (the warehouse's own or a copy of it), opened with the

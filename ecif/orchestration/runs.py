@@ -40,9 +40,10 @@ def warehouse_task(task_id: str) -> Iterator[settings.Settings]:
     it for the night (ecif.run_lock): the task's own reads around its step too (on
     DuckDB a running service hands the file over to it) and no other writer between
     them. The steps take the lock again without waiting."""
-    from ecif.run_lock import exclusive  # when the task runs: parsing imports none
+    from ecif.run_lock import exclusive, yield_to_the_service  # parsing imports none
 
     found = task_settings()
+    yield_to_the_service()
     with exclusive(found.warehouse, f"Airflow task {task_id}"):
         yield found
 

@@ -222,6 +222,9 @@ def test_a_changed_mobile_is_current_and_the_old_one_is_history(sample, fourth_n
     (["run", "--extracts", ".", "--through", "2026-11-01"], "expected YYYYMMDD"),
     (["run", "--extracts", ".", "--rerun", "crm:20261101"], "SYSTEM:YYYYMMDD"),
     (["run", "--extracts", ".", "--warehouse", "mysql://x"], "unsupported warehouse URL"),
+    (["run", "--extracts", ".", "--warehouse",
+      "postgresql://postgres@127.0.0.1:5432/ecif_no_such_database"],
+     'database "ecif_no_such_database" does not exist'),
 ])
 def test_bad_arguments_give_one_clear_line(args, message):
     result = runner.invoke(app, args)
