@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_identify.py --warehouse W.duckdb [--clients 8] \
         [--seconds 60 | --requests N] [--warmup 400] [--write-results]
-        [--during-run EXTRACTS]
+        [--during-run EXTRACTS] [--rate R]
 
 The warehouse is copied first (identification writes its new parties, and on DuckDB
 the service holds the file open): the DuckDB file, or a PostgreSQL database (given as
@@ -25,6 +25,13 @@ model), 15 % brand-new persons with a valid resident ID (a NEW party is written)
 copy in another process, and the timed requests run until it ends (always on: on
 DuckDB the service hands the file over to the run, ecif/service/hand_over.py); the
 run's exit code and time are reported beside the figures.
+
+--rate R: an open loop instead, as seats' calls arrive: request i is due R-th of a
+second after request i-1, whatever the answers before it, and its latency counts from
+when it was due (so a slow answer delays the ones queued behind it and shows in their
+latencies too); --clients is then the number of connections that may be waiting at
+once. The closed loop measures the most the service answers; the open loop, the
+latency a given load gets.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.results_file import machine, write_section  # noqa: E402
 
+PARAGRAPHS = __doc__.split("\n\n")
 MIX = {"same_id": 0.35, "name_mobile": 0.20, "typo_name": 0.15, "new_person": 0.15,
        "organization": 0.15}
 USER, PASSWORD = "bench.system", "benchmark password"
@@ -168,15 +176,17 @@ def start_service(warehouse_url: str, port: int, log: Path) -> tuple[subprocess.
 
 
 def drive(base: str, token: str, requests: list[tuple[str, dict]], clients: int,
-          seconds: float | None, until: threading.Event | None = None
-          ) -> list[tuple[str, float, int]]:
-    """Closed loop: `clients` threads take the next request until none are left (or the
-    time is up), or until `until` is set; (kind, seconds, HTTP status) per request."""
+          seconds: float | None, until: threading.Event | None = None,
+          rate: float | None = None) -> list[tuple[str, float, int]]:
+    """`clients` threads take the next request until none are left (or the time is
+    up), or until `until` is set; (kind, seconds, HTTP status) per request. Closed loop,
+    or with `rate` the next request waits until it is due (module doc)."""
     results: list[tuple[str, float, int]] = []
     lock = threading.Lock()
     # until an event: the requests again and again (a repeated new person is found then)
-    queue = itertools.cycle(requests) if until else iter(requests)
-    deadline = time.perf_counter() + seconds if seconds else float("inf")
+    queue = enumerate(itertools.cycle(requests) if until else requests)
+    began = time.perf_counter()
+    deadline = began + seconds if seconds else float("inf")
 
     def client() -> None:
         headers = {"Authorization": f"Bearer {token}"}
@@ -186,8 +196,11 @@ def drive(base: str, token: str, requests: list[tuple[str, dict]], clients: int,
                     item = next(queue, None)
                 if item is None:
                     return
-                kind, body = item
+                number, (kind, body) = item
                 start = time.perf_counter()
+                if rate:
+                    start = began + number / rate
+                    time.sleep(max(0.0, start - time.perf_counter()))
                 try:
                     status = http.post("/v1/identify", json=body).status_code
                 except httpx.TransportError:
@@ -229,6 +242,7 @@ def main() -> None:
     parser.add_argument("--write-results", action="store_true")
     parser.add_argument("--during-run", type=Path, metavar="EXTRACTS",
                         help="time the requests while `ecif run` builds the next night")
+    parser.add_argument("--rate", type=float, help="requests per second, open loop")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench_identify_"))
@@ -241,7 +255,8 @@ def main() -> None:
     if args.write_results:
         engine = "DuckDB" if warehouse.kind == "duckdb" else "PostgreSQL"
         if args.during_run:
-            write(row, f"Identify during a nightly ({engine})", DURING_RUN_NOTES)
+            at_a_rate = " at a fixed rate" if args.rate else ""
+            write(row, f"Identify during a nightly{at_a_rate} ({engine})", DURING_RUN_NOTES)
         elif warehouse.kind == "duckdb":
             write(row, "Identify", NOTES)
         else:
@@ -289,7 +304,7 @@ def run(args: argparse.Namespace, warehouse: Any, work: Path) -> dict:
         start = time.perf_counter()
         with nightly(args.during_run, warehouse.url, work) as night:
             results = drive(base, token, requests[args.warmup:], args.clients, args.seconds,
-                            night.get("done"))
+                            night.get("done"), args.rate)
         wall = time.perf_counter() - start
         load_after, cpu = os.getloadavg()[0], cpu_seconds(server.pid) - cpu_before
         rss_mb = int(Path(f"/proc/{server.pid}/status").read_text().split("VmRSS:")[1]
@@ -298,7 +313,8 @@ def run(args: argparse.Namespace, warehouse: Any, work: Path) -> dict:
         server.terminate()
         server.wait(timeout=60)
     row = summarize(results, wall, cpu)
-    row.update(golden=golden, mentions=mentions, clients=args.clients, startup=startup,
+    row.update(golden=golden, mentions=mentions, clients=args.clients, rate=args.rate,
+               startup=startup,
                load=(load_before, load_after), rss_mb=rss_mb, label=args.label,
                **{k: v for k, v in night.items() if k != "done"})
     return row
@@ -391,9 +407,11 @@ def write(row: dict, title: str, notes: list[str]) -> None:
     lines = [machine(), "",
              "Command: `.venv/bin/python benchmarks/bench_identify.py --warehouse "
              f"{target} --clients {row['clients']} "
+             + (f"--rate {row['rate']:g} " if row["rate"] else "")
              + ("--during-run EXTRACTS" if "run_exit" in row else "--requests N")
              + " --write-results`. "
-             + " ".join(__doc__.split("\n\n")[2:4]).replace("\n", " "), "",
+             + " ".join(PARAGRAPHS[2:4] + (PARAGRAPHS[5:6] if row["rate"] else [])
+                        ).replace("\n", " "), "",
              "| data | golden customers (persons) | mentions | clients | requests | errors | "
              "p50 ms | p95 ms | p99 ms | requests/s | service CPU ms/request |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
