@@ -7,11 +7,10 @@
         --out DIR [--write-results]
 
 Runs `ecif backup --out DIR --warehouse URL`, then `ecif restore --from DIR` into
-URL2, an empty warehouse (a DuckDB file of the same name in another folder, not
-there yet; or an empty
-PostgreSQL database, created when missing), each as its own process, and reports
-the wall time, the CPU time and the peak RSS of the command and the client tools it
-starts (`pg_dump`, `pg_restore`), the backup's size on disk and the restored
+URL2, an empty warehouse (a DuckDB file of the same name in another folder, not there
+yet; or a PostgreSQL database that does not exist yet, created empty), each as its own
+process, and reports the wall time, the CPU time and the peak RSS of the command and
+the client tools it starts (`pg_dump`, `pg_restore`), the backup's size on disk and the restored
 warehouse's size. The load average beside each says how quiet the machine was.
 `--write-results` replaces the engine's section of benchmarks/RESULTS.md.
 """
@@ -26,6 +25,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -85,8 +85,8 @@ def create_empty(warehouse: Warehouse) -> None:
             raise SystemExit(f"--into {warehouse.duckdb_path} exists: give a new file")
         return
     params = warehouse.pg_params
-    admin = Warehouse(f"postgresql://{params['user']}@{params['host']}:{params['port']}"
-                      "/postgres")
+    # the same server and login (password included), its maintenance database
+    admin = Warehouse(urlunparse(urlparse(warehouse.url)._replace(path="/postgres")))
     with admin.connect() as conn:
         if conn.scalar("select count(*) from pg_database where datname = ?",
                        [params["dbname"]]):
